@@ -1,0 +1,166 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { UserError, hasErrors, type Diagnostic } from "../domain/diagnostic.js";
+import type { LoadedConfig, LiveState } from "../domain/state.js";
+import type { Resource } from "../domain/resources.js";
+import { buildPlan, resolveSecretDigests } from "../plan/build.js";
+import { plannedWrites, redactedChanges } from "../plan/apply-request.js";
+import { canonicalJson, sha256 } from "../plan/digest.js";
+import type { Plan } from "../plan/types.js";
+import type { RevisionRecord, Store } from "../store/types.js";
+import { currentActor, gitCommit } from "./context.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface FlowOptions {
+  configDir: string;
+  databaseUrl: string;
+  env: Env;
+  cwd?: string;
+}
+
+/** Loads and validates config/; invalid configuration stops here with every diagnostic. */
+export async function loadValidConfig(configDir: string, cwd?: string): Promise<LoadedConfig> {
+  const { loadConfig } = await import("../config/load.js");
+  const loaded = await loadConfig(configDir, cwd ? { cwd } : {});
+  if (hasErrors(loaded.diagnostics)) {
+    throw new UserError("config.invalid", `the configuration in ${configDir} is invalid`, {
+      diagnostics: loaded.diagnostics,
+      suggestions: ["Run `cfgsync validate` for the full report."],
+    });
+  }
+  return loaded;
+}
+
+/**
+ * Opens the database. The embedded SQLite default migrates itself; a server
+ * database is migrated explicitly (`cfgsync db migrate`), as operators expect.
+ */
+export async function openStore(databaseUrl: string): Promise<Store> {
+  const { openDatabase } = await import("../store/connect.js");
+  const store = await openDatabase(databaseUrl);
+  if (store.dialect === "sqlite") await store.migrate();
+  return store;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  loaded: LoadedConfig;
+  live: LiveState;
+  store: Store;
+}
+
+/** Reads config and database and computes the plan. The caller closes the store. */
+export async function computePlan(opts: FlowOptions): Promise<PlanResult> {
+  const loaded = await loadValidConfig(opts.configDir, opts.cwd);
+  const store = await openStore(opts.databaseUrl);
+  try {
+    const live = await store.readLive();
+    const plan = buildPlan({ desired: loaded.desired, live, env: opts.env, diagnostics: loaded.diagnostics });
+    return { plan, loaded, live, store };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+export function planDigest(plan: Plan): string {
+  return sha256(canonicalJson({ ...plan, diagnostics: [] }));
+}
+
+export function planErrors(plan: Plan): Diagnostic[] {
+  return plan.diagnostics.filter((d) => d.severity === "error");
+}
+
+export async function readSavedPlan(file: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(resolve(file), "utf8");
+  } catch (err) {
+    throw new UserError("plan.unreadable", `cannot read the plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let plan: Plan;
+  try {
+    plan = JSON.parse(text) as Plan;
+  } catch {
+    throw new UserError("plan.invalid", `${file} is not a cfgsync plan (not JSON)`);
+  }
+  if (plan?.format_version !== 1 || typeof plan.config_digest !== "string" || typeof plan.state_digest !== "string") {
+    throw new UserError("plan.invalid", `${file} is not a cfgsync plan of format_version 1`);
+  }
+  return plan;
+}
+
+/** A saved plan applies only to the configuration and database it was made from. */
+export function assertNotStale(saved: Plan, fresh: Plan, file: string): void {
+  if (saved.config_digest !== fresh.config_digest) {
+    throw new UserError("plan.stale", `the saved plan ${file} is stale: the configuration changed since it was made; nothing was changed`, {
+      suggestions: ["Run `cfgsync plan --out` again and review the new plan."],
+    });
+  }
+  if (saved.state_digest !== fresh.state_digest) {
+    throw new UserError("plan.stale", `the saved plan ${file} is stale: the database changed since it was made; nothing was changed`, {
+      suggestions: ["Run `cfgsync plan --out` again and review the new plan."],
+    });
+  }
+}
+
+/** Every `from_env` secret must be set before anything is written. */
+export function secretsFromEnv(loaded: LoadedConfig, env: Env): Record<string, string> {
+  const missing = loaded.desired.secretRefs.filter((ref) => !env[ref.name]);
+  if (missing.length) {
+    throw new UserError(
+      "apply.secret-missing",
+      `missing environment variable(s) for API keys: ${[...new Set(missing.map((m) => m.name))].join(", ")}; nothing was changed`,
+      {
+        diagnostics: missing.map((m) => ({
+          severity: "error" as const,
+          code: "secret.env-missing",
+          message: `${m.field} reads ${m.name}, which is not set`,
+          file: m.file,
+          line: m.line,
+          col: m.col,
+        })),
+      },
+    );
+  }
+  return Object.fromEntries(loaded.desired.secretRefs.map((ref) => [ref.name, env[ref.name]!]));
+}
+
+export interface ApplyOptions {
+  allowDestroy: boolean;
+  lockTimeoutMs?: number;
+}
+
+/** Applies a computed plan: all or nothing, under the lock, recorded as a revision. */
+export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & ApplyOptions): Promise<RevisionRecord | null> {
+  const { plan, loaded, live, store } = result;
+  const errors = planErrors(plan);
+  if (errors.length) {
+    throw new UserError("plan.invalid", "the plan has errors; nothing was changed", { diagnostics: errors });
+  }
+  const secrets = secretsFromEnv(loaded, opts.env);
+  const desired: Resource[] = resolveSecretDigests(loaded.desired.resources, opts.env);
+  const writes = plannedWrites(plan, desired, live, { allowDestroy: opts.allowDestroy });
+  // Nothing to write and nothing to adopt: no transaction, no revision (a sync loop stays quiet).
+  if (isEmpty(writes)) return null;
+  return store.apply({
+    ...writes,
+    secrets,
+    revision: {
+      actor: currentActor(opts.env),
+      git_commit: await gitCommit(resolve(opts.cwd ?? ".", opts.configDir)),
+      plan_digest: planDigest(plan),
+      config_digest: plan.config_digest,
+      state_digest: plan.state_digest,
+      summary: plan.summary,
+      changes: redactedChanges(plan),
+    },
+    expectedStateDigest: plan.state_digest,
+    ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
+  });
+}
+
+function isEmpty(w: ReturnType<typeof plannedWrites>): boolean {
+  return !w.creates.length && !w.updates.length && !w.deletes.length && !w.managedState.upsert.length && !w.managedState.remove.length;
+}

@@ -1,0 +1,73 @@
+import { Args, Flags } from "@oclif/core";
+import { BaseCommand } from "../cli/base-command.js";
+import { UserError } from "../domain/diagnostic.js";
+
+export default class Apply extends BaseCommand {
+  static override summary = "Apply config/ to the database: one transaction, under a lock, recorded";
+  static override description =
+    "Applies a saved plan (refused as stale if the configuration or the database changed since) or a fresh one. Interactive runs show the plan and ask; CI passes --auto-approve or a saved plan.";
+  static override examples = [
+    "<%= config.bin %> apply",
+    "<%= config.bin %> apply plan.json",
+    "<%= config.bin %> apply --auto-approve --allow-destroy",
+  ];
+  static override args = { file: Args.string({ description: "a plan saved by `cfgsync plan --out FILE`" }) };
+  static override flags = {
+    "auto-approve": Flags.boolean({ description: "apply without asking" }),
+    "allow-destroy": Flags.boolean({ description: "allow deleting models and credit rules removed from config/" }),
+    "lock-timeout": Flags.integer({ description: "seconds to wait for another apply's lock", default: 30 }),
+    json: Flags.boolean({ description: "print the result as JSON" }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Apply);
+    const flow = await import("../app/flow.js");
+    const { renderPlanText, summaryLine } = await import("../render/text.js");
+    const { wantsColor } = await import("../render/style.js");
+    const { hasChanges } = await import("../plan/types.js");
+    const opts = {
+      configDir: flags["config-dir"],
+      databaseUrl: this.databaseUrl(flags["database-url"]),
+      env: process.env,
+      allowDestroy: flags["allow-destroy"],
+      lockTimeoutMs: flags["lock-timeout"] * 1000,
+    };
+    const saved = args.file ? await flow.readSavedPlan(args.file) : undefined;
+    const result = await flow.computePlan(opts);
+    try {
+      if (saved) flow.assertNotStale(saved, result.plan, args.file!);
+      if (!flags.json) process.stdout.write(renderPlanText(result.plan, { color: wantsColor(process.stdout, process.env) }));
+      const errors = flow.planErrors(result.plan);
+      if (errors.length) throw new UserError("plan.invalid", "the plan has errors; nothing was changed", { diagnostics: [] });
+      if (!saved && !flags["auto-approve"] && hasChanges(result.plan)) await confirm();
+      const revision = await flow.applyComputedPlan(result, opts);
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ applied: hasChanges(result.plan), revision, summary: result.plan.summary }, null, 2) + "\n");
+      } else {
+        process.stdout.write(
+          revision === null
+            ? "Nothing to do: the database already matches the configuration.\n"
+            : hasChanges(result.plan)
+              ? `Apply complete: revision ${revision.id}. ${summaryLine(result.plan).replace(/^Plan: /, "")}\n`
+              : `No changes; revision ${revision.id} records that cfgsync now manages the matching rows.\n`,
+        );
+      }
+    } finally {
+      await result.store.close();
+    }
+  }
+}
+
+/** Interactive approval, as Terraform asks it: only "yes" applies. */
+async function confirm(): Promise<void> {
+  if (!process.stdin.isTTY) {
+    throw new UserError("apply.unapproved", "refusing to apply without approval: stdin is not a terminal; nothing was changed", {
+      suggestions: ["Pass --auto-approve, or apply a reviewed plan: cfgsync plan --out plan.json && cfgsync apply plan.json"],
+    });
+  }
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question("\nApply these changes? Only 'yes' will be accepted: ");
+  rl.close();
+  if (answer.trim() !== "yes") throw new UserError("apply.cancelled", "apply cancelled; nothing was changed");
+}

@@ -1,0 +1,28 @@
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../cli/base-command.js";
+import { ExitCode } from "../domain/diagnostic.js";
+
+export default class Drift extends BaseCommand {
+  static override summary = "Report rows changed outside Git since the last apply";
+  static override description = "Compares the live database with what cfgsync last applied. Exit 0: no drift; 2: drift found; 1: error.";
+  static override examples = ["<%= config.bin %> drift", "<%= config.bin %> drift --json"];
+  static override flags = { json: Flags.boolean({ description: "print the drift as JSON" }) };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Drift);
+    const { openStore } = await import("../app/flow.js");
+    const { detectDrift } = await import("../plan/diff.js");
+    const { renderDriftText } = await import("../render/drift.js");
+    const { wantsColor } = await import("../render/style.js");
+    const store = await openStore(this.databaseUrl(flags["database-url"]));
+    let drift;
+    try {
+      const live = await store.readLive();
+      drift = detectDrift(live.resources, live.lastApplied);
+    } finally {
+      await store.close();
+    }
+    process.stdout.write(flags.json ? JSON.stringify({ drift: drift.length > 0, changes: drift }, null, 2) + "\n" : renderDriftText(drift, wantsColor(process.stdout, process.env)));
+    if (drift.length) this.exitWith(ExitCode.changes);
+  }
+}

@@ -1,0 +1,28 @@
+import { Flags } from "@oclif/core";
+import { BaseCommand, renderDiagnosticLine } from "../../cli/base-command.js";
+import { ExitCode } from "../../domain/diagnostic.js";
+
+export default class GithubCheck extends BaseCommand {
+  static override summary = "Validate config/ and report it as a GitHub check run with annotations";
+  static override description =
+    "Runs the same checks as `cfgsync validate` and creates a check run on GITHUB_SHA with one annotation per diagnostic. Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL and GITHUB_SHA. Exits 1 when the configuration is invalid.";
+  static override examples = ["<%= config.bin %> github check", "<%= config.bin %> github check --name 'cfgsync validate'"];
+  static override flags = {
+    name: Flags.string({ description: "name of the check run", default: "cfgsync validate" }),
+    sha: Flags.string({ description: "commit to attach the check run to (default: $GITHUB_SHA)" }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(GithubCheck);
+    const { loadConfig } = await import("../../config/load.js");
+    const { gitHubClientFromEnv } = await import("../../github/client.js");
+    const { publishCheckRun, requireSha } = await import("../../github/check.js");
+    const github = gitHubClientFromEnv(process.env, { userAgent: this.config.userAgent });
+    const sha = requireSha(flags.sha ?? process.env.GITHUB_SHA);
+    const { diagnostics } = await loadConfig(flags["config-dir"], { cwd: process.cwd() });
+    const run = await publishCheckRun({ ...github, sha, name: flags.name, diagnostics });
+    for (const d of diagnostics) process.stderr.write(renderDiagnosticLine(d) + "\n");
+    process.stdout.write(`${run.url}\n`);
+    if (run.conclusion === "failure") this.exitWith(ExitCode.error);
+  }
+}

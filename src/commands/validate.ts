@@ -1,0 +1,29 @@
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../cli/base-command.js";
+import { ExitCode } from "../domain/diagnostic.js";
+
+export default class Validate extends BaseCommand {
+  static override summary = "Check config/: schema, cross-references, policies and secrets";
+  static override description =
+    "Parses every YAML file under the configuration directory, checks each document against its JSON Schema and the catalog, integration, credit, account and policy rules, and scans for plaintext secrets. Needs no database. Exits 0 when valid (warnings allowed), 1 otherwise.";
+  static override examples = [
+    "<%= config.bin %> validate",
+    "<%= config.bin %> validate --config-dir path/to/config --json",
+    "<%= config.bin %> validate --format github",
+  ];
+  static override flags = {
+    json: Flags.boolean({ description: "print the result as JSON (same as --format json)" }),
+    format: Flags.string({ description: "output format", options: ["text", "json", "github"], default: "text" }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Validate);
+    const { loadConfig } = await import("../config/load.js");
+    const { renderReport, validationReport } = await import("../config/report.js");
+    const { diagnostics } = await loadConfig(flags["config-dir"]);
+    const report = validationReport(diagnostics);
+    const format = flags.json ? "json" : (flags.format as "text" | "json" | "github");
+    process.stdout.write(renderReport(report, format, flags["config-dir"]));
+    if (!report.valid) this.exitWith(ExitCode.error);
+  }
+}

@@ -1,0 +1,248 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+import { API_VERSION, DEPRECATED_FIELDS, DOCUMENT_KINDS, REMOVED_FIELDS, type DocumentKind } from "../schema/documents.js";
+import { packageSchemasDir } from "../schema/files.js";
+import { schemaFileName } from "../schema/json-schema.js";
+import { createAjv, type ErrorObject, type ValidateFunction } from "./ajv.js";
+import { closest, didYouMean } from "./suggest.js";
+import { documentStart, locate, type Path, type YamlDocument } from "./yaml-source.js";
+
+/** Compiled once per process, on first use: validating the sample must not pay for it twice. */
+const validators = new Map<DocumentKind, ValidateFunction>();
+
+function validatorFor(kind: DocumentKind): ValidateFunction {
+  let validate = validators.get(kind);
+  if (!validate) {
+    const file = join(packageSchemasDir(), schemaFileName(kind));
+    const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    // verbose: errors carry the failing sub-schema, from which the messages say what was expected.
+    validate = createAjv({ verbose: true }).compile(schema);
+    validators.set(kind, validate);
+  }
+  return validate;
+}
+
+/** Reads apiVersion and kind; a document without a known pair cannot be checked further. */
+export function identifyDocument(d: YamlDocument): { kind: DocumentKind } | { diagnostics: Diagnostic[] } {
+  const start = documentStart(d);
+  const v = d.value;
+  if (!v || typeof v !== "object" || Array.isArray(v)) {
+    return { diagnostics: [diagnostic("error", "document.not-a-mapping", "a document must be a mapping with `apiVersion` and `kind`", start)] };
+  }
+  const { apiVersion, kind } = v as Record<string, unknown>;
+  const out: Diagnostic[] = [];
+  if (apiVersion === undefined) {
+    out.push(diagnostic("error", "document.missing-api-version", `missing \`apiVersion\`; add \`apiVersion: ${API_VERSION}\``, start));
+  } else if (apiVersion !== API_VERSION) {
+    out.push(
+      diagnostic(
+        "error",
+        "document.api-version",
+        `unsupported apiVersion \`${String(apiVersion).slice(0, 40)}\`; this cfgsync reads \`${API_VERSION}\``,
+        locate(d, ["apiVersion"]),
+      ),
+    );
+  }
+  if (kind === undefined) {
+    out.push(diagnostic("error", "document.missing-kind", `missing \`kind\`; one of ${DOCUMENT_KINDS.join(", ")}`, start));
+  } else if (typeof kind !== "string" || !(DOCUMENT_KINDS as string[]).includes(kind)) {
+    const shown = String(kind).slice(0, 40);
+    out.push(
+      diagnostic(
+        "error",
+        "document.unknown-kind",
+        `unknown kind \`${shown}\`${didYouMean(shown, DOCUMENT_KINDS) || `; expected one of ${DOCUMENT_KINDS.join(", ")}`}`,
+        locate(d, ["kind"]),
+      ),
+    );
+  }
+  return out.length > 0 ? { diagnostics: out } : { kind: kind as DocumentKind };
+}
+
+/** Checks a document against its committed JSON Schema; every error in words, at its line. */
+export function validateDocument(d: YamlDocument, kind: DocumentKind): Diagnostic[] {
+  const validate = validatorFor(kind);
+  if (validate(d.value)) return [];
+  const errors = relevantErrors(validate.errors ?? []);
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of errors) {
+    const diag = describeError(e, d, kind);
+    const id = `${diag.line}:${diag.col}:${diag.message}`;
+    if (!seen.has(id)) (seen.add(id), out.push(diag));
+  }
+  return out;
+}
+
+/** Drops errors that only explain another one: the branches of a failed anyOf, the inner errors of propertyNames. */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const umbrellas = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "propertyNames");
+  return errors.filter(
+    (e) => !umbrellas.some((u) => u !== e && e.schemaPath.startsWith(u.schemaPath + "/")),
+  );
+}
+
+function pathOf(instancePath: string): (string | number)[] {
+  if (instancePath === "") return [];
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function describeError(e: ErrorObject, d: YamlDocument, kind: DocumentKind): Diagnostic {
+  const path = pathOf(e.instancePath);
+  const where = contextOf(kind, d.value, path);
+  const params = e.params as Record<string, unknown>;
+  const name = fieldName(path);
+
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const field = String(params.additionalProperty);
+      const at = locate(d, [...path, field], "key");
+      if (field in REMOVED_FIELDS) return diagnostic("error", "schema.removed-field", `${REMOVED_FIELDS[field]} (in ${where})`, at);
+      if (field in DEPRECATED_FIELDS) return diagnostic("warning", "schema.deprecated-field", `${DEPRECATED_FIELDS[field]} (in ${where})`, at);
+      if (kind === "Account" && field === "api_key") {
+        return diagnostic(
+          "error",
+          "secrets.api-key-in-account",
+          `\`api_key\` in ${where}: API keys live only in IntegrationSettings (config/integrations.yaml) as \`{ from_env: NAME }\`, never in an account; remove it`,
+          at,
+        );
+      }
+      const allowed = Object.keys((e.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
+      return diagnostic("error", "schema.unknown-field", `unknown field \`${field}\` in ${where}${didYouMean(field, allowed)}`, at);
+    }
+    case "required": {
+      const field = String(params.missingProperty);
+      return diagnostic("error", "schema.missing-field", `missing required field \`${field}\` in ${where}`, locate(d, path));
+    }
+    case "propertyNames": {
+      const key = String(params.propertyName);
+      const allowed = ((e.schema as { enum?: string[] } | undefined)?.enum ?? []) as string[];
+      const hint = didYouMean(key, allowed) || (allowed.length ? `; expected one of ${allowed.join(", ")}` : "");
+      return diagnostic("error", "schema.unknown-key", `unknown key \`${key}\` in ${where}${hint}`, locate(d, [...path, key], "key"));
+    }
+    case "type":
+      if (name === "api_key") return apiKeyShapeError(d, path, where);
+      return diagnostic("error", "schema.type", `\`${name}\` in ${where} must be ${expectation(e.parentSchema)} (got ${jsType(e.data)})`, locate(d, path));
+    case "enum": {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const got = typeof e.data === "string" && e.data.length <= 40 ? e.data : undefined;
+      const hint = got === undefined ? "" : ` (got \`${got}\`${closest(got, allowed) ? `; did you mean \`${closest(got, allowed)}\`?` : ""})`;
+      return diagnostic("error", "schema.enum", `\`${name}\` in ${where} must be one of ${allowed.join(", ")}${hint}`, locate(d, path));
+    }
+    case "anyOf":
+    case "oneOf":
+    case "pattern":
+      if (name === "from_env") {
+        return diagnostic("error", "schema.env-name", `\`from_env\` in ${where} must name an environment variable (A-Z, 0-9, _)`, locate(d, path));
+      }
+      return diagnostic("error", "schema.format", `\`${name}\` in ${where} must be ${expectation(e.parentSchema)}`, locate(d, path));
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum": {
+      const op = { minimum: ">=", maximum: "<=", exclusiveMinimum: ">", exclusiveMaximum: "<" }[e.keyword];
+      return diagnostic("error", "schema.range", `\`${name}\` in ${where} must be ${op} ${String(params.limit)}`, locate(d, path));
+    }
+    case "minLength":
+      return diagnostic("error", "schema.empty", `\`${name}\` in ${where} must not be empty`, locate(d, path));
+    case "maxLength":
+      return diagnostic("error", "schema.too-long", `\`${name}\` in ${where} must be at most ${String(params.limit)} characters`, locate(d, path));
+    case "minItems":
+      return diagnostic("error", "schema.too-few", `\`${name}\` in ${where} must have at least ${String(params.limit)} item(s)`, locate(d, path));
+    case "const":
+      return diagnostic("error", "schema.const", `\`${name}\` in ${where} must be \`${String(params.allowedValue)}\``, locate(d, path));
+    default:
+      return diagnostic("error", `schema.${e.keyword}`, `\`${name}\` in ${where} ${e.message ?? "is invalid"}`, locate(d, path));
+  }
+}
+
+function apiKeyShapeError(d: YamlDocument, path: Path, where: string): Diagnostic {
+  return diagnostic(
+    "error",
+    "secrets.api-key-form",
+    `\`api_key\` in ${where} must be a reference \`{ from_env: NAME }\`; the key itself never goes in config/`,
+    locate(d, path),
+  );
+}
+
+/** What a sub-schema accepts, in words. */
+function expectation(schema: Record<string, unknown> | undefined): string {
+  if (!schema) return "valid";
+  const branches = (schema.anyOf ?? schema.oneOf) as Record<string, unknown>[] | undefined;
+  if (branches) {
+    const numeric = branches.find((b) => b.type === "number");
+    if (numeric && numeric.maximum === 2) return "a number from 0 to 2";
+    if (numeric) return "a non-negative decimal such as 0.040 (or the string \"0.040\")";
+    return branches.map(expectation).join(" or ");
+  }
+  if (typeof schema.description === "string" && schema.pattern) return schema.description;
+  if (schema.pattern) return `text matching ${String(schema.pattern)}`;
+  if (schema.enum) return `one of ${(schema.enum as unknown[]).join(", ")}`;
+  switch (schema.type) {
+    case "integer":
+      return "a whole number";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "true or false";
+    case "string":
+      return "text";
+    case "array":
+      return "a list";
+    case "object":
+      return "a mapping";
+    default:
+      return "valid";
+  }
+}
+
+function jsType(v: unknown): string {
+  if (v === null) return "nothing (null)";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "number") return Number.isInteger(v) ? "a whole number" : "a number";
+  if (typeof v === "boolean") return "true/false";
+  return "text";
+}
+
+function fieldName(path: Path): string {
+  const last = path[path.length - 1];
+  if (typeof last === "number") {
+    const parent = path[path.length - 2];
+    return `${parent === undefined ? "" : String(parent)}[${last}]`;
+  }
+  return last === undefined ? "document" : last;
+}
+
+/** "model gpt-4.1", "operation linking", "provider openai": the thing a reader looks for. */
+function contextOf(kind: DocumentKind, value: unknown, path: Path): string {
+  const get = (p: Path): unknown => p.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), value);
+  const named = (listField: string, label: string, keyField: string): string | undefined => {
+    if (path[0] !== listField || typeof path[1] !== "number") return undefined;
+    const id = get([listField, path[1], keyField]);
+    return typeof id === "string" && id.length <= 100 ? `${label} ${id}` : `${listField}[${path[1]}]`;
+  };
+  switch (kind) {
+    case "ModelCatalog":
+      return named("models", "model", "model_id") ?? "ModelCatalog";
+    case "CreditCosts":
+      return named("operations", "operation", "operation_type") ?? "CreditCosts";
+    case "IntegrationSettings":
+      return path[0] === "providers" && typeof path[1] === "string" ? `provider ${path[1]}` : "IntegrationSettings";
+    case "Account": {
+      const slug = get(["account"]);
+      const account = typeof slug === "string" && slug.length <= 100 ? `account ${slug}` : "Account";
+      if (path[0] === "integrations" && typeof path[1] === "string") return `the ${path[1]} override of ${account}`;
+      return account;
+    }
+    case "SettingsSchemas":
+      return typeof path[1] === "string" ? `settings schema ${path[1]}` : "SettingsSchemas";
+    case "Policy":
+      return typeof path[1] === "string" ? `policy ${path[0]} ${path[1]}` : "Policy";
+  }
+}

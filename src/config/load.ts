@@ -1,0 +1,82 @@
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
+import type { Resource } from "../domain/resources.js";
+import type { LoadedConfig } from "../domain/state.js";
+import { DOCUMENT_KINDS, type DocumentKind } from "../schema/documents.js";
+import { identifyDocument, validateDocument } from "./document-schema.js";
+import type { ConfigDocument } from "./documents.js";
+import { normalise } from "./normalise.js";
+import { readConfigFiles } from "./read-files.js";
+import { runRules } from "./rules/index.js";
+import { redactSecrets, scanTextForSecrets, scanValuesForSecrets } from "./secrets.js";
+import { parseYaml } from "./yaml-parse.js";
+
+export interface LoadOptions {
+  /** Diagnostics and sources name files relative to this (default: process.cwd()). */
+  cwd?: string;
+  /** "Today" for deprecation checks (default: now). */
+  today?: Date;
+}
+
+/**
+ * Reads config/ into the desired state. Never throws for bad input: every
+ * problem, from an unreadable byte to a thin margin, is a diagnostic, and all
+ * of them are collected in one pass, sorted by file and line.
+ */
+export async function loadConfig(configDir: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
+  const cwd = opts.cwd ?? process.cwd();
+  const today = (opts.today ?? new Date()).toISOString().slice(0, 10);
+  const read = await readConfigFiles(configDir, cwd);
+  const diagnostics: Diagnostic[] = [...read.diagnostics];
+  const docs: ConfigDocument[] = [];
+  // Kinds with a document that could not be checked: rules reading them would judge half the data.
+  const incomplete = new Set<DocumentKind>();
+
+  for (const file of read.files) {
+    diagnostics.push(...scanTextForSecrets(file.path, file.text));
+    const parsed = parseYaml(file.path, file.text);
+    diagnostics.push(...parsed.diagnostics);
+    if (hasErrors(parsed.diagnostics)) DOCUMENT_KINDS.forEach((k) => incomplete.add(k));
+    for (const yamlDoc of parsed.docs) {
+      diagnostics.push(...scanValuesForSecrets(yamlDoc));
+      const identified = identifyDocument(yamlDoc);
+      if ("diagnostics" in identified) {
+        diagnostics.push(...identified.diagnostics);
+        DOCUMENT_KINDS.forEach((k) => incomplete.add(k));
+        continue;
+      }
+      const problems = safely(() => validateDocument(yamlDoc, identified.kind), file.path);
+      diagnostics.push(...problems);
+      if (hasErrors(problems)) incomplete.add(identified.kind);
+      else docs.push({ kind: identified.kind, data: yamlDoc.value, yaml: yamlDoc } as ConfigDocument);
+    }
+  }
+
+  const desired = normalise(docs);
+  const models = new Map<string, Resource>(
+    desired.resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r]),
+  );
+  diagnostics.push(...runRules({ docs, desired, today, models }, incomplete));
+
+  return { desired, diagnostics: finish(diagnostics), filesDigest: read.digest };
+}
+
+/** The committed JSON Schemas are part of the package; if they are missing, say so instead of crashing. */
+function safely(validate: () => Diagnostic[], file: string): Diagnostic[] {
+  try {
+    return validate();
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+    return [diagnostic("error", "schema.unavailable", `cannot load the JSON Schemas shipped with cfgsync (${reason}); run \`cfgsync schema\``, { file })];
+  }
+}
+
+function finish(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const unique = diagnostics
+    .map((d) => ({ ...d, message: redactSecrets(d.message) }))
+    .filter((d) => {
+      const id = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
+      return seen.has(id) ? false : (seen.add(id), true);
+    });
+  return sortDiagnostics(unique);
+}

@@ -1,0 +1,191 @@
+import type { SourceRef } from "../domain/diagnostic.js";
+import { toDecimalString } from "../domain/money.js";
+import {
+  INTEGRATION_PROVIDERS,
+  KIND_ORDER,
+  MODEL_FIELDS,
+  OVERRIDE_FIELDS,
+  PROVIDER_PARAMS,
+  address,
+  type FieldValue,
+  type JsonValue,
+  type Resource,
+} from "../domain/resources.js";
+import type { DesiredState } from "../domain/state.js";
+import { at, docsOf, startOf, type ConfigDocument, type DocOf } from "./documents.js";
+
+/**
+ * Schema-valid documents -> the desired state: every field of every resource
+ * spelled out (absent -> null or the platform's default), decimals canonical,
+ * each resource and written field with its source position.
+ */
+export function normalise(docs: readonly ConfigDocument[]): DesiredState {
+  const resources: Resource[] = [];
+  const secretRefs: DesiredState["secretRefs"] = [];
+  const seen = new Set<string>();
+  // A duplicate is reported by a rule; the first declaration wins so the state stays well-formed.
+  const add = (r: Resource) => {
+    if (!seen.has(r.address)) (seen.add(r.address), resources.push(r));
+  };
+
+  for (const doc of docsOf(docs, "ModelCatalog")) modelResources(doc).forEach(add);
+  for (const doc of docsOf(docs, "CreditCosts")) creditResources(doc).forEach(add);
+  const integration = docsOf(docs, "IntegrationSettings")[0];
+  if (integration) add(integrationResource(integration, secretRefs));
+  for (const doc of docsOf(docs, "SettingsSchemas")) settingsSchemaResources(doc).forEach(add);
+  for (const doc of docsOf(docs, "Account")) accountResources(doc).forEach(add);
+
+  const accounts = docsOf(docs, "Account").map((doc) => ({ slug: doc.data.account, ...at(doc, ["account"]) }));
+  const policyDoc = docsOf(docs, "Policy")[0];
+  const desired: DesiredState = { resources: sortResources(resources), accounts, secretRefs };
+  if (policyDoc) desired.policy = { ...policyDoc.data, source: startOf(policyDoc) };
+  return desired;
+}
+
+export function sortResources(resources: Resource[]): Resource[] {
+  const rank = (r: Resource) => KIND_ORDER.indexOf(r.kind);
+  return resources.sort((a, b) => rank(a) - rank(b) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+const decimalOrNull = (v: number | string | undefined): string | null => (v === undefined ? null : toDecimalString(v));
+
+/** Positions of the fields the author wrote, under `base` in the document. */
+function writtenSources(doc: ConfigDocument, base: (string | number)[], written: object, rename: (k: string) => string = (k) => k) {
+  const sources: Record<string, SourceRef> = {};
+  for (const k of Object.keys(written)) sources[rename(k)] = at(doc, [...base, k]);
+  return sources;
+}
+
+function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
+  return doc.data.models.map((m, i) => {
+    const values: Record<string, FieldValue> = {
+      display_name: m.display_name,
+      model_type: m.model_type,
+      provider: m.provider ?? doc.data.provider,
+      input_token_rate: decimalOrNull(m.input_token_rate),
+      output_token_rate: decimalOrNull(m.output_token_rate),
+      max_input_tokens: m.max_input_tokens ?? null,
+      max_output_tokens: m.max_output_tokens ?? null,
+      cost_per_image: decimalOrNull(m.cost_per_image),
+      available_sizes: m.available_sizes ? [...m.available_sizes] : null,
+      supports_json_mode: m.supports_json_mode ?? false,
+      supports_vision: m.supports_vision ?? false,
+      supports_tools: m.supports_tools ?? false,
+      is_active: m.is_active ?? true,
+      is_default: m.is_default ?? false,
+      sort_order: m.sort_order ?? 0,
+      notes: m.notes ?? null,
+      release_date: m.release_date ?? null,
+      deprecation_date: m.deprecation_date ?? null,
+    };
+    const fields: Record<string, FieldValue> = {};
+    for (const spec of MODEL_FIELDS) fields[spec.name] = values[spec.name] ?? null;
+    const fieldSources = writtenSources(doc, ["models", i], m);
+    delete fieldSources.model_id;
+    return {
+      address: address.model(m.model_id),
+      kind: "model",
+      key: { model_id: m.model_id },
+      fields,
+      source: at(doc, ["models", i]),
+      fieldSources,
+    };
+  });
+}
+
+function creditResources(doc: DocOf<"CreditCosts">): Resource[] {
+  return doc.data.operations.map((op, i) => {
+    const fieldSources = writtenSources(doc, ["operations", i], op);
+    delete fieldSources.operation_type;
+    return {
+      address: address.credit(op.operation_type),
+      kind: "credit",
+      key: { operation_type: op.operation_type },
+      fields: {
+        display_name: op.display_name ?? null,
+        unit: op.unit,
+        credits: op.credits ?? null,
+        tokens_per_credit: op.tokens_per_credit ?? null,
+        min_credits: op.min_credits,
+        price_per_credit_usd: toDecimalString(op.price_per_credit_usd),
+        is_active: op.is_active ?? true,
+      },
+      source: at(doc, ["operations", i]),
+      fieldSources,
+    };
+  });
+}
+
+function integrationResource(doc: DocOf<"IntegrationSettings">, secretRefs: DesiredState["secretRefs"]): Resource {
+  const d = doc.data;
+  const fields: Record<string, FieldValue> = {};
+  const fieldSources: Record<string, SourceRef> = {};
+  for (const p of INTEGRATION_PROVIDERS) {
+    const settings = d.providers[p] as Record<string, unknown> | undefined;
+    const apiKey = settings?.api_key as { from_env: string } | undefined;
+    fields[`${p}_api_key`] = apiKey ? { sensitive: true, digest: null, from_env: apiKey.from_env } : null;
+    if (apiKey) {
+      const pos = at(doc, ["providers", p, "api_key", "from_env"]);
+      fieldSources[`${p}_api_key`] = pos;
+      secretRefs.push({ name: apiKey.from_env, address: address.integration(), field: `${p}_api_key`, ...pos });
+    }
+    for (const param of PROVIDER_PARAMS[p]) {
+      const raw = settings?.[param.name] as string | number | undefined;
+      fields[`${p}_${param.name}`] = raw === undefined ? null : param.type === "decimal" ? toDecimalString(raw) : raw;
+      if (raw !== undefined) fieldSources[`${p}_${param.name}`] = at(doc, ["providers", p, param.name]);
+    }
+  }
+  const globals = {
+    default_text_provider: d.default_text_provider,
+    default_image_service: d.default_image_service,
+    image_quality: d.image_quality ?? "standard",
+    image_style: d.image_style ?? null,
+    max_in_article_images: d.max_in_article_images ?? 2,
+    desktop_image_size: d.desktop_image_size ?? "1024x1024",
+  };
+  for (const [name, value] of Object.entries(globals)) {
+    fields[name] = value;
+    if (name in d) fieldSources[name] = at(doc, [name]);
+  }
+  return { address: address.integration(), kind: "integration", key: { id: "1" }, fields, source: startOf(doc), fieldSources };
+}
+
+function settingsSchemaResources(doc: DocOf<"SettingsSchemas">): Resource[] {
+  return Object.entries(doc.data.schemas).map(([key, schema]) => ({
+    address: address.settingsSchema(key),
+    kind: "settings-schema",
+    key: { key },
+    fields: { schema: schema as JsonValue },
+    source: at(doc, ["schemas", key], "key"),
+    fieldSources: { schema: at(doc, ["schemas", key]) },
+  }));
+}
+
+function accountResources(doc: DocOf<"Account">): Resource[] {
+  const account = doc.data.account;
+  const settings: Resource[] = Object.entries(doc.data.settings ?? {}).map(([key, value]) => ({
+    address: address.accountSetting(account, key),
+    kind: "account-setting",
+    key: { account, key },
+    fields: { value: (value ?? null) as JsonValue },
+    source: at(doc, ["settings", key], "key"),
+    fieldSources: { value: at(doc, ["settings", key]) },
+  }));
+  const integrations: Resource[] = Object.entries(doc.data.integrations ?? {}).map(([type, override]) => {
+    const o = (override ?? {}) as Record<string, string | number | undefined>;
+    const fields: Record<string, FieldValue> = {};
+    for (const spec of OVERRIDE_FIELDS) {
+      const raw = o[spec.name];
+      fields[spec.name] = raw === undefined ? null : spec.type === "decimal" ? toDecimalString(raw) : raw;
+    }
+    return {
+      address: address.accountIntegration(account, type),
+      kind: "account-integration",
+      key: { account, integration_type: type },
+      fields,
+      source: at(doc, ["integrations", type], "key"),
+      fieldSources: writtenSources(doc, ["integrations", type], o),
+    };
+  });
+  return [...settings, ...integrations];
+}

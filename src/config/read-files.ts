@@ -1,0 +1,118 @@
+import { createHash } from "node:crypto";
+import { readFile, readdir, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+
+/** Larger than any real configuration file; stops a runaway file from eating memory. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Far more files than a configuration repository holds; stops a mistaken --config-dir (e.g. `/`). */
+const MAX_FILES = 2000;
+
+export interface ConfigFile {
+  /** Relative to the working directory, with forward slashes: what diagnostics print. */
+  path: string;
+  text: string;
+}
+
+export interface ReadResult {
+  files: ConfigFile[];
+  diagnostics: Diagnostic[];
+  /** sha256 over the paths and bytes as read. */
+  digest: string;
+}
+
+/** Reads every *.yaml / *.yml below `configDir`, as UTF-8 text. Problems become diagnostics. */
+export async function readConfigFiles(configDir: string, cwd: string): Promise<ReadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const hash = createHash("sha256");
+  const root = join(cwd, configDir);
+  const shown = displayPath(cwd, root);
+  const files: ConfigFile[] = [];
+
+  let paths: string[];
+  try {
+    const info = await stat(root);
+    if (!info.isDirectory()) {
+      diagnostics.push(diagnostic("error", "config.not-a-directory", `configuration directory ${shown} is not a directory`, { file: shown }));
+      return { files, diagnostics, digest: "sha256:" + hash.digest("hex") };
+    }
+    paths = await listYamlFiles(root);
+  } catch {
+    diagnostics.push(
+      diagnostic("error", "config.missing-directory", `configuration directory ${shown} does not exist (pass --config-dir)`, { file: shown }),
+    );
+    return { files, diagnostics, digest: "sha256:" + hash.digest("hex") };
+  }
+  if (paths.length > MAX_FILES) {
+    diagnostics.push(
+      diagnostic("error", "config.too-many-files", `${shown} holds ${paths.length} YAML files; more than ${MAX_FILES} is not a configuration directory`, { file: shown }),
+    );
+    paths = paths.slice(0, MAX_FILES);
+  }
+
+  for (const abs of paths) {
+    const path = displayPath(cwd, abs);
+    const size = (await stat(abs)).size;
+    if (size > MAX_FILE_BYTES) {
+      diagnostics.push(
+        diagnostic("error", "file.too-large", `file is ${size} bytes; configuration files are limited to ${MAX_FILE_BYTES} bytes`, { file: path, line: 1, col: 1 }),
+      );
+      continue;
+    }
+    const bytes = await readFile(abs);
+    hash.update(path).update("\0").update(bytes).update("\0");
+    const decoded = decodeUtf8(bytes);
+    if (typeof decoded !== "string") {
+      diagnostics.push(
+        diagnostic("error", "file.invalid-utf8", "file is not valid UTF-8 (invalid byte sequence here); save it as UTF-8", { file: path, ...decoded }),
+      );
+      continue;
+    }
+    files.push({ path, text: decoded });
+  }
+  return { files, diagnostics, digest: "sha256:" + hash.digest("hex") };
+}
+
+async function listYamlFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    // Hidden files and folders (editor backups, .git) are not configuration.
+    .filter((abs) => !relative(root, abs).split(sep).some((part) => part.startsWith(".")))
+    .sort();
+}
+
+function displayPath(cwd: string, abs: string): string {
+  return relative(cwd, abs).split(sep).join("/") || ".";
+}
+
+/** The text, or where the first invalid byte sequence is (1-based line and byte column). */
+export function decodeUtf8(bytes: Uint8Array): string | { line: number; col: number } {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) (line++, (lineStart = i + 1));
+    return { line, col: at - lineStart + 1 };
+  }
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const n = b[i + k];
+      if (n === undefined || (n & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  // Overlongs and surrogates pass this coarse check; point at the start then.
+  return 0;
+}

@@ -1,0 +1,55 @@
+import { formatLocation, type Diagnostic } from "../domain/diagnostic.js";
+
+export type ReportFormat = "text" | "json" | "github";
+
+export interface ValidationReport {
+  valid: boolean;
+  errors: number;
+  warnings: number;
+  diagnostics: Diagnostic[];
+}
+
+export function validationReport(diagnostics: readonly Diagnostic[]): ValidationReport {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  return { valid: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics: [...diagnostics] };
+}
+
+export function renderReport(report: ValidationReport, format: ReportFormat, configDir: string): string {
+  switch (format) {
+    case "json":
+      return JSON.stringify(report, null, 2) + "\n";
+    case "github":
+      return report.diagnostics.map(githubCommand).join("") + summary(report, configDir) + "\n";
+    case "text":
+      return report.diagnostics.map((d) => textLine(d) + "\n").join("") + summary(report, configDir) + "\n";
+  }
+}
+
+/** `config/models/openai.yaml:12:5: error: message [code]` */
+export function textLine(d: Diagnostic): string {
+  const where = formatLocation(d);
+  return `${where ? where + ": " : ""}${d.severity}: ${d.message} [${d.code}]`;
+}
+
+function summary(r: ValidationReport, configDir: string): string {
+  const counts = `${r.errors} error${r.errors === 1 ? "" : "s"}, ${r.warnings} warning${r.warnings === 1 ? "" : "s"}`;
+  return r.valid ? `${configDir} is valid (${counts})` : `${configDir} is invalid: ${counts}`;
+}
+
+/** A GitHub Actions workflow command, escaped per GitHub's rules (data: %, CR, LF; properties also : and ,). */
+export function githubCommand(d: Diagnostic): string {
+  const props: string[] = [];
+  if (d.file) props.push(`file=${escapeProperty(d.file)}`);
+  if (d.line) props.push(`line=${d.line}`);
+  if (d.col) props.push(`col=${d.col}`);
+  props.push(`title=${escapeProperty(d.code)}`);
+  return `::${d.severity} ${props.join(",")}::${escapeData(d.message)}\n`;
+}
+
+export function escapeData(s: string): string {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}

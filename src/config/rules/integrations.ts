@@ -1,0 +1,122 @@
+import { diagnostic, type Diagnostic, type SourceRef } from "../../domain/diagnostic.js";
+import { dec } from "../../domain/money.js";
+import { INTEGRATION_PROVIDERS, type IntegrationProvider, type Resource } from "../../domain/resources.js";
+import { at, docsOf } from "../documents.js";
+import { closest } from "../suggest.js";
+import { INTEGRATION_MODEL, num, type Rule } from "./types.js";
+
+/** The integration that serves each `default_image_service`. */
+const IMAGE_SERVICE_INTEGRATION: Record<string, IntegrationProvider> = { openai: "dalle", runware: "runware", bria: "bria" };
+
+/**
+ * A model named by an integration (global default or account override) must be
+ * in the catalog, active, and of the integration's type and provider.
+ */
+export function checkModelReference(
+  modelId: string,
+  type: IntegrationProvider,
+  models: Map<string, Resource>,
+  where: string,
+  pos: SourceRef,
+): Diagnostic[] {
+  const want = INTEGRATION_MODEL[type];
+  const model = models.get(modelId);
+  if (!model) {
+    const near = closest(modelId, models.keys());
+    return [
+      diagnostic(
+        "error",
+        "integration.unknown-model",
+        `${where} uses model ${modelId}, which is not in the catalog${near ? `; did you mean \`${near}\`?` : `; add it to models/${want.provider}.yaml`}`,
+        pos,
+      ),
+    ];
+  }
+  const out: Diagnostic[] = [];
+  if (model.fields.is_active !== true) {
+    out.push(diagnostic("error", "integration.inactive-model", `${where} uses model ${modelId}, which is inactive in the catalog`, pos));
+  }
+  if (model.fields.model_type !== want.modelType) {
+    out.push(
+      diagnostic("error", "integration.model-type", `${where} needs a ${want.modelType} model, but ${modelId} is a ${String(model.fields.model_type)} model`, pos),
+    );
+  }
+  if (model.fields.provider !== want.provider) {
+    out.push(
+      diagnostic("error", "integration.model-provider", `${where} needs a ${want.provider} model, but ${modelId} is from ${String(model.fields.provider)}`, pos),
+    );
+  }
+  return out;
+}
+
+/** Parameters that the model itself bounds: max_tokens <= its output limit, size among its sizes. */
+export function checkModelParameters(
+  params: { temperature?: number | string; max_tokens?: number; size?: string },
+  model: Resource | undefined,
+  where: string,
+  posOf: (field: string) => SourceRef,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (params.temperature !== undefined && (dec(params.temperature).lt(0) || dec(params.temperature).gt(2))) {
+    out.push(diagnostic("error", "integration.temperature", `temperature in ${where} must be between 0 and 2`, posOf("temperature")));
+  }
+  const limit = model ? num(model.fields.max_output_tokens) : null;
+  if (params.max_tokens !== undefined && limit !== null && params.max_tokens > limit) {
+    out.push(
+      diagnostic(
+        "error",
+        "integration.max-tokens",
+        `max_tokens ${params.max_tokens} in ${where} exceeds ${String(model!.key.model_id)}'s max_output_tokens ${limit}`,
+        posOf("max_tokens"),
+      ),
+    );
+  }
+  const sizes = model?.fields.available_sizes;
+  if (params.size !== undefined && Array.isArray(sizes) && !sizes.includes(params.size)) {
+    out.push(
+      diagnostic(
+        "error",
+        "integration.size",
+        `size ${params.size} in ${where} is not one of ${String(model!.key.model_id)}'s sizes (${sizes.join(", ")})`,
+        posOf("size"),
+      ),
+    );
+  }
+  return out;
+}
+
+/** The global defaults (SPEC §2.2) point at models the catalog can serve. */
+export const globalDefaults: Rule = {
+  name: "global-defaults",
+  needs: ["ModelCatalog", "IntegrationSettings"],
+  check({ docs, models }) {
+    const out: Diagnostic[] = [];
+    for (const doc of docsOf(docs, "IntegrationSettings")) {
+      for (const type of INTEGRATION_PROVIDERS) {
+        const settings = doc.data.providers[type] as { model: string; temperature?: number | string; max_tokens?: number; size?: string } | undefined;
+        if (!settings) continue;
+        const where = `the global ${type} settings`;
+        out.push(...checkModelReference(settings.model, type, models, where, at(doc, ["providers", type, "model"])));
+        out.push(...checkModelParameters(settings, models.get(settings.model), where, (f) => at(doc, ["providers", type, f])));
+      }
+      const text = doc.data.default_text_provider;
+      if (!doc.data.providers[text]) {
+        out.push(
+          diagnostic("error", "integration.default-provider", `default_text_provider is ${text}, but providers.${text} is not configured`, at(doc, ["default_text_provider"])),
+        );
+      }
+      const image = IMAGE_SERVICE_INTEGRATION[doc.data.default_image_service];
+      if (image && !doc.data.providers[image]) {
+        out.push(
+          diagnostic(
+            "error",
+            "integration.default-provider",
+            `default_image_service is ${doc.data.default_image_service}, but providers.${image} is not configured`,
+            at(doc, ["default_image_service"]),
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};

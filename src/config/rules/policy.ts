@@ -1,0 +1,66 @@
+import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
+import { computeMargins, meetsFloor } from "../../domain/margin.js";
+import { at, docsOf } from "../documents.js";
+import { closest } from "../suggest.js";
+import { creditsOf, modelsOf, sourceOf, type Rule } from "./types.js";
+
+/**
+ * Every active operation earns at least the policy's margin on every active
+ * model it can run on (SPEC §2.6). A per-operation floor replaces the global one.
+ */
+export const minimumMargins: Rule = {
+  name: "minimum-margins",
+  needs: ["ModelCatalog", "CreditCosts", "Policy"],
+  check({ docs, desired }) {
+    const policy = docsOf(docs, "Policy")[0];
+    if (!policy) return [];
+    const global = policy.data.min_margin_pct;
+    const byOperation = policy.data.min_margin_pct_by_operation ?? {};
+    const credits = creditsOf(desired);
+    const out: Diagnostic[] = [];
+    for (const line of computeMargins(modelsOf(desired), credits)) {
+      const specific = byOperation[line.operation_type as keyof typeof byOperation];
+      const floor = specific?.min_margin_pct ?? global;
+      if (floor === undefined || meetsFloor(line, floor)) continue;
+      const op = credits.find((c) => c.key.operation_type === line.operation_type)!;
+      const f = line.figures;
+      const per = line.unit === "image" ? "per image" : "per 1M tokens";
+      const floorFrom = specific ? `the ${line.operation_type} floor` : "min_margin_pct";
+      out.push(
+        diagnostic(
+          "error",
+          "policy.margin",
+          `${line.operation_type} on ${line.model_id}: margin ${f.margin_pct ?? "n/a"} % is below ${floorFrom} of ${floor} % ` +
+            `(charge $${f.charge} vs cost $${f.cost} ${per}); reprice the operation, deactivate the model, or set a floor with a note`,
+          sourceOf(op, "price_per_credit_usd"),
+        ),
+      );
+    }
+    return out;
+  },
+};
+
+/** A protected address must name something declared, or the protection guards nothing. */
+export const protectedAddresses: Rule = {
+  name: "protected-addresses",
+  needs: ["ModelCatalog", "CreditCosts", "IntegrationSettings", "SettingsSchemas", "Account", "Policy"],
+  check({ docs, desired }) {
+    const policy = docsOf(docs, "Policy")[0];
+    if (!policy) return [];
+    const addresses = desired.resources.map((r) => r.address);
+    const out: Diagnostic[] = [];
+    (policy.data.protected ?? []).forEach((addr, i) => {
+      if (addresses.includes(addr)) return;
+      const near = closest(addr, addresses);
+      out.push(
+        diagnostic(
+          "error",
+          "policy.protected-unknown",
+          `protected address ${addr} is not declared in the configuration${near ? `; did you mean \`${near}\`?` : ""}`,
+          at(policy, ["protected", i]),
+        ),
+      );
+    });
+    return out;
+  },
+};

@@ -1,0 +1,51 @@
+import type { Diagnostic, SourceRef } from "../../domain/diagnostic.js";
+import type { FieldValue, IntegrationProvider, Resource } from "../../domain/resources.js";
+import type { DesiredState } from "../../domain/state.js";
+import type { DocumentKind } from "../../schema/documents.js";
+import type { ConfigDocument } from "../documents.js";
+
+/** What every rule sees: the schema-valid documents, the desired state built from them, and "today". */
+export interface RuleContext {
+  docs: readonly ConfigDocument[];
+  desired: DesiredState;
+  /** YYYY-MM-DD (UTC): handed in, so tests can pin it. */
+  today: string;
+  models: Map<string, Resource>;
+}
+
+/** A named cross-file check. Rules only read; each returns every problem it finds. */
+export interface Rule {
+  name: string;
+  /**
+   * The document kinds the rule reads. It is skipped when one of them failed to
+   * parse or validate: judging half a catalog would only add false alarms.
+   */
+  needs: readonly DocumentKind[];
+  check(ctx: RuleContext): Diagnostic[];
+}
+
+/** Which catalog models an integration type may use (SPEC §2.2). */
+export const INTEGRATION_MODEL: Record<IntegrationProvider, { modelType: "text" | "image"; provider: string }> = {
+  openai: { modelType: "text", provider: "openai" },
+  anthropic: { modelType: "text", provider: "anthropic" },
+  dalle: { modelType: "image", provider: "openai" },
+  runware: { modelType: "image", provider: "runware" },
+  bria: { modelType: "image", provider: "bria" },
+};
+
+/** The override fields each integration type accepts (the seed: model and parameters, never keys). */
+export const OVERRIDE_FIELDS_BY_TYPE: Record<"text" | "image", readonly string[]> = {
+  text: ["model", "temperature", "max_tokens"],
+  image: ["model", "size", "quality", "style"],
+};
+
+export const str = (v: FieldValue | undefined): string | null => (typeof v === "string" ? v : null);
+export const num = (v: FieldValue | undefined): number | null => (typeof v === "number" ? v : null);
+
+/** A field's written position, else the resource's. */
+export function sourceOf(r: Resource, field?: string): SourceRef | undefined {
+  return (field && r.fieldSources?.[field]) || r.source;
+}
+
+export const modelsOf = (desired: DesiredState) => desired.resources.filter((r) => r.kind === "model");
+export const creditsOf = (desired: DesiredState) => desired.resources.filter((r) => r.kind === "credit");

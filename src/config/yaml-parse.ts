@@ -1,0 +1,143 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+import { positionAt, type YamlDocument } from "./yaml-source.js";
+
+/** Deeper than any sane configuration; stops stack-hungry input before it is converted. */
+export const MAX_DEPTH = 64;
+/** Total nodes after expanding aliases: yaml's maxAliasCount bounds alias uses, this bounds the blow-up. */
+export const MAX_EXPANDED_NODES = 100_000;
+/** Keys that would reach Object.prototype in a naive consumer. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** The core schema's own tags; anything else (`!foo`, `!!js/function`, `!!binary`) is rejected. */
+const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+
+export interface ParsedYaml {
+  /** Documents that are safe and well-formed; their `value` is set. */
+  docs: YamlDocument[];
+  diagnostics: Diagnostic[];
+}
+
+/** Parses every document of one file, turning every YAML problem into a positioned diagnostic. */
+export function parseYaml(file: string, text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const docs: YamlDocument[] = [];
+  let parsed: Document.Parsed[];
+  try {
+    const all = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    parsed = Array.isArray(all) ? all : [];
+  } catch (err) {
+    diagnostics.push(diagnostic("error", "yaml.unparseable", `YAML could not be parsed: ${firstLine(err)}`, { file, line: 1, col: 1 }));
+    return { docs, diagnostics };
+  }
+
+  parsed.forEach((doc, index) => {
+    const problems: Diagnostic[] = [];
+    // yaml reports unresolved tags as warnings; here every YAML problem is an error.
+    for (const e of [...doc.errors, ...doc.warnings]) {
+      problems.push(diagnostic("error", yamlCode(e.code), yamlMessage(e.code, e.message), positionAt(file, lineCounter, e.pos[0])));
+    }
+    if (problems.length === 0) problems.push(...checkStructure(file, doc, lineCounter));
+    if (problems.length > 0) {
+      diagnostics.push(...problems);
+      return;
+    }
+    if (doc.contents === null) return; // an empty document (comments only, trailing `---`)
+    try {
+      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      docs.push({ file, index, doc, lineCounter, value });
+    } catch (err) {
+      const at = doc.contents.range ? positionAt(file, lineCounter, doc.contents.range[0]) : { file, line: 1, col: 1 };
+      diagnostics.push(diagnostic("error", "yaml.alias-limit", `YAML aliases expand too much: ${firstLine(err)}`, at));
+    }
+  });
+  return { docs, diagnostics };
+}
+
+function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCounter): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (node: Node | null | undefined) =>
+    node?.range ? positionAt(file, lineCounter, node.range[0]) : { file, line: 1, col: 1 };
+  const expanded = new Map<unknown, number>();
+
+  // Returns the node count with aliases expanded; stops descending once something is wrong.
+  const walk = (node: unknown, depth: number): number => {
+    if (out.length > 20) return 1;
+    if (node === null || node === undefined) return 1;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) return 1;
+      const known = expanded.get(target);
+      if (known !== undefined) return known;
+      expanded.set(target, 1); // an alias inside its own anchor counts once, not forever
+      return 1;
+    }
+    const n = node as Node;
+    if (n.tag && !CORE_TAGS.has(n.tag)) {
+      out.push(diagnostic("error", "yaml.custom-tag", `custom YAML tag \`${shortTag(n.tag)}\` is not allowed; write plain values`, at(n)));
+      return 1;
+    }
+    if (depth > MAX_DEPTH) {
+      out.push(diagnostic("error", "yaml.too-deep", `nesting deeper than ${MAX_DEPTH} levels; configuration is never this deep`, at(n)));
+      return 1;
+    }
+    let size = 1;
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        if (!isScalar(pair.key)) {
+          if (pair.key !== null) out.push(diagnostic("error", "yaml.complex-key", "mapping keys must be plain strings", at(pair.key as Node)));
+          continue;
+        }
+        const key = String(pair.key.value);
+        if (pair.key.tag && !CORE_TAGS.has(pair.key.tag)) {
+          out.push(diagnostic("error", "yaml.custom-tag", `custom YAML tag \`${shortTag(pair.key.tag)}\` is not allowed; write plain values`, at(pair.key)));
+        }
+        if (FORBIDDEN_KEYS.has(key)) {
+          out.push(diagnostic("error", "yaml.forbidden-key", `key \`${key}\` is not allowed (it could alter object prototypes)`, at(pair.key)));
+        }
+        if (key === "<<") {
+          out.push(diagnostic("error", "yaml.merge-key", "merge keys (`<<`) are not supported; write the fields out", at(pair.key)));
+        }
+        size += walk(pair.value, depth + 1);
+      }
+    } else if (isSeq(n)) {
+      for (const item of n.items) size += walk(item, depth + 1);
+    } else if (isPair(n)) {
+      size += walk(n.value, depth + 1);
+    }
+    if (n.anchor) expanded.set(n, size);
+    return size;
+  };
+
+  // An alias can only follow its anchor, so each anchor's expanded size is known when an alias meets it.
+  const total = walk(doc.contents, 1);
+  if (out.length === 0 && total > MAX_EXPANDED_NODES) {
+    out.push(
+      diagnostic("error", "yaml.alias-bomb", `YAML aliases expand to more than ${MAX_EXPANDED_NODES} values (an "alias bomb"); remove the aliases`, at(doc.contents)),
+    );
+  }
+  return out;
+}
+
+function shortTag(tag: string): string {
+  return tag.startsWith("tag:yaml.org,2002:") ? "!!" + tag.slice("tag:yaml.org,2002:".length) : tag;
+}
+
+function yamlCode(code: string): string {
+  return code === "DUPLICATE_KEY" ? "yaml.duplicate-key" : code === "TAG_RESOLVE_FAILED" ? "yaml.custom-tag" : "yaml.syntax";
+}
+
+/** yaml's messages end with a source excerpt; drop it (the excerpt could hold a secret). */
+function yamlMessage(code: string, message: string): string {
+  const text = message.split(/ at line \d+, column \d+/)[0]!.trim();
+  if (code === "DUPLICATE_KEY") return "duplicate key: a mapping may hold each key once";
+  if (code === "TAG_RESOLVE_FAILED") {
+    const tag = text.replace(/^Unresolved tag:\s*/, "");
+    return `custom YAML tag \`${shortTag(tag)}\` is not allowed; write plain values`;
+  }
+  return `YAML syntax error: ${text}`;
+}
+
+function firstLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split("\n")[0]!.split(/ at line \d+/)[0]!;
+}

@@ -1,0 +1,55 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import type { SourceRef } from "../domain/diagnostic.js";
+
+export type Path = readonly (string | number)[];
+
+/** One parsed YAML document with what is needed to point back into its file. */
+export interface YamlDocument {
+  file: string;
+  /** 0-based position of the document in its file (several documents per file, `---`). */
+  index: number;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The plain JS value (safe: checked before conversion). */
+  value: unknown;
+}
+
+export function positionAt(file: string, lineCounter: LineCounter, offset: number): SourceRef {
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, col };
+}
+
+/** Where the document's content starts (its first key), or line 1. */
+export function documentStart(d: YamlDocument): SourceRef {
+  const start = d.doc.contents?.range?.[0];
+  return start === undefined ? { file: d.file, line: 1, col: 1 } : positionAt(d.file, d.lineCounter, start);
+}
+
+/**
+ * Source position of the value at `path` (or of its key, for "unknown field"
+ * errors). Walks as far as the path exists: a missing leaf points at its parent.
+ */
+export function locate(d: YamlDocument, path: Path, part: "value" | "key" = "value"): SourceRef {
+  let node: unknown = d.doc.contents;
+  let best = documentStart(d);
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    if (isAlias(node)) node = node.resolve(d.doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return best;
+      const keyNode = pair.key as Node;
+      if (keyNode.range) best = positionAt(d.file, d.lineCounter, keyNode.range[0]);
+      if (i === path.length - 1 && part === "key") return best;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === "number") {
+      node = node.items[seg];
+    } else {
+      return best;
+    }
+    const range = (node as Node | null | undefined)?.range;
+    if (isPair(node)) return best;
+    if (range && !(isScalar(node) && node.value === null && range[0] === range[1])) best = positionAt(d.file, d.lineCounter, range[0]);
+  }
+  return best;
+}

@@ -1,0 +1,101 @@
+import { Dec, dec } from "./money.js";
+import type { Resource } from "./resources.js";
+import type { MarginFigures } from "../plan/types.js";
+
+/**
+ * Margin of one credit operation against one model (SPEC §2.6). Pure: it is
+ * handed the resources and returns numbers.
+ *
+ * - billed per `image`: charge = max(credits, min_credits) x price_per_credit_usd,
+ *   cost = the model's cost_per_image, for every active image model;
+ * - billed per `tokens`: charge per 1M tokens = 1,000,000 / tokens_per_credit x
+ *   price_per_credit_usd, cost = the model's output_token_rate (the conservative
+ *   side), for every active text model.
+ * margin = charge - cost; margin % = margin / charge; markup % = margin / cost.
+ */
+export interface MarginLine {
+  operation_type: string;
+  model_id: string;
+  unit: "image" | "tokens";
+  /** Display figures: USD to 6 places, percentages to 2. */
+  figures: MarginFigures;
+  /** Exact values, for comparing against a policy floor without rounding surprises. */
+  exact: { cost: Dec; charge: Dec; margin: Dec };
+}
+
+const MILLION = new Dec(1_000_000);
+
+export function computeMargins(models: readonly Resource[], credits: readonly Resource[]): MarginLine[] {
+  const lines: MarginLine[] = [];
+  const activeModels = models.filter((m) => m.kind === "model" && m.fields.is_active === true);
+  for (const op of credits) {
+    if (op.kind !== "credit" || op.fields.is_active === false) continue;
+    const unit = op.fields.unit;
+    const charge = chargeOf(op);
+    if (charge === null || (unit !== "image" && unit !== "tokens")) continue;
+    for (const model of activeModels) {
+      const cost = costOf(model, unit);
+      if (cost === null) continue;
+      lines.push({
+        operation_type: op.key.operation_type ?? op.address,
+        model_id: model.key.model_id ?? model.address,
+        unit,
+        figures: marginFigures(cost, charge),
+        exact: { cost, charge, margin: charge.minus(cost) },
+      });
+    }
+  }
+  return lines.sort((a, b) => cmp(a.operation_type, b.operation_type) || cmp(a.model_id, b.model_id));
+}
+
+/** The customer charge per image, or per 1M tokens; null when the rule lacks what it needs. */
+export function chargeOf(op: Resource): Dec | null {
+  const price = decimalField(op, "price_per_credit_usd");
+  if (price === null) return null;
+  if (op.fields.unit === "image") {
+    const credits = Math.max(intField(op, "credits") ?? 0, intField(op, "min_credits") ?? 0);
+    return price.times(credits);
+  }
+  const perCredit = intField(op, "tokens_per_credit");
+  if (!perCredit) return null;
+  return MILLION.div(perCredit).times(price);
+}
+
+/** The provider's cost for the unit, or null when the model is not billed that way. */
+export function costOf(model: Resource, unit: "image" | "tokens"): Dec | null {
+  const type = model.fields.model_type;
+  if (unit === "image") return type === "image" ? decimalField(model, "cost_per_image") : null;
+  return type === "text" ? decimalField(model, "output_token_rate") : null;
+}
+
+export function marginFigures(cost: Dec, charge: Dec): MarginFigures {
+  const margin = charge.minus(cost);
+  return {
+    cost: usd(cost),
+    charge: usd(charge),
+    margin: usd(margin),
+    margin_pct: charge.isZero() ? null : pct(margin.div(charge)),
+    markup_pct: cost.isZero() ? null : pct(margin.div(cost)),
+  };
+}
+
+/** Whether margin / charge >= floorPct %, compared exactly (a zero charge never meets a floor above -inf). */
+export function meetsFloor(line: Pick<MarginLine, "exact">, floorPct: number | string): boolean {
+  const { charge, margin } = line.exact;
+  if (charge.isZero()) return false;
+  return margin.times(100).gte(charge.times(dec(floorPct)));
+}
+
+const usd = (v: Dec) => v.toDecimalPlaces(6).toFixed();
+const pct = (ratio: Dec) => ratio.times(100).toDecimalPlaces(2).toFixed();
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function decimalField(r: Resource, name: string): Dec | null {
+  const v = r.fields[name];
+  return typeof v === "string" || typeof v === "number" ? dec(v) : null;
+}
+
+function intField(r: Resource, name: string): number | null {
+  const v = r.fields[name];
+  return typeof v === "number" ? v : null;
+}

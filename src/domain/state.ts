@@ -1,0 +1,31 @@
+import type { Diagnostic } from "./diagnostic.js";
+import type { PolicyDoc } from "../schema/documents.js";
+import type { FieldValue, Resource } from "./resources.js";
+
+/** What Git says the database should hold: validated, normalised, with source positions. */
+export interface DesiredState {
+  /** Every managed resource declared in config/, in a stable order (kind, then address). */
+  resources: Resource[];
+  /** The guardrails of config/policies.yaml, if any (not a resource: nothing is written). */
+  policy?: PolicyDoc & { source?: { file: string; line: number; col: number } };
+  /** Account slugs referenced by config/accounts/*.yaml, with where each is declared. */
+  accounts: { slug: string; file: string; line: number; col: number }[];
+  /** Environment variables named by `from_env` references (values are read at plan/apply time). */
+  secretRefs: { name: string; address: string; field: string; file: string; line: number; col: number }[];
+}
+
+/** What the database holds now, in the same shape (secrets as digests). */
+export interface LiveState {
+  resources: Resource[];
+  /** Last-applied fields of each resource cfgsync manages, by address. */
+  lastApplied: Map<string, Record<string, FieldValue>>;
+  /** Runtime-owned accounts: slug -> id. */
+  accounts: Map<string, number>;
+}
+
+export interface LoadedConfig {
+  desired: DesiredState;
+  diagnostics: Diagnostic[];
+  /** sha256 of the config files as read (paths + bytes), for stale-plan detection. */
+  filesDigest: string;
+}

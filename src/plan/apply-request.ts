@@ -1,0 +1,72 @@
+import { UserError } from "../domain/diagnostic.js";
+import { KINDS, isSecret, type FieldValue, type Resource, type ResourceKind } from "../domain/resources.js";
+import type { LiveState } from "../domain/state.js";
+import { canonicalJson } from "./digest.js";
+import type { Plan } from "./types.js";
+
+export interface PlannedWrites {
+  creates: Resource[];
+  updates: Resource[];
+  deletes: Resource[];
+  managedState: { upsert: { address: string; kind: ResourceKind; fields: Record<string, FieldValue> }[]; remove: string[] };
+}
+
+/** What the tool remembers of a resource: its fields, secrets as digests only. */
+export function stateRecordFields(r: Resource): Record<string, FieldValue> {
+  const fields: Record<string, FieldValue> = {};
+  for (const [name, value] of Object.entries(r.fields)) {
+    fields[name] = isSecret(value) ? { sensitive: true, digest: value.digest } : value;
+  }
+  return fields;
+}
+
+/**
+ * Plan -> the rows to write. Pure. Deletes of models and credit rules need
+ * --allow-destroy; adoption (recording last-applied state of resources that
+ * already match) rides along with every apply.
+ */
+export function plannedWrites(plan: Plan, desired: readonly Resource[], live: LiveState, opts: { allowDestroy: boolean }): PlannedWrites {
+  const liveByAddress = new Map(live.resources.map((r) => [r.address, r]));
+  const desiredByAddress = new Map(desired.map((r) => [r.address, r]));
+  const writes: PlannedWrites = { creates: [], updates: [], deletes: [], managedState: { upsert: [], remove: [] } };
+
+  const guarded = plan.changes.filter((c) => c.action === "delete" && KINDS[c.kind].destroyNeedsFlag);
+  if (guarded.length && !opts.allowDestroy) {
+    throw new UserError(
+      "apply.destroy-refused",
+      `the plan deletes ${guarded.length} resource(s) (${guarded.map((c) => c.address).join(", ")}); nothing was changed`,
+      { suggestions: ["Pass --allow-destroy if the deletion is intended, or restore them in config/."] },
+    );
+  }
+
+  for (const change of plan.changes) {
+    if (change.action === "unmanaged") continue;
+    if (change.action === "delete") {
+      const have = liveByAddress.get(change.address);
+      if (have) writes.deletes.push(have);
+      writes.managedState.remove.push(change.address);
+      continue;
+    }
+    const want = desiredByAddress.get(change.address);
+    if (!want) continue;
+    (liveByAddress.has(change.address) ? writes.updates : writes.creates).push(want);
+  }
+
+  for (const want of desired) {
+    const fields = stateRecordFields(want);
+    const applied = live.lastApplied.get(want.address);
+    if (!applied || canonicalJson(applied) !== canonicalJson(fields)) {
+      writes.managedState.upsert.push({ address: want.address, kind: want.kind, fields });
+    }
+  }
+  // Managed once, now gone from both config and database: forget it.
+  for (const address of live.lastApplied.keys()) {
+    if (!desiredByAddress.has(address) && !liveByAddress.has(address)) writes.managedState.remove.push(address);
+  }
+  return writes;
+}
+
+/** A plan's changes as a revision records them: the plan already carries no secret values. */
+export function redactedChanges(plan: Plan): unknown {
+  return plan.changes.filter((c) => c.action !== "unmanaged");
+}

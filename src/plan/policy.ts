@@ -1,0 +1,52 @@
+import { dec } from "../domain/money.js";
+import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+import type { DesiredState, LiveState } from "../domain/state.js";
+import type { Change } from "./types.js";
+
+/** Price fields a change-size policy watches, by kind. */
+export const PRICE_FIELDS: Record<string, readonly string[]> = {
+  model: ["input_token_rate", "output_token_rate", "cost_per_image"],
+  credit: ["price_per_credit_usd", "credits", "min_credits", "tokens_per_credit"],
+};
+
+/**
+ * Guardrails that need the live values (SPEC §2.6): the size of a price change
+ * against the database, and resources that may never be deleted. The checks
+ * that need no database run in `validate`.
+ */
+export function planPolicyDiagnostics(input: { changes: Change[]; desired: DesiredState; live: LiveState }): Diagnostic[] {
+  const policy = input.desired.policy;
+  if (!policy) return [];
+  const out: Diagnostic[] = [];
+  const protectedSet = new Set(policy.protected ?? []);
+  const where = policy.source;
+
+  for (const change of input.changes) {
+    if (change.action === "delete" && protectedSet.has(change.address)) {
+      out.push(
+        diagnostic("error", "policy.protected", `${change.address} is protected by policy and cannot be deleted; restore it in config/ or remove it from \`protected\` first`, where),
+      );
+    }
+    const maxPct = policy.max_price_change_pct;
+    if (maxPct === undefined || (change.action !== "update" && change.action !== "drift")) continue;
+    for (const field of change.fields) {
+      if (!PRICE_FIELDS[change.kind]?.includes(field.name) || "sensitive" in field) continue;
+      if (field.before == null || field.after == null) continue;
+      const before = dec(String(field.before));
+      const after = dec(String(field.after));
+      if (before.isZero()) continue;
+      const pct = after.minus(before).div(before).abs().times(100);
+      if (pct.gt(maxPct)) {
+        out.push(
+          diagnostic(
+            "error",
+            "policy.max-price-change",
+            `${change.address}: ${field.name} changes from ${before.toFixed()} to ${after.toFixed()} (${pct.toDecimalPlaces(1).toFixed()} %), more than the policy's max_price_change_pct of ${maxPct} %`,
+            change.source ? { file: change.source.file, line: change.source.line, col: 1 } : where,
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+import type { Diagnostic } from "../domain/diagnostic.js";
+import type { JsonValue, ResourceKind } from "../domain/resources.js";
+
+/** The closed set of actions (SPEC §5). */
+export type Action = "create" | "update" | "delete" | "drift" | "unmanaged";
+export const ACTIONS: readonly Action[] = ["create", "update", "delete", "drift", "unmanaged"];
+
+/**
+ * One field of a change. A sensitive field never carries a value, only whether
+ * it changed (by digest), so no renderer can print a secret by mistake.
+ */
+export type FieldChange =
+  | { name: string; before: JsonValue | undefined; after: JsonValue | undefined; drifted?: boolean; sensitive?: never }
+  | { name: string; sensitive: true; changed: boolean; drifted?: boolean };
+
+export interface Change {
+  address: string;
+  kind: ResourceKind;
+  action: Action;
+  fields: FieldChange[];
+  source?: { file: string; line: number };
+}
+
+export interface MarginRow {
+  operation_type: string;
+  model_id: string;
+  unit: "image" | "tokens";
+  /** Decimal strings (USD); "per" says per what (image, 1M tokens). */
+  before: MarginFigures | null;
+  after: MarginFigures | null;
+}
+export interface MarginFigures {
+  cost: string;
+  charge: string;
+  margin: string;
+  margin_pct: string | null;
+  markup_pct: string | null;
+}
+
+export interface PlanImpact {
+  margins: MarginRow[];
+  revenue?: unknown;
+  blast_radius?: unknown;
+}
+
+/** The plan: data first, rendered afterwards. Its JSON form is versioned and stable. */
+export interface Plan {
+  format_version: 1;
+  config_digest: string;
+  state_digest: string;
+  summary: Record<Action, number>;
+  changes: Change[];
+  impact: PlanImpact;
+  diagnostics: Diagnostic[];
+}
+
+/** "Is there anything to do" is one predicate on the plan, not repeated in the UI. */
+export function hasChanges(plan: Pick<Plan, "summary">): boolean {
+  const s = plan.summary;
+  return s.create + s.update + s.delete + s.drift > 0;
+}

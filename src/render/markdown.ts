@@ -1,0 +1,240 @@
+import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
+import { KIND_ORDER, KINDS, type JsonValue, type ResourceKind } from "../domain/resources.js";
+import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginFigures, type MarginRow, type Plan } from "../plan/types.js";
+
+/** GitHub rejects a comment (and a check run summary) longer than this. The one place it is written. */
+export const GITHUB_COMMENT_MAX_CHARS = 65_535;
+
+export interface MarkdownOptions {
+  /** Shown in the heading, e.g. "production". */
+  environment?: string;
+  /** Budget for the whole body; default GITHUB_COMMENT_MAX_CHARS. */
+  maxChars?: number;
+  /** Where the full plan lives when this rendering had to leave details out (Markdown allowed). */
+  artifactHint?: string;
+}
+
+/** A single value longer than this is clipped in its cell (the full value is in the plan artifact). */
+const MAX_VALUE_CHARS = 1_000;
+/** In a shortened comment, at most this many diagnostics are listed one by one. */
+const MAX_DIAGNOSTICS_WHEN_SHORT = 50;
+
+/**
+ * Renders a plan as a pull-request comment. Tries renderings from the most to
+ * the least detailed and returns the first that fits the budget, so a long
+ * plan loses whole sections, never half a table.
+ */
+export function renderPlanMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
+  const maxChars = opts.maxChars ?? GITHUB_COMMENT_MAX_CHARS;
+  const renderings: Array<() => string> = [
+    () => compose(plan, opts, "fields"),
+    () => compose(plan, opts, "addresses"),
+    () => compose(plan, opts, "counts"),
+    () => compose(plan, opts, "minimal"),
+  ];
+  for (const render of renderings) {
+    const body = render();
+    if (body.length <= maxChars) return body;
+  }
+  throw new RangeError(`even the shortest plan comment is longer than ${maxChars} characters`);
+}
+
+/** How much of the change list a rendering shows. */
+type Detail = "fields" | "addresses" | "counts" | "minimal";
+
+function compose(plan: Plan, opts: MarkdownOptions, detail: Detail): string {
+  const shortened = detail !== "fields";
+  const sections = [heading(plan, opts.environment), summaryTable(plan)];
+  if (shortened) sections.push(shortenedNotice(opts.artifactHint));
+  if (plan.changes.length > 0) {
+    sections.push(detail === "fields" || detail === "addresses" ? changesByKind(plan.changes, detail) : kindCountsTable(plan.changes));
+  }
+  if (detail !== "minimal" && plan.impact.margins.length > 0) sections.push(marginSection(plan.impact.margins));
+  if (plan.diagnostics.length > 0) {
+    sections.push(
+      detail === "minimal"
+        ? diagnosticCounts(plan.diagnostics)
+        : diagnosticSection(plan.diagnostics, shortened ? MAX_DIAGNOSTICS_WHEN_SHORT : Infinity),
+    );
+  }
+  sections.push(footer(plan));
+  return sections.join("\n\n") + "\n";
+}
+
+function heading(plan: Plan, environment: string | undefined): string {
+  const title = environment ? `## cfgsync plan for <code>${escapeInline(environment)}</code>` : "## cfgsync plan";
+  const verdict = hasChanges(plan)
+    ? `**${ACTIONS.filter((a) => a !== "unmanaged" && plan.summary[a] > 0)
+        .map((a) => `${plan.summary[a]} to ${a === "drift" ? "restore (drift)" : a}`)
+        .join(", ")}**`
+    : "**No changes.** The database matches the configuration in Git.";
+  return `${title}\n\n${verdict}`;
+}
+
+function summaryTable(plan: Plan): string {
+  return table(
+    ACTIONS.map((a) => a),
+    [ACTIONS.map((a) => String(plan.summary[a] ?? 0))],
+    ACTIONS.map(() => "right"),
+  );
+}
+
+function shortenedNotice(artifactHint: string | undefined): string {
+  const where = artifactHint ?? "the plan JSON saved by `cfgsync plan --out`";
+  return `> [!NOTE]\n> This plan is too large for one comment: the field-level changes are left out. The full plan: ${where}.`;
+}
+
+function changesByKind(changes: Change[], detail: "fields" | "addresses"): string {
+  const parts = ["### Changes"];
+  for (const [kind, ofKind] of groupByKind(changes)) {
+    const body =
+      detail === "fields"
+        ? ofKind.map(changeBlock).join("\n\n")
+        : ofKind.map((c) => `- ${actionLabel(c.action)} <code>${escapeInline(c.address)}</code>${sourceSuffix(c)}`).join("\n");
+    parts.push(
+      `<details><summary><b>${escapeInline(KINDS[kind].label)}</b>: ${countsPhrase(ofKind)}</summary>\n\n${body}\n\n</details>`,
+    );
+  }
+  return parts.join("\n\n");
+}
+
+function kindCountsTable(changes: Change[]): string {
+  const rows = [...groupByKind(changes)].map(([kind, ofKind]) => [
+    escapeInline(KINDS[kind].label),
+    ...ACTIONS.map((a) => String(ofKind.filter((c) => c.action === a).length)),
+  ]);
+  return "### Changes by kind\n\n" + table(["kind", ...ACTIONS], rows, ["left", ...ACTIONS.map(() => "right" as const)]);
+}
+
+function changeBlock(change: Change): string {
+  const title = `**${actionLabel(change.action)}** <code>${escapeInline(change.address)}</code>${sourceSuffix(change)}`;
+  if (change.fields.length === 0) return title;
+  const rows = change.fields.map((f) => [fieldName(f), ...beforeAfter(f)]);
+  return `${title}\n\n${table(["name", "before", "after"], rows)}`;
+}
+
+function fieldName(f: FieldChange): string {
+  return `<code>${escapeInline(f.name)}</code>${f.drifted ? " (drifted)" : ""}`;
+}
+
+function beforeAfter(f: FieldChange): [string, string] {
+  // Sensitive fields carry no value in the plan: only whether the digest changed.
+  if (f.sensitive) return ["(sensitive)", f.changed ? "(sensitive) changed" : "(sensitive) unchanged"];
+  return [formatValue(f.before), formatValue(f.after)];
+}
+
+function formatValue(v: JsonValue | undefined): string {
+  if (v === undefined) return "<i>(none)</i>";
+  const text = typeof v === "string" && v !== "" ? v : JSON.stringify(v);
+  const clipped = text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length - MAX_VALUE_CHARS} more characters)` : text;
+  return `<code>${escapeInline(clipped)}</code>`;
+}
+
+function marginSection(rows: MarginRow[]): string {
+  const body = rows.map((r) => [
+    `<code>${escapeInline(r.operation_type)}</code>`,
+    `<code>${escapeInline(r.model_id)}</code>`,
+    r.unit === "image" ? "image" : "1M tokens",
+    beforeToAfter(r, (m) => usd(m.cost)),
+    beforeToAfter(r, (m) => usd(m.charge)),
+    beforeToAfter(r, (m) => usd(m.margin)) + (isNegative(r.after?.margin) ? " ⚠️" : ""),
+    beforeToAfter(r, (m) => pct(m.margin_pct)),
+    beforeToAfter(r, (m) => pct(m.markup_pct)),
+  ]);
+  return (
+    "### Margin impact\n\nProvider cost against customer charge, before → after. Token operations are priced per 1M tokens against the model's output rate.\n\n" +
+    table(["operation", "model", "per", "cost", "charge", "margin", "margin %", "markup %"], body, [
+      "left",
+      "left",
+      "left",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+    ])
+  );
+}
+
+function beforeToAfter(row: MarginRow, figure: (m: MarginFigures) => string): string {
+  const before = row.before ? figure(row.before) : "—";
+  const after = row.after ? figure(row.after) : "—";
+  return before === after ? before : `${before} → ${after}`;
+}
+
+const usd = (amount: string): string => escapeInline(amount.startsWith("-") ? `-$${amount.slice(1)}` : `$${amount}`);
+const pct = (p: string | null): string => (p === null ? "—" : `${escapeInline(p)} %`);
+const isNegative = (amount: string | undefined): boolean => amount !== undefined && amount.startsWith("-");
+
+function diagnosticSection(diagnostics: Diagnostic[], limit: number): string {
+  const sorted = sortDiagnostics(diagnostics);
+  const lines = sorted.slice(0, limit).map((d) => {
+    const where = formatLocation(d);
+    return `- ${d.severity === "error" ? "❌ **error**" : "⚠️ **warning**"}${where ? ` <code>${escapeInline(where)}</code>` : ""}: ${escapeInline(d.message)}`;
+  });
+  if (sorted.length > limit) lines.push(`- … and ${sorted.length - limit} more in the full plan`);
+  return `### Diagnostics\n\n${lines.join("\n")}`;
+}
+
+function diagnosticCounts(diagnostics: Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  return `### Diagnostics\n\n${errors} error(s), ${diagnostics.length - errors} warning(s): see the full plan.`;
+}
+
+function footer(plan: Plan): string {
+  return `<sub>config ${escapeInline(shortDigest(plan.config_digest))} · database state ${escapeInline(shortDigest(plan.state_digest))} · plan format ${plan.format_version}</sub>`;
+}
+
+const shortDigest = (digest: string): string => digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, "$1…");
+
+function groupByKind(changes: Change[]): Map<ResourceKind, Change[]> {
+  const groups = new Map<ResourceKind, Change[]>();
+  for (const kind of KIND_ORDER) {
+    const ofKind = changes.filter((c) => c.kind === kind);
+    if (ofKind.length > 0) groups.set(kind, ofKind);
+  }
+  return groups;
+}
+
+function countsPhrase(changes: Change[]): string {
+  return ACTIONS.map((a) => [a, changes.filter((c) => c.action === a).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([a, n]) => `${n} ${a}`)
+    .join(", ");
+}
+
+const ACTION_LABELS: Record<Action, string> = {
+  create: "create",
+  update: "update",
+  delete: "delete",
+  drift: "restore drift",
+  unmanaged: "unmanaged (left alone)",
+};
+const actionLabel = (a: Action): string => ACTION_LABELS[a];
+
+const sourceSuffix = (c: Change): string =>
+  c.source ? ` (<code>${escapeInline(`${c.source.file}:${c.source.line}`)}</code>)` : "";
+
+type Align = "left" | "right";
+
+/** A whole GFM table: header, separator, rows. Cells are already escaped. */
+function table(header: string[], rows: string[][], align: Align[] = header.map(() => "left")): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const separator = line(align.map((a) => (a === "right" ? "---:" : "---")));
+  return [line(header), separator, ...rows.map(line)].join("\n");
+}
+
+const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;" };
+
+/**
+ * Makes text safe inside a table cell or a line of Markdown: HTML-significant
+ * characters and the pipe become entities (a literal pipe would split a cell),
+ * Markdown punctuation is backslash-escaped, and line breaks become <br>.
+ * An underscore inside a word stays as is: it cannot start emphasis.
+ */
+export function escapeInline(text: string): string {
+  return text
+    .replace(/[&<>|]/g, (c) => HTML_ENTITIES[c] ?? c)
+    .replace(/[\\`*[\]~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, "<br>");
+}

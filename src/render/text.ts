@@ -1,0 +1,94 @@
+import { formatLocation, type Diagnostic } from "../domain/diagnostic.js";
+import { KIND_ORDER, KINDS } from "../domain/resources.js";
+import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
+import { makeStyle, type Style } from "./style.js";
+import { displaySensitive, displayValue, figure, isSensitive, marginChanged } from "./value.js";
+
+const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", drift: "!", unmanaged: "?" };
+const NOTE: Partial<Record<Action, string>> = {
+  drift: "changed outside Git since the last apply; apply restores it",
+  unmanaged: "in the database, not in config/: left alone",
+};
+
+function paint(style: Style, action: Action, s: string): string {
+  switch (action) {
+    case "create":
+      return style.green(s);
+    case "update":
+      return style.yellow(s);
+    case "delete":
+      return style.red(s);
+    case "drift":
+      return style.magenta(s);
+    default:
+      return style.dim(s);
+  }
+}
+
+function renderChange(change: Change, style: Style): string[] {
+  const where = change.source ? style.dim(`  (${change.source.file}:${change.source.line})`) : "";
+  const note = NOTE[change.action] ? style.dim(`  # ${NOTE[change.action]}`) : "";
+  const lines = [`  ${paint(style, change.action, `${SYMBOL[change.action]} ${change.address}`)}${where}${note}`];
+  for (const f of change.fields) {
+    const drift = f.drifted ? style.magenta("  (drifted)") : "";
+    if (isSensitive(f)) {
+      lines.push(`      ${f.changed ? "~" : " "} ${f.name}: ${displaySensitive(f)}${drift}`);
+    } else if (change.action === "create" || f.before === undefined) {
+      lines.push(`      ${style.green("+")} ${f.name} = ${displayValue(f.after)}${drift}`);
+    } else if (change.action === "delete" || f.after === undefined) {
+      lines.push(`      ${style.red("-")} ${f.name} = ${displayValue(f.before)}${drift}`);
+    } else {
+      lines.push(`      ${style.yellow("~")} ${f.name}: ${displayValue(f.before)} -> ${displayValue(f.after)}${drift}`);
+    }
+  }
+  return lines;
+}
+
+export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], style: Style = makeStyle(false)): string[] {
+  return diagnostics.map((d) => {
+    const where = formatLocation(d);
+    const level = d.severity === "error" ? style.red("error") : style.yellow("warning");
+    return `${where ? where + ": " : ""}${level}: ${d.message}`;
+  });
+}
+
+export function summaryLine(plan: Pick<Plan, "summary">): string {
+  const s = plan.summary;
+  if (!hasChanges(plan)) {
+    return `No changes. The database matches the configuration.${s.unmanaged ? ` (${s.unmanaged} unmanaged)` : ""}`;
+  }
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.drift} drifted, ${s.unmanaged} unmanaged.`;
+}
+
+/** Terraform-like text: changes grouped by kind, margins when prices move, a summary line. */
+export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): string {
+  const style = makeStyle(opts.color ?? false);
+  const out: string[] = [];
+  for (const kind of KIND_ORDER) {
+    const changes = plan.changes.filter((c) => c.kind === kind);
+    if (!changes.length) continue;
+    out.push(style.bold(KINDS[kind].label), ...changes.flatMap((c) => renderChange(c, style)), "");
+  }
+  const margins = plan.impact.margins.filter(marginChanged);
+  if (margins.length) {
+    out.push(style.bold("Margin impact") + style.dim("  (image: per image; tokens: per 1M output tokens)"));
+    for (const row of margins) {
+      const low = row.after?.margin_pct != null && Number(row.after.margin_pct) < 0;
+      const line =
+        `  ${row.operation_type} x ${row.model_id}: cost ${figure(row.before, "cost")} -> ${figure(row.after, "cost")}, ` +
+        `charge ${figure(row.before, "charge")} -> ${figure(row.after, "charge")}, ` +
+        `margin ${figure(row.before, "margin_pct")} -> ${figure(row.after, "margin_pct")}, ` +
+        `markup ${figure(row.before, "markup_pct")} -> ${figure(row.after, "markup_pct")}`;
+      out.push(low ? style.red(line) : line);
+    }
+    out.push("");
+  }
+  if (plan.diagnostics.length) out.push(...renderDiagnosticsText(plan.diagnostics, style), "");
+  out.push(style.bold(summaryLine(plan)));
+  return out.join("\n") + "\n";
+}
+
+/** The stable JSON form (SPEC §5). */
+export function renderPlanJson(plan: Plan): string {
+  return JSON.stringify(plan, null, 2) + "\n";
+}

@@ -1,0 +1,28 @@
+import type { FieldChange, MarginFigures, MarginRow } from "../plan/types.js";
+
+/** One field value as a reader sees it; a sensitive field never has a value to show. */
+export function displayValue(v: unknown): string {
+  if (v === undefined) return "(none)";
+  if (v === null) return "null";
+  if (typeof v === "string") return JSON.stringify(v);
+  return JSON.stringify(v);
+}
+
+export function displaySensitive(f: Extract<FieldChange, { sensitive: true }>): string {
+  return f.changed ? "(sensitive value changed)" : "(sensitive value unchanged)";
+}
+
+export function isSensitive(f: FieldChange): f is Extract<FieldChange, { sensitive: true }> {
+  return (f as { sensitive?: boolean }).sensitive === true;
+}
+
+export function marginChanged(row: MarginRow): boolean {
+  return JSON.stringify(row.before) !== JSON.stringify(row.after);
+}
+
+export function figure(f: MarginFigures | null, key: keyof MarginFigures): string {
+  if (!f) return "-";
+  const v = f[key];
+  if (v === null) return "n/a";
+  return key.endsWith("_pct") ? `${v} %` : `$${v}`;
+}

@@ -1,0 +1,208 @@
+import { z } from "zod";
+
+/**
+ * The public contract of config/ (SPEC §2.0): the one source from which the
+ * JSON Schemas in schemas/ are generated and against which files are checked.
+ * Field names are the platform's own snake_case names.
+ */
+
+export const API_VERSION = "cfgsync/v1";
+
+const apiVersion = z.literal(API_VERSION).describe("Schema version of this document");
+
+/** 0.040 or "0.040": both mean the decimal 0.040. Strings keep precision beyond a float's. */
+export const money = z
+  .union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/, "a decimal such as 0.040")])
+  .describe("Decimal amount in USD (number or string)");
+
+export const temperature = z
+  .union([z.number().min(0).max(2), z.string().regex(/^(0|1|2)(\.\d+)?$/)])
+  .describe("Sampling temperature, 0 to 2");
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "a date YYYY-MM-DD")
+  .describe("a date YYYY-MM-DD");
+const imageSize = z.string().regex(/^\d{2,5}x\d{2,5}$/, "WxH such as 1024x1024").describe("an image size WxH such as 1024x1024");
+const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' or '-'");
+
+export const PROVIDERS = ["openai", "anthropic", "runware", "google", "bria"] as const;
+export const MODEL_TYPES = ["text", "image", "embedding"] as const;
+export const OPERATIONS = [
+  "image_generation",
+  "image_prompt_extraction",
+  "content_generation",
+  "clustering",
+  "idea_generation",
+  "linking",
+  "optimization",
+] as const;
+export const SETTINGS_KEYS = [
+  "table_settings",
+  "user_preferences",
+  "ai_settings",
+  "planner_automation",
+  "writer_automation",
+] as const;
+export const INTEGRATION_TYPES = ["openai", "anthropic", "dalle", "runware", "bria"] as const;
+
+export const modelSchema = z.strictObject({
+  model_id: z.string().min(1).max(100).describe("Provider's model identifier, unique across the catalog"),
+  display_name: z.string().min(1).max(200),
+  model_type: z.enum(MODEL_TYPES),
+  provider: z.enum(PROVIDERS).optional().describe("Defaults to the file's provider; must match it"),
+  input_token_rate: money.optional().describe("USD per 1M input tokens"),
+  output_token_rate: money.optional().describe("USD per 1M output tokens"),
+  max_input_tokens: z.int().min(1).optional(),
+  max_output_tokens: z.int().min(1).optional(),
+  cost_per_image: money.optional().describe("USD per generated image"),
+  available_sizes: z.array(imageSize).min(1).optional(),
+  supports_json_mode: z.boolean().optional(),
+  supports_vision: z.boolean().optional(),
+  supports_tools: z.boolean().optional(),
+  is_active: z.boolean().optional().describe("Defaults to true"),
+  is_default: z.boolean().optional().describe("Defaults to false; one active default per model_type"),
+  sort_order: z.int().optional(),
+  notes: z.string().max(2000).optional(),
+  release_date: isoDate.optional(),
+  deprecation_date: isoDate.optional(),
+});
+
+export const modelCatalogSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal("ModelCatalog"),
+  provider: z.enum(PROVIDERS),
+  models: z.array(modelSchema),
+});
+
+const apiKeyRef = z
+  .strictObject({ from_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name") })
+  .describe("API key by reference: the environment variable that holds it at apply time");
+
+const textProvider = z.strictObject({
+  api_key: apiKeyRef.optional(),
+  model: z.string().min(1),
+  temperature: temperature.optional(),
+  max_tokens: z.int().min(1).max(1_000_000).optional(),
+});
+const imageProvider = z.strictObject({
+  api_key: apiKeyRef.optional(),
+  model: z.string().min(1),
+  size: imageSize.optional(),
+});
+const plainProvider = z.strictObject({ api_key: apiKeyRef.optional(), model: z.string().min(1) });
+
+export const integrationSettingsSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal("IntegrationSettings"),
+  providers: z.strictObject({
+    openai: textProvider.optional(),
+    anthropic: textProvider.optional(),
+    dalle: imageProvider.optional(),
+    runware: plainProvider.optional(),
+    bria: plainProvider.optional(),
+  }),
+  default_text_provider: z.enum(["openai", "anthropic"]),
+  default_image_service: z.enum(["openai", "runware", "bria"]),
+  image_quality: z.enum(["standard", "hd"]).optional(),
+  image_style: z.string().min(1).max(100).optional(),
+  max_in_article_images: z.int().min(0).max(20).optional(),
+  desktop_image_size: imageSize.optional(),
+});
+
+export const creditOperationSchema = z.strictObject({
+  operation_type: z.enum(OPERATIONS),
+  display_name: z.string().min(1).max(200).optional(),
+  unit: z.enum(["tokens", "image"]),
+  credits: z.int().min(0).optional().describe("Credits per image (image operations)"),
+  tokens_per_credit: z.int().min(1).optional(),
+  min_credits: z.int().min(0),
+  price_per_credit_usd: money,
+  is_active: z.boolean().optional(),
+});
+
+export const creditCostsSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal("CreditCosts"),
+  operations: z.array(creditOperationSchema),
+});
+
+/** A settings schema is itself a JSON Schema object; checked by ajv's meta-schema, not here. */
+const jsonSchemaObject = z.record(z.string(), z.unknown()).describe("A JSON Schema");
+
+export const settingsSchemasSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal("SettingsSchemas"),
+  // Partial: a configuration may manage some of the keys and leave the rest to the platform.
+  schemas: z.partialRecord(z.enum(SETTINGS_KEYS), jsonSchemaObject),
+});
+
+const integrationOverride = z.strictObject({
+  model: z.string().min(1).optional(),
+  temperature: temperature.optional(),
+  max_tokens: z.int().min(1).max(1_000_000).optional(),
+  size: imageSize.optional(),
+  quality: z.enum(["standard", "hd"]).optional(),
+  style: z.string().min(1).max(100).optional(),
+});
+
+export const accountSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal("Account"),
+  account: slug.describe("Slug of an account that exists in the database"),
+  settings: z.record(z.string().min(1), z.unknown()).optional().describe("Account settings: key -> any JSON value"),
+  integrations: z.partialRecord(z.enum(INTEGRATION_TYPES), integrationOverride).optional(),
+});
+
+export const policySchema = z.strictObject({
+  apiVersion,
+  kind: z.literal("Policy"),
+  min_margin_pct: z.number().min(-100).max(100).optional().describe("Minimum margin, percent of the customer charge"),
+  min_margin_pct_by_operation: z
+    .partialRecord(
+      z.enum(OPERATIONS),
+      z.strictObject({ min_margin_pct: z.number().min(-1000).max(100), note: z.string().min(1) }),
+    )
+    .optional()
+    .describe("Per-operation floors; each needs a note saying why"),
+  max_price_change_pct: z.number().min(0).optional().describe("Largest price change per resource per change set"),
+  protected: z.array(z.string().regex(/^[a-z-]+\/.+$/, "a resource address such as credit/image_generation")).optional(),
+});
+
+export const DOCUMENT_SCHEMAS = {
+  ModelCatalog: modelCatalogSchema,
+  IntegrationSettings: integrationSettingsSchema,
+  CreditCosts: creditCostsSchema,
+  SettingsSchemas: settingsSchemasSchema,
+  Account: accountSchema,
+  Policy: policySchema,
+} as const;
+
+export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS;
+export const DOCUMENT_KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
+
+export type ModelCatalogDoc = z.input<typeof modelCatalogSchema>;
+export type ModelDoc = z.input<typeof modelSchema>;
+export type IntegrationSettingsDoc = z.input<typeof integrationSettingsSchema>;
+export type CreditCostsDoc = z.input<typeof creditCostsSchema>;
+export type CreditOperationDoc = z.input<typeof creditOperationSchema>;
+export type SettingsSchemasDoc = z.input<typeof settingsSchemasSchema>;
+export type AccountDoc = z.input<typeof accountSchema>;
+export type PolicyDoc = z.input<typeof policySchema>;
+
+export type AnyDocument =
+  | ModelCatalogDoc
+  | IntegrationSettingsDoc
+  | CreditCostsDoc
+  | SettingsSchemasDoc
+  | AccountDoc
+  | PolicyDoc;
+
+/** Fields that are gone (error) or going (warning), with what to do instead. Deprecations are data. */
+export const REMOVED_FIELDS: Record<string, string> = {
+  mobile_image_size: "mobile_image_size was removed from the platform; delete it (desktop_image_size is the only image size setting)",
+};
+export const DEPRECATED_FIELDS: Record<string, string> = {
+  reference_id: "reference_id is deprecated; credit transactions link to their payment instead",
+};
+

@@ -1,0 +1,103 @@
+import type { LiveState } from "../domain/state.js";
+import { applyChanges, toRevisionRecord } from "./apply.js";
+import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.js";
+import { connectionFailed, isConnectionError, isMissingTable, notMigrated } from "./errors.js";
+import { SQLITE_BUSY_TIMEOUT_MS } from "./lock.js";
+import { migrateDatabase } from "./migrate.js";
+import type { Db, PrismaValues } from "./prisma-client.js";
+import { readLiveState } from "./read-live.js";
+import { countingAdapterFactory, type RoundTripCounter } from "./round-trips.js";
+import type { ApplyRequest, RevisionRecord, Store } from "./types.js";
+
+export type { Store, ApplyRequest, RevisionRecord } from "./types.js";
+
+interface Client {
+  db: Db;
+  prisma: PrismaValues;
+}
+
+/** Loads only the generated client and driver of the URL's dialect. */
+async function createClient(target: DatabaseTarget, counter: RoundTripCounter): Promise<Client> {
+  if (target.dialect === "sqlite") {
+    const [{ PrismaClient, Prisma }, { PrismaBetterSQLite3 }] = await Promise.all([
+      import("../generated/sqlite/client.js"),
+      import("@prisma/adapter-better-sqlite3"),
+    ]);
+    const adapter = countingAdapterFactory(
+      new PrismaBetterSQLite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: false }),
+      counter,
+    );
+    return { db: new PrismaClient({ adapter }), prisma: Prisma };
+  }
+  const [{ PrismaClient, Prisma }, { PrismaPg }] = await Promise.all([
+    import("../generated/postgresql/client.js"),
+    import("@prisma/adapter-pg"),
+  ]);
+  const adapter = countingAdapterFactory(
+    new PrismaPg({
+      connectionString: target.url,
+      connectionTimeoutMillis: 10_000,
+      // Idle pooled connections must not keep a finished CLI process alive.
+      allowExitOnIdle: true,
+    }),
+    counter,
+  );
+  // Same runtime models as the SQLite client; see prisma-client.ts.
+  return { db: new PrismaClient({ adapter }) as unknown as Db, prisma: Prisma };
+}
+
+function translate(target: DatabaseTarget, err: unknown): unknown {
+  if (isMissingTable(err)) return notMigrated(target);
+  if (isConnectionError(err)) return connectionFailed(target, err);
+  return err;
+}
+
+/**
+ * Opens the database a URL names (`file:` SQLite, `postgresql://` PostgreSQL)
+ * and checks that it is reachable. Unsupported schemes and unreachable
+ * databases are UserErrors whose messages never show the password.
+ */
+export async function openDatabase(url: string): Promise<Store> {
+  const target = parseDatabaseUrl(url);
+  const counter: RoundTripCounter = { count: 0 };
+  const { db, prisma } = await createClient(target, counter);
+  try {
+    await db.$queryRawUnsafe("SELECT 1");
+  } catch (err) {
+    await db.$disconnect().catch(() => {});
+    throw connectionFailed(target, err);
+  }
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      throw translate(target, err);
+    }
+  };
+
+  const store: Store = {
+    dialect: target.dialect,
+    migrate: () => migrateDatabase(target),
+    readLive: (): Promise<LiveState> => guard(() => readLiveState(db, { sequential: false })),
+    apply: (req: ApplyRequest): Promise<RevisionRecord> =>
+      guard(() => applyChanges({ db, dialect: target.dialect, prisma }, req)),
+    history: (opts = {}): Promise<RevisionRecord[]> =>
+      guard(async () =>
+        (await db.cfgsyncRevision.findMany({ orderBy: { id: "desc" }, ...(opts.limit ? { take: opts.limit } : {}) })).map(
+          toRevisionRecord,
+        ),
+      ),
+    roundTrips: () => counter.count,
+    close: () => db.$disconnect(),
+  };
+  clients.set(store, db);
+  return store;
+}
+
+/** The Prisma client behind a Store, for the bench's naive baseline only (see naive.ts). */
+const clients = new WeakMap<Store, Db>();
+export function storeClient(store: Store): Db {
+  const db = clients.get(store);
+  if (!db) throw new Error("not a store opened by openDatabase");
+  return db;
+}

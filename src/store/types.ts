@@ -1,0 +1,48 @@
+import type { FieldValue, Resource, ResourceKind } from "../domain/resources.js";
+import type { LiveState } from "../domain/state.js";
+
+/** The database as the rest of cfgsync sees it. */
+export interface Store {
+  dialect: "sqlite" | "postgresql";
+  migrate(): Promise<{ applied: string[] }>;
+  /** Everything a plan needs, in bulk: one query per table, whatever the row count. */
+  readLive(): Promise<LiveState>;
+  apply(req: ApplyRequest): Promise<RevisionRecord>;
+  history(opts?: { limit?: number }): Promise<RevisionRecord[]>;
+  /** Round trips made so far (tests and bench prove reads grow with tables, not rows). */
+  roundTrips(): number;
+  close(): Promise<void>;
+}
+
+export interface ApplyRequest {
+  creates: Resource[];
+  updates: Resource[];
+  deletes: Resource[];
+  managedState: { upsert: { address: string; kind: ResourceKind; fields: Record<string, FieldValue> }[]; remove: string[] };
+  /** Environment variable name -> value, for the api-key columns. */
+  secrets: Record<string, string>;
+  revision: {
+    actor: string;
+    git_commit: string | null;
+    plan_digest: string;
+    config_digest: string;
+    state_digest: string;
+    summary: unknown;
+    changes: unknown;
+  };
+  /** Refused as stale (code plan.stale) when the state read under the lock differs. */
+  expectedStateDigest: string;
+  lockTimeoutMs?: number;
+}
+
+export interface RevisionRecord {
+  id: number;
+  created_at: string;
+  git_commit: string | null;
+  actor: string;
+  plan_digest: string;
+  config_digest: string;
+  state_digest: string;
+  summary: unknown;
+  changes: unknown;
+}

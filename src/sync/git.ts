@@ -1,0 +1,130 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readdir } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import { UserError } from "../domain/diagnostic.js";
+import { redactUrlCredentials } from "./log.js";
+
+export interface FetchOptions {
+  /** A URL, an scp-like address (git@host:org/repo) or a local path. */
+  repo: string;
+  ref: string;
+  /** A directory of cfgsync's own: the checkout lives here between cycles. */
+  workdir: string;
+  timeoutMs: number;
+  /** Aborts a running git (shutdown); nothing has been written to the database at this point. */
+  signal?: AbortSignal;
+  cwd?: string;
+}
+
+/**
+ * Brings `workdir` to the commit `ref` names in `repo` and returns its sha.
+ * The first run initialises the checkout; later runs fetch only the ref
+ * (shallow) and force the work tree to it, so a work tree edited by hand or
+ * left half-written by a killed run is repaired, never merged.
+ */
+export async function fetchRevision(opts: FetchOptions): Promise<string> {
+  const cwd = opts.cwd ?? process.cwd();
+  const remote = remoteAddress(opts.repo, cwd);
+  const dir = resolve(cwd, opts.workdir);
+  const git = (args: string[], what: string) => runGit(args, { cwd: dir, timeoutMs: opts.timeoutMs, signal: opts.signal, what, repo: opts.repo, ref: opts.ref });
+
+  if (!existsSync(join(dir, ".git"))) {
+    await mkdir(dir, { recursive: true });
+    if ((await readdir(dir)).length) {
+      throw new UserError("sync.workdir-not-empty", `the work directory ${opts.workdir} is not empty and not a cfgsync checkout; refusing to overwrite it`, {
+        suggestions: ["Pass --workdir with an empty or new directory."],
+      });
+    }
+    await git(["init", "--quiet"], "init");
+    await git(["remote", "add", "origin", remote], "remote add");
+  } else {
+    // The same work directory may be reused with another --repo.
+    await git(["remote", "set-url", "origin", remote], "remote set-url");
+  }
+  await git(["fetch", "--quiet", "--no-tags", "--depth", "1", "origin", opts.ref], "fetch");
+  await git(["checkout", "--quiet", "--force", "--detach", "FETCH_HEAD"], "checkout");
+  await git(["clean", "--quiet", "-ffdx"], "clean");
+  return (await git(["rev-parse", "HEAD"], "rev-parse")).trim();
+}
+
+/** A local path becomes absolute (git resolves a relative remote against the work directory). */
+export function remoteAddress(repo: string, cwd: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo)) return repo;
+  if (/^[^/\\]+@[^/\\:]+:/.test(repo)) return repo; // scp-like: git@github.com:org/repo.git
+  return isAbsolute(repo) ? repo : resolve(cwd, repo);
+}
+
+interface GitRun {
+  cwd: string;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  what: string;
+  repo: string;
+  ref: string;
+}
+
+function runGit(args: string[], run: GitRun): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      "git",
+      args,
+      {
+        cwd: run.cwd,
+        timeout: run.timeoutMs,
+        killSignal: "SIGKILL",
+        maxBuffer: 16 * 1024 * 1024,
+        ...(run.signal ? { signal: run.signal } : {}),
+        env: gitEnv(process.env),
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolvePromise(stdout);
+        reject(gitError(err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null }, String(stderr), run));
+      },
+    );
+  });
+}
+
+/** Git must never stop to ask for a password, and its messages must be the English ones we classify. */
+export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_SSH_COMMAND: env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes",
+    LC_ALL: "C",
+    LANG: "C",
+  };
+}
+
+/** Turns a failed git run into the user's situation: unreachable repository, unknown ref, timeout. */
+export function gitError(
+  err: { name?: string; code?: string | number | undefined; killed?: boolean; signal?: string | null; message: string },
+  stderr: string,
+  run: Pick<GitRun, "what" | "repo" | "ref" | "timeoutMs">,
+): Error {
+  const repo = redactUrlCredentials(run.repo);
+  if (err.name === "AbortError") return err as Error;
+  if (err.code === "ENOENT") {
+    return new UserError("sync.git-missing", "git is not installed or not on PATH", { suggestions: ["Install git; cfgsync sync runs it to fetch the repository."] });
+  }
+  if (err.killed || err.signal === "SIGKILL") {
+    return new UserError("sync.git-timeout", `git ${run.what} of ${repo} did not finish within ${Math.round(run.timeoutMs / 1000)}s`);
+  }
+  const detail = redactUrlCredentials(lastMeaningfulLine(stderr) ?? err.message);
+  if (/couldn't find remote ref|invalid refspec|not our ref|unadvertised object/i.test(stderr)) {
+    return new UserError("sync.ref-not-found", `the ref '${run.ref}' does not exist in ${repo}`, {
+      suggestions: ["Pass --ref with a branch, tag or commit of the repository."],
+    });
+  }
+  if (/does not appear to be a git repository|repository .* not found|could not resolve host|unable to access|connection (refused|timed out)|could not read from remote|no such file or directory|authentication failed|permission denied/i.test(stderr)) {
+    return new UserError("sync.repo-unreachable", `cannot fetch from ${repo}: ${detail}`, {
+      suggestions: ["Check --repo (a URL or a path to a Git repository) and the network or credentials."],
+    });
+  }
+  return new UserError("sync.git-failed", `git ${run.what} failed: ${detail}`);
+}
+
+function lastMeaningfulLine(stderr: string): string | undefined {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => l.startsWith("fatal:")) ?? lines.at(-1);
+}

@@ -1,0 +1,72 @@
+import { loadValidConfig, openStore, type FlowOptions, type PlanResult } from "../app/flow.js";
+import { buildPlan } from "../plan/build.js";
+import type { Store } from "../store/types.js";
+
+/**
+ * One database connection kept across the runs of a long-running command
+ * (watch, sync): opened on first use, dropped after a failure so that the next
+ * run reconnects instead of reusing a broken pool.
+ *
+ * Why keep it: opening costs a Prisma client, a connection and (SQLite) a
+ * migration check on every run; a watch run on each keystroke would pay it
+ * each time (see the report of issue #4 for the numbers).
+ */
+export class StoreSession {
+  #store: Promise<Store> | undefined;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly open: (url: string) => Promise<Store> = openStore,
+  ) {}
+
+  /** Runs `fn` with the open store; an error that is not the user's drops the connection. */
+  async use<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    const opening = (this.#store ??= this.open(this.databaseUrl));
+    let store: Store;
+    try {
+      store = await opening;
+    } catch (err) {
+      this.#store = undefined;
+      throw err;
+    }
+    try {
+      return await fn(store);
+    } catch (err) {
+      if (!isUserError(err)) await this.reset();
+      throw err;
+    }
+  }
+
+  /** Closes the connection; the next `use` opens a new one. */
+  async reset(): Promise<void> {
+    const opening = this.#store;
+    this.#store = undefined;
+    if (!opening) return;
+    try {
+      await (await opening).close();
+    } catch {
+      // Closing a broken connection may fail as well; it is being dropped anyway.
+    }
+  }
+
+  close(): Promise<void> {
+    return this.reset();
+  }
+}
+
+function isUserError(err: unknown): boolean {
+  return err instanceof Error && err.name === "UserError";
+}
+
+/**
+ * computePlan (src/app/flow.ts) through a kept-open store: the configuration
+ * is loaded (and must be valid) before the database is touched at all.
+ */
+export async function planThroughSession(session: StoreSession, opts: Omit<FlowOptions, "databaseUrl">): Promise<PlanResult> {
+  const loaded = await loadValidConfig(opts.configDir, opts.cwd);
+  return session.use(async (store) => {
+    const live = await store.readLive();
+    const plan = buildPlan({ desired: loaded.desired, live, env: opts.env, diagnostics: loaded.diagnostics });
+    return { plan, loaded, live, store };
+  });
+}

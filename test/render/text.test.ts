@@ -1,0 +1,68 @@
+import { describe, expect, test } from "vitest";
+import { buildPlan } from "../../src/plan/build.js";
+import { secretDigest } from "../../src/plan/digest.js";
+import { renderPlanJson, renderPlanText } from "../../src/render/text.js";
+import type { FieldValue, Resource } from "../../src/domain/resources.js";
+import type { DesiredState, LiveState } from "../../src/domain/state.js";
+import { imageGeneration, imageModel, model } from "../plan/fixtures.js";
+
+function integration(secret: string | null, fromEnv?: string): Resource {
+  return {
+    address: "integration/global",
+    kind: "integration",
+    key: { id: "1" },
+    fields: { openai_api_key: { sensitive: true, digest: secret, ...(fromEnv ? { from_env: fromEnv } : {}) }, openai_model: "gpt-4o-mini" },
+  };
+}
+
+/** A plan with every action: create, update (price), delete, drift, unmanaged and a changed secret. */
+export function samplePlan() {
+  const src = (line: number) => ({ file: "config/models/openai.yaml", line, col: 5 });
+  const desired: DesiredState = {
+    resources: [
+      { ...imageModel("dall-e-3", "0.05"), source: src(21) },
+      { ...model("gpt-5.3", { output_token_rate: "20" }), source: src(40) },
+      { ...model("gpt-4o", { sort_order: 3 }), source: src(30) },
+      imageGeneration(),
+      integration(null, "OPENAI_API_KEY"),
+    ],
+    accounts: [],
+    secretRefs: [{ name: "OPENAI_API_KEY", address: "integration/global", field: "openai_api_key", file: "config/integrations.yaml", line: 4, col: 14 }],
+  };
+  const liveResources = [imageModel("dall-e-3", "0.04"), model("gpt-4o", { sort_order: 9 }), model("gpt-3.5"), model("legacy"), imageGeneration(), integration(secretDigest("sk-live-key-000"))];
+  const applied = new Map<string, Record<string, FieldValue>>([
+    ["model/dall-e-3", imageModel("dall-e-3", "0.04").fields],
+    ["model/gpt-4o", model("gpt-4o", { sort_order: 3 }).fields],
+    ["model/gpt-3.5", model("gpt-3.5").fields],
+  ]);
+  const live: LiveState = { resources: liveResources, lastApplied: applied, accounts: new Map() };
+  return buildPlan({ desired, live, env: { OPENAI_API_KEY: "sk-proj-new-secret-value-123456" } });
+}
+
+describe("text and JSON renderers", () => {
+  test("text plan groups by kind, shows margins and a summary (golden)", async () => {
+    await expect(renderPlanText(samplePlan())).toMatchFileSnapshot("../fixtures/golden/plan.txt");
+  });
+
+  test("JSON plan is the stable SPEC §5 form (golden)", async () => {
+    await expect(renderPlanJson(samplePlan())).toMatchFileSnapshot("../fixtures/golden/plan.json");
+  });
+
+  test("no renderer prints a secret value", () => {
+    const plan = samplePlan();
+    for (const out of [renderPlanText(plan), renderPlanJson(plan), renderPlanText(plan, { color: true })]) {
+      expect(out).not.toContain("sk-proj-new-secret-value-123456");
+      expect(out).not.toContain("sk-live-key-000");
+    }
+    expect(renderPlanText(plan)).toContain("openai_api_key: (sensitive value changed)");
+  });
+
+  test("colour codes appear only when asked for", () => {
+    expect(renderPlanText(samplePlan())).not.toContain("\x1b[");
+    expect(renderPlanText(samplePlan(), { color: true })).toContain("\x1b[");
+  });
+
+  test("summary counts each action", () => {
+    expect(samplePlan().summary).toEqual({ create: 1, update: 2, delete: 1, drift: 1, unmanaged: 1 });
+  });
+});
