@@ -50,16 +50,19 @@ export interface PlanResult {
   store: Store;
 }
 
-/** Reads config and database and computes the plan. The caller closes the store. */
-export async function computePlan(opts: FlowOptions): Promise<PlanResult> {
+/**
+ * Reads config and database and computes the plan. The caller closes the store;
+ * a long-running caller (watch, sync) hands in an open one to reuse.
+ */
+export async function computePlan(opts: FlowOptions & { store?: Store }): Promise<PlanResult> {
   const loaded = await loadValidConfig(opts.configDir, opts.cwd);
-  const store = await openStore(opts.databaseUrl);
+  const store = opts.store ?? (await openStore(opts.databaseUrl));
   try {
     const live = await store.readLive();
     const plan = buildPlan({ desired: loaded.desired, live, env: opts.env, diagnostics: loaded.diagnostics });
     return { plan, loaded, live, store };
   } catch (err) {
-    await store.close();
+    if (!opts.store) await store.close();
     throw err;
   }
 }

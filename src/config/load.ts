@@ -29,7 +29,7 @@ export async function loadConfig(configDir: string, opts: LoadOptions = {}): Pro
   const diagnostics: Diagnostic[] = [...read.diagnostics];
   const docs: ConfigDocument[] = [];
   // Kinds with a document that could not be checked: rules reading them would judge half the data.
-  const incomplete = new Set<DocumentKind>();
+  const incomplete = new Set<DocumentKind>(hasErrors(read.diagnostics) ? DOCUMENT_KINDS : []);
 
   for (const file of read.files) {
     diagnostics.push(...scanTextForSecrets(file.path, file.text));

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile, readdir, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 
 /** Larger than any real configuration file; stops a runaway file from eating memory. */
@@ -25,7 +25,7 @@ export interface ReadResult {
 export async function readConfigFiles(configDir: string, cwd: string): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
   const hash = createHash("sha256");
-  const root = join(cwd, configDir);
+  const root = resolve(cwd, configDir);
   const shown = displayPath(cwd, root);
   const files: ConfigFile[] = [];
 

@@ -59,6 +59,9 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
   const at = (node: Node | null | undefined) =>
     node?.range ? positionAt(file, lineCounter, node.range[0]) : { file, line: 1, col: 1 };
   const expanded = new Map<unknown, number>();
+  // Running count of values with aliases expanded, and the alias that first crossed the cap.
+  let total = 0;
+  let bombAt: Node | undefined;
 
   // Returns the node count with aliases expanded; stops descending once something is wrong.
   const walk = (node: unknown, depth: number): number => {
@@ -68,7 +71,11 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
       const target = node.resolve(doc);
       if (!target) return 1;
       const known = expanded.get(target);
-      if (known !== undefined) return known;
+      if (known !== undefined) {
+        total += known;
+        if (total > MAX_EXPANDED_NODES && !bombAt) bombAt = node;
+        return known;
+      }
       expanded.set(target, 1); // an alias inside its own anchor counts once, not forever
       return 1;
     }
@@ -82,6 +89,7 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
       return 1;
     }
     let size = 1;
+    total += 1;
     if (isMap(n)) {
       for (const pair of n.items) {
         if (!isScalar(pair.key)) {
@@ -110,10 +118,10 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
   };
 
   // An alias can only follow its anchor, so each anchor's expanded size is known when an alias meets it.
-  const total = walk(doc.contents, 1);
-  if (out.length === 0 && total > MAX_EXPANDED_NODES) {
+  walk(doc.contents, 1);
+  if (out.length === 0 && bombAt) {
     out.push(
-      diagnostic("error", "yaml.alias-bomb", `YAML aliases expand to more than ${MAX_EXPANDED_NODES} values (an "alias bomb"); remove the aliases`, at(doc.contents)),
+      diagnostic("error", "yaml.alias-bomb", `YAML aliases expand to more than ${MAX_EXPANDED_NODES} values (an "alias bomb"); remove the aliases`, at(bombAt)),
     );
   }
   return out;

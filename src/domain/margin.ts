@@ -19,8 +19,12 @@ export interface MarginLine {
   unit: "image" | "tokens";
   /** Display figures: USD to 6 places, percentages to 2. */
   figures: MarginFigures;
-  /** Exact values, for comparing against a policy floor without rounding surprises. */
-  exact: { cost: Dec; charge: Dec; margin: Dec };
+  /**
+   * Exact values for comparing against a policy floor: a per-token charge such
+   * as 1,000,000 / 300 x 0.005 has no finite decimal form, so it is kept as the
+   * fraction chargeNumerator / chargeDenominator.
+   */
+  exact: { cost: Dec; chargeNumerator: Dec; chargeDenominator: Dec };
 }
 
 const MILLION = new Dec(1_000_000);
@@ -31,8 +35,9 @@ export function computeMargins(models: readonly Resource[], credits: readonly Re
   for (const op of credits) {
     if (op.kind !== "credit" || op.fields.is_active === false) continue;
     const unit = op.fields.unit;
-    const charge = chargeOf(op);
-    if (charge === null || (unit !== "image" && unit !== "tokens")) continue;
+    const fraction = chargeFraction(op);
+    if (fraction === null || (unit !== "image" && unit !== "tokens")) continue;
+    const charge = fraction.numerator.div(fraction.denominator);
     for (const model of activeModels) {
       const cost = costOf(model, unit);
       if (cost === null) continue;
@@ -41,7 +46,7 @@ export function computeMargins(models: readonly Resource[], credits: readonly Re
         model_id: model.key.model_id ?? model.address,
         unit,
         figures: marginFigures(cost, charge),
-        exact: { cost, charge, margin: charge.minus(cost) },
+        exact: { cost, chargeNumerator: fraction.numerator, chargeDenominator: fraction.denominator },
       });
     }
   }
@@ -50,15 +55,20 @@ export function computeMargins(models: readonly Resource[], credits: readonly Re
 
 /** The customer charge per image, or per 1M tokens; null when the rule lacks what it needs. */
 export function chargeOf(op: Resource): Dec | null {
+  const fraction = chargeFraction(op);
+  return fraction && fraction.numerator.div(fraction.denominator);
+}
+
+function chargeFraction(op: Resource): { numerator: Dec; denominator: Dec } | null {
   const price = decimalField(op, "price_per_credit_usd");
   if (price === null) return null;
   if (op.fields.unit === "image") {
     const credits = Math.max(intField(op, "credits") ?? 0, intField(op, "min_credits") ?? 0);
-    return price.times(credits);
+    return { numerator: price.times(credits), denominator: new Dec(1) };
   }
   const perCredit = intField(op, "tokens_per_credit");
   if (!perCredit) return null;
-  return MILLION.div(perCredit).times(price);
+  return { numerator: MILLION.times(price), denominator: new Dec(perCredit) };
 }
 
 /** The provider's cost for the unit, or null when the model is not billed that way. */
@@ -79,11 +89,15 @@ export function marginFigures(cost: Dec, charge: Dec): MarginFigures {
   };
 }
 
-/** Whether margin / charge >= floorPct %, compared exactly (a zero charge never meets a floor above -inf). */
+/**
+ * Whether margin / charge >= floorPct %, exactly: with charge = n / d (d > 0),
+ * (n/d - cost) x 100 >= n/d x floor  <=>  (n - cost x d) x 100 >= n x floor.
+ * A zero charge meets no floor.
+ */
 export function meetsFloor(line: Pick<MarginLine, "exact">, floorPct: number | string): boolean {
-  const { charge, margin } = line.exact;
-  if (charge.isZero()) return false;
-  return margin.times(100).gte(charge.times(dec(floorPct)));
+  const { cost, chargeNumerator: n, chargeDenominator: d } = line.exact;
+  if (n.isZero()) return false;
+  return n.minus(cost.times(d)).times(100).gte(n.times(dec(floorPct)));
 }
 
 const usd = (v: Dec) => v.toDecimalPlaces(6).toFixed();

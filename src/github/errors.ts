@@ -21,27 +21,31 @@ export interface FailureContext {
 /** The request options Octokit hands to its hooks (route template plus parameters). */
 type RequestOptions = { method?: string; url?: string } & Record<string, unknown>;
 
-/** A reader's description of a request, from its route template. */
+/** Routes cfgsync calls, as a reader would name them; matched on the concrete path. */
+const OPERATIONS: Array<[method: string, path: RegExp, describe: (m: string[]) => string]> = [
+  ["GET", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (m) => `listing the comments of pull request ${m[1]}/${m[2]}#${m[3]}`],
+  ["POST", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (m) => `commenting on pull request ${m[1]}/${m[2]}#${m[3]}`],
+  ["PATCH", /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/, (m) => `updating comment ${m[3]} in ${m[1]}/${m[2]}`],
+  ["POST", /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/, (m) => `creating a check run in ${m[1]}/${m[2]}`],
+  ["PATCH", /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/, (m) => `updating check run ${m[3]} in ${m[1]}/${m[2]}`],
+];
+
+/**
+ * A reader's description of a request. Octokit hands hooks either a route
+ * template with its parameters or (paginate, later pages) an absolute URL:
+ * both are reduced to the concrete path before matching.
+ */
 export function describeRequest(options: RequestOptions): string {
   const method = (options.method ?? "GET").toUpperCase();
-  const url = options.url ?? "";
-  const repo = `${String(options.owner)}/${String(options.repo)}`;
-  const route = `${method} ${url}`;
-  switch (route) {
-    case "GET /repos/{owner}/{repo}/issues/{issue_number}/comments":
-      return `listing the comments of pull request ${repo}#${String(options.issue_number)}`;
-    case "POST /repos/{owner}/{repo}/issues/{issue_number}/comments":
-      return `commenting on pull request ${repo}#${String(options.issue_number)}`;
-    case "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}":
-      return `updating comment ${String(options.comment_id)} in ${repo}`;
-    case "POST /repos/{owner}/{repo}/check-runs":
-      return `creating a check run in ${repo}`;
-    case "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}":
-      return `updating check run ${String(options.check_run_id)} in ${repo}`;
-    default:
-      // Later pages of a paginated list arrive as absolute URLs; the path is what a reader needs.
-      return `calling ${method} ${url.replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "")}`;
+  const path = (options.url ?? "")
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (options[name] === undefined ? whole : encodeURIComponent(String(options[name]))))
+    .replace(/\?.*$/, "")
+    .replace(/^.*?(?=\/repos\/)/, "");
+  for (const [m, pattern, describe] of OPERATIONS) {
+    const match = m === method ? pattern.exec(path) : null;
+    if (match) return describe([...match].map(decodeURIComponent));
   }
+  return `calling ${method} ${path}`;
 }
 
 /** The workflow permission an endpoint needs, named the way a workflow file spells it. */

@@ -13,6 +13,14 @@ import type { ApplyRequest, RevisionRecord } from "./types.js";
 /** Generous: a large catalog on a slow link must not be cut off mid-apply. */
 const TRANSACTION_TIMEOUT_MS = 120_000;
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+/** Prisma does not split a long `in` list itself and refuses more than 999 SQLite parameters. */
+const IN_LIST_CHUNK = 400;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 export interface ApplyContext {
   db: Db;
@@ -113,8 +121,7 @@ async function writeKind(
   rows: { creates: PreparedRow[]; updates: PreparedRow[]; deletes: PreparedRow[] },
 ): Promise<void> {
   const d = delegate(tx, table);
-  if (rows.deletes.length > 0) {
-    const keys = rows.deletes.map((r) => r.key);
+  for (const keys of chunks(rows.deletes.map((r) => r.key), IN_LIST_CHUNK)) {
     const where =
       table.keyColumns.length === 1
         ? { [table.keyColumns[0]!.name]: { in: keys.map((k) => k[table.keyColumns[0]!.name]) } }
@@ -202,7 +209,9 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
       });
 
       const touched = [...req.managedState.remove, ...req.managedState.upsert.map((u) => u.address)];
-      if (touched.length > 0) await tx.cfgsyncResourceState.deleteMany({ where: { address: { in: touched } } });
+      for (const addresses of chunks(touched, IN_LIST_CHUNK)) {
+        await tx.cfgsyncResourceState.deleteMany({ where: { address: { in: addresses } } });
+      }
       if (req.managedState.upsert.length > 0) {
         await tx.cfgsyncResourceState.createMany({
           data: req.managedState.upsert.map((u) => ({
@@ -215,7 +224,11 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
       }
 
       const pauseMs = Number(process.env.CFGSYNC_TEST_PAUSE_IN_APPLY_MS ?? 0);
-      if (pauseMs > 0) await sleep(pauseMs); // test hook: kill the process here, the old state must survive
+      if (pauseMs > 0) {
+        // Test hook: the writes are done and the transaction is open; a test kills the process here.
+        process.stderr.write("cfgsync: paused in apply (CFGSYNC_TEST_PAUSE_IN_APPLY_MS)\n");
+        await sleep(pauseMs);
+      }
 
       return toRevisionRecord(created);
     },

@@ -1,4 +1,5 @@
-import { toDecimalString } from "../domain/money.js";
+import { UserError } from "../domain/diagnostic.js";
+import { dec, toDecimalString } from "../domain/money.js";
 import type { FieldSpec, FieldType, FieldValue, JsonValue } from "../domain/resources.js";
 import { isSecret } from "../domain/resources.js";
 import { secretDigest } from "../plan/digest.js";
@@ -64,7 +65,7 @@ export function writeColumn(type: FieldType, field: string, value: FieldValue | 
   if (isSecret(value)) throw new Error(`a secret value reached non-secret field ${field}`);
   switch (type) {
     case "decimal":
-      return toDecimalString(value as string | number);
+      return storableDecimal(field, toDecimalString(value as string | number));
     case "int":
       return Number(value);
     case "bool":
@@ -75,4 +76,16 @@ export function writeColumn(type: FieldType, field: string, value: FieldValue | 
     case "json":
       return value;
   }
+}
+
+/** PostgreSQL's Decimal(20, 10) would round silently; both dialects refuse what it cannot hold exactly. */
+function storableDecimal(field: string, canonical: string): string {
+  const d = dec(canonical);
+  if (d.decimalPlaces() > 10 || d.abs().gte(1e10)) {
+    throw new UserError(
+      "apply.decimal-range",
+      `${field} = ${canonical} cannot be stored exactly (at most 10 digits before and 10 after the decimal point)`,
+    );
+  }
+  return canonical;
 }

@@ -1,3 +1,4 @@
+import { UserError } from "../domain/diagnostic.js";
 import type { LiveState } from "../domain/state.js";
 import { applyChanges, toRevisionRecord } from "./apply.js";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.js";
@@ -47,6 +48,7 @@ async function createClient(target: DatabaseTarget, counter: RoundTripCounter): 
 }
 
 function translate(target: DatabaseTarget, err: unknown): unknown {
+  if (err instanceof UserError) return err;
   if (isMissingTable(err)) return notMigrated(target);
   if (isConnectionError(err)) return connectionFailed(target, err);
   return err;

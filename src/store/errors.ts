@@ -36,7 +36,7 @@ export function isConnectionError(err: unknown): boolean {
   const code = codeOf(err);
   if (code && CONNECTION_CODES.has(code)) return true;
   const msg = err instanceof Error ? err.message : "";
-  return /connect|does not exist|authentication failed|directory does not exist|unable to open database/i.test(msg);
+  return /ECONNREFUSED|could not connect|connection terminated|database "[^"]*" does not exist|authentication failed|directory does not exist|unable to open database/i.test(msg);
 }
 
 /** An unreachable database is the user's to fix: a clear message, no stack, no password. */

@@ -1,5 +1,4 @@
-import { loadValidConfig, openStore, type FlowOptions, type PlanResult } from "../app/flow.js";
-import { buildPlan } from "../plan/build.js";
+import { computePlan, openStore, type FlowOptions, type PlanResult } from "../app/flow.js";
 import type { Store } from "../store/types.js";
 
 /**
@@ -58,15 +57,7 @@ function isUserError(err: unknown): boolean {
   return err instanceof Error && err.name === "UserError";
 }
 
-/**
- * computePlan (src/app/flow.ts) through a kept-open store: the configuration
- * is loaded (and must be valid) before the database is touched at all.
- */
-export async function planThroughSession(session: StoreSession, opts: Omit<FlowOptions, "databaseUrl">): Promise<PlanResult> {
-  const loaded = await loadValidConfig(opts.configDir, opts.cwd);
-  return session.use(async (store) => {
-    const live = await store.readLive();
-    const plan = buildPlan({ desired: loaded.desired, live, env: opts.env, diagnostics: loaded.diagnostics });
-    return { plan, loaded, live, store };
-  });
+/** computePlan (src/app/flow.ts) through the kept-open store. */
+export function planThroughSession(session: StoreSession, opts: Omit<FlowOptions, "databaseUrl">): Promise<PlanResult> {
+  return session.use((store) => computePlan({ ...opts, databaseUrl: "", store }));
 }

@@ -13,7 +13,9 @@ const expectNoStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+\(.+
 
 /** A model of the sample catalog and how its price is written, to edit in tests. */
 const PRICE_FILE = "models/openai.yaml";
-const setDalle3Cost = (cost: string) => (text: string) => text.replace(/(model_id: dall-e-3[\s\S]*?cost_per_image: )[0-9."]+/, `$1${cost}`);
+const setCost = (modelId: string, cost: string) => (text: string) =>
+  text.replace(new RegExp(`(model_id: ${modelId}\\n[\\s\\S]*?cost_per_image: )[0-9."]+`), `$1${cost}`);
+const setDalle3Cost = (cost: string) => setCost("dall-e-3", cost);
 
 describe.each(DIALECTS)("plan and apply through the CLI on %s", (dialect) => {
   let ws: Workspace;
@@ -114,8 +116,8 @@ describe.each(DIALECTS)("plan and apply through the CLI on %s", (dialect) => {
   test("two applies at once never interleave: the final state is one config entirely", async () => {
     const other = await createWorkspace(dialect);
     try {
-      other.edit(PRICE_FILE, (t) => t.replace(/cost_per_image: [0-9.]+/g, "cost_per_image: 0.033"));
-      ws.edit(PRICE_FILE, (t) => t.replace(/cost_per_image: [0-9.]+/g, "cost_per_image: 0.031"));
+      other.edit(PRICE_FILE, (t) => setCost("dall-e-2", "0.022")(setDalle3Cost("0.043")(t)));
+      ws.edit(PRICE_FILE, (t) => setCost("dall-e-2", "0.021")(setDalle3Cost("0.041")(t)));
       const env = { DATABASE_URL: ws.db.url };
       const [a, b] = await Promise.all([
         ws.cli(["apply", "--auto-approve"]),
@@ -123,9 +125,11 @@ describe.each(DIALECTS)("plan and apply through the CLI on %s", (dialect) => {
       ]);
       expect([a.code, b.code]).toContain(0);
       for (const r of [a, b]) if (r.code !== 0) expect(r.stderr).toMatch(/stale|lock/);
-      const costs = await ws.db.query<{ cost_per_image: unknown }>("SELECT cost_per_image FROM ai_model_config WHERE model_type = 'image'");
-      const distinct = new Set(costs.map((c) => Number(c.cost_per_image)));
-      expect(distinct.size).toBe(1);
+      const costs = await ws.db.query<{ model_id: string; cost_per_image: unknown }>(
+        "SELECT model_id, cost_per_image FROM ai_model_config WHERE model_id IN ('dall-e-3', 'dall-e-2') ORDER BY model_id",
+      );
+      const pair = costs.map((c) => Number(c.cost_per_image));
+      expect([[0.021, 0.041], [0.022, 0.043]]).toContainEqual(pair);
     } finally {
       await other.dispose();
     }
@@ -133,7 +137,7 @@ describe.each(DIALECTS)("plan and apply through the CLI on %s", (dialect) => {
 
   test("a process killed mid-apply leaves the old state entirely", async () => {
     expect((await ws.cli(["apply", "--auto-approve"])).code).toBe(0);
-    ws.edit(PRICE_FILE, (t) => t.replace(/cost_per_image: [0-9.]+/g, "cost_per_image: 0.077"));
+    ws.edit(PRICE_FILE, setDalle3Cost("0.045"));
     const before = await ws.db.query("SELECT model_id, cost_per_image FROM ai_model_config ORDER BY model_id");
     const child = spawn(process.execPath, [join(ROOT, "bin/run.js"), "apply", "--auto-approve"], {
       cwd: ws.dir,

@@ -148,7 +148,7 @@ describe("cfgsync github comment", () => {
 
   it("reports a bad token, a missing pull request and a rejected comment cleanly", async () => {
     expectCleanError(await comment(["--pr", "12", "--plan", PLAN], { GITHUB_TOKEN: "ghs_not_the_right_one" }), /rejected the token \(401/);
-    fake.failWith({ status: 404, body: { message: "Not Found" } });
+    fake.failWith({ status: 404, body: { message: "Not Found" }, times: 1 });
     expectCleanError(await comment(["--pr", "999", "--plan", PLAN]), /found nothing while listing the comments of pull request acme\/config#999 \(404/);
     fake.failWith({ status: 422, match: /^POST /, body: { message: "Validation Failed", errors: [{ field: "body", code: "custom", message: "too long" }] } });
     expectCleanError(await comment(["--pr", "12", "--plan", PLAN]), /rejected the request as invalid while commenting on pull request acme\/config#12 \(422/);

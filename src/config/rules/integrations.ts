@@ -38,12 +38,12 @@ export function checkModelReference(
   }
   if (model.fields.model_type !== want.modelType) {
     out.push(
-      diagnostic("error", "integration.model-type", `${where} needs a ${want.modelType} model, but ${modelId} is a ${String(model.fields.model_type)} model`, pos),
+      diagnostic("error", "integration.model-type", `${where} needs ${article(want.modelType)} ${want.modelType} model, but ${modelId} is ${article(String(model.fields.model_type))} ${String(model.fields.model_type)} model`, pos),
     );
   }
   if (model.fields.provider !== want.provider) {
     out.push(
-      diagnostic("error", "integration.model-provider", `${where} needs a ${want.provider} model, but ${modelId} is from ${String(model.fields.provider)}`, pos),
+      diagnostic("error", "integration.model-provider", `${where} needs ${article(want.provider)} ${want.provider} model, but ${modelId} is from ${String(model.fields.provider)}`, pos),
     );
   }
   return out;
@@ -120,3 +120,5 @@ export const globalDefaults: Rule = {
     return out;
   },
 };
+
+const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");

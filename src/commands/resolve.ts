@@ -1,0 +1,36 @@
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../cli/base-command.js";
+
+export default class Resolve extends BaseCommand {
+  static override summary = "Show the effective configuration of an account (and user), each value with its origin";
+  static override description =
+    "Merges Global -> Account -> User (later wins) like the platform does, from config/ and the database, and prints every value with where it comes from (file:line, or the database row), like `git config --show-origin`.";
+  static override examples = [
+    "<%= config.bin %> resolve --account acme",
+    "<%= config.bin %> resolve --account acme --user 42 --json",
+  ];
+  static override flags = {
+    account: Flags.string({ description: "account slug", required: true }),
+    user: Flags.integer({ description: "user id: adds the user's own settings", min: 1 }),
+    json: Flags.boolean({ description: "print JSON" }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Resolve);
+    const { loadValidConfig } = await import("../app/flow.js");
+    const { openSqlDb, whenMigrated } = await import("../runtime/db.js");
+    const { resolveWithConfig } = await import("../runtime/resolve.js");
+    const { renderEffectiveJson, renderEffectiveText } = await import("../runtime/effective.js");
+    const loaded = await loadValidConfig(flags["config-dir"]);
+    const url = this.databaseUrl(flags["database-url"]);
+    const db = await openSqlDb(url);
+    try {
+      const who = { account: flags.account, ...(flags.user !== undefined ? { userId: flags.user } : {}) };
+      const config = await whenMigrated(url, () => resolveWithConfig(loaded.desired, db, who));
+      const subject = { account: flags.account, ...(flags.user !== undefined ? { user: flags.user } : {}) };
+      process.stdout.write(flags.json ? renderEffectiveJson(config, subject) : renderEffectiveText(config));
+    } finally {
+      await db.close();
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { UserError } from "../domain/diagnostic.js";
+import { INTEGRATION_PROVIDERS, type IntegrationProvider, type JsonValue } from "../domain/resources.js";
+import { didYouMean } from "../config/suggest.js";
+import { INTEGRATION_MODEL, isIntegrationType, overrideFieldsOf } from "./inheritance.js";
+import { asJsonValue, stripApiKeys } from "./sanitize.js";
+
+/*
+ * The seed's Integration Override Pattern: API key fields are stripped
+ * silently (security), only the override fields of the integration type are
+ * saved, anything else is refused with a message naming it.
+ */
+
+export interface CatalogModel {
+  model_id: string;
+  model_type: string;
+  provider: string;
+  is_active: boolean;
+  available_sizes: unknown;
+}
+
+type Check = (v: JsonValue) => string | null;
+
+const FIELD_CHECKS: Record<string, Check> = {
+  model: (v) => (typeof v === "string" && v.trim() !== "" ? null : "must be a model id"),
+  temperature: (v) => (typeof v === "number" && v >= 0 && v <= 2 ? null : "must be a number from 0 to 2"),
+  max_tokens: (v) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? null : "must be a positive integer"),
+  size: (v) => (typeof v === "string" && /^\d+x\d+$/.test(v) ? null : "must be a size such as 1024x1024"),
+  quality: (v) => (v === "standard" || v === "hd" ? null : "must be standard or hd"),
+  style: (v) => (typeof v === "string" && v.trim() !== "" ? null : "must be a non-empty string"),
+};
+
+export function requireIntegrationType(type: string): IntegrationProvider {
+  if (isIntegrationType(type)) return type;
+  throw new UserError("override.unknown-integration", `unknown integration type "${type}"${didYouMean(type, INTEGRATION_PROVIDERS)}`, {
+    suggestions: [`integration types: ${INTEGRATION_PROVIDERS.join(", ")}`],
+  });
+}
+
+/**
+ * The config to save: API keys stripped, every field allowed and well-typed,
+ * a model that exists, is active and fits the integration, a size the
+ * effective model offers. `catalog` and `globalModel` are the live values.
+ */
+export function cleanOverrideConfig(
+  type: IntegrationProvider,
+  config: unknown,
+  catalog: ReadonlyMap<string, CatalogModel>,
+  globalModel: string | null,
+): Record<string, JsonValue> {
+  const json = asJsonValue(config);
+  if (json === null || json === undefined || typeof json !== "object" || Array.isArray(json)) {
+    throw new UserError("override.invalid", `the ${type} override must be an object of override fields`);
+  }
+  const { value } = stripApiKeys(json);
+  const fields = value as Record<string, JsonValue>;
+  const allowed = overrideFieldsOf(type);
+  const problems: string[] = [];
+  for (const [name, v] of Object.entries(fields)) {
+    if (!allowed.includes(name)) {
+      problems.push(`${name} is not an override field of ${type} (allowed: ${allowed.join(", ")})${didYouMean(name, allowed)}`);
+      continue;
+    }
+    const problem = FIELD_CHECKS[name]?.(v);
+    if (problem) problems.push(`${name} ${problem}`);
+  }
+  if (!problems.length && typeof fields.model === "string") {
+    const want = INTEGRATION_MODEL[type];
+    const model = catalog.get(fields.model);
+    if (!model) problems.push(`model ${fields.model} is not in the catalog${didYouMean(fields.model, catalog.keys())}`);
+    else if (!model.is_active) problems.push(`model ${fields.model} is inactive`);
+    else if (model.model_type !== want.modelType || model.provider !== want.provider) {
+      problems.push(`model ${fields.model} (${model.provider}, ${model.model_type}) does not fit ${type}, which takes ${want.provider} ${want.modelType} models`);
+    }
+  }
+  if (!problems.length && typeof fields.size === "string") {
+    const modelId = typeof fields.model === "string" ? fields.model : globalModel;
+    const sizes = modelId ? catalog.get(modelId)?.available_sizes : undefined;
+    if (Array.isArray(sizes) && !sizes.includes(fields.size)) {
+      problems.push(`size ${fields.size} is not offered by ${modelId} (${sizes.join(", ")})`);
+    }
+  }
+  if (problems.length) {
+    throw new UserError("override.invalid", `invalid ${type} override: ${problems.join("; ")}`);
+  }
+  return fields;
+}

@@ -1,0 +1,94 @@
+import { UserError, type Diagnostic } from "../domain/diagnostic.js";
+import { hasChanges, type Action, type Plan } from "../plan/types.js";
+import type { LogFields, LogLevel } from "./log.js";
+
+export type SyncMode = "apply" | "detect";
+
+/** What the loop last brought the database to: the commit it synced and the plan it saw. */
+export interface LastSynced {
+  commit: string;
+  configDigest: string;
+  stateDigest: string;
+}
+
+/**
+ * What a cycle does with a fresh plan. Pure.
+ * - in-sync: nothing to do. When the commit is the one already synced and the
+ *   plan is empty, not even an apply is attempted (no transaction, no revision).
+ * - apply: changes (or a new commit whose rows cfgsync must start managing).
+ * - report: detect mode never writes; it says what is out of sync.
+ */
+export type CycleDecision = "in-sync" | "apply" | "report";
+
+export function decideCycle(input: { plan: Pick<Plan, "summary">; commit: string; last: LastSynced | undefined; mode: SyncMode }): CycleDecision {
+  const changes = hasChanges(input.plan);
+  if (input.mode === "detect") return changes ? "report" : "in-sync";
+  if (changes) return "apply";
+  return input.last?.commit === input.commit ? "in-sync" : "apply";
+}
+
+export type CycleOutcome =
+  | { status: "in-sync"; commit: string; summary: Plan["summary"]; stateDigest: string; newCommit: boolean }
+  | { status: "applied"; commit: string; summary: Plan["summary"]; revision: number }
+  | { status: "out-of-sync"; commit: string; summary: Plan["summary"]; changes: { address: string; action: Action; fields: string[] }[] };
+
+/** A plan with errors is a failed cycle, reported with its diagnostics (file:line). */
+export function assertPlanHasNoErrors(plan: Pick<Plan, "diagnostics">): void {
+  const errors = plan.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length) throw new UserError("plan.invalid", "the plan has errors; nothing was changed", { diagnostics: errors });
+}
+
+/** Only what is safe to print: addresses, actions and field names, never values. */
+export function changeList(plan: Pick<Plan, "changes">): { address: string; action: Action; fields: string[] }[] {
+  return plan.changes.filter((c) => c.action !== "unmanaged").map((c) => ({ address: c.address, action: c.action, fields: c.fields.map((f) => f.name) }));
+}
+
+export interface LogEntry {
+  level: LogLevel;
+  msg: string;
+  fields: LogFields;
+}
+
+export function outcomeLogEntry(outcome: CycleOutcome, mode: SyncMode): LogEntry {
+  switch (outcome.status) {
+    case "in-sync":
+      return { level: "info", msg: "in sync", fields: { commit: outcome.commit, summary: outcome.summary, state_digest: outcome.stateDigest, mode, new_commit: outcome.newCommit } };
+    case "applied":
+      return { level: "info", msg: "applied", fields: { commit: outcome.commit, summary: outcome.summary, revision: outcome.revision, mode } };
+    case "out-of-sync":
+      return {
+        level: "warn",
+        msg: outcome.summary.drift ? "drift detected; not restored (detect mode)" : "changes pending; not applied (detect mode)",
+        fields: { commit: outcome.commit, summary: outcome.summary, changes: outcome.changes, mode },
+      };
+  }
+}
+
+/**
+ * Failures that no retry can fix: the loop stops (exit 1) instead of backing
+ * off forever. Everything else (network, invalid commit, lock, database) may
+ * be fixed by the next commit or by time.
+ */
+const PERMANENT = new Set(["sync.workdir-not-empty", "sync.git-missing", "sync.config-path"]);
+
+export function isPermanentFailure(err: unknown): boolean {
+  return err instanceof UserError && PERMANENT.has(err.code);
+}
+
+/** A failed cycle as a log entry: the user's problem with its code and diagnostics, or a bug. */
+export function failureLogEntry(err: unknown, context: { commit?: string | null; failures: number; retryInMs?: number }): LogEntry {
+  const base: LogFields = { commit: context.commit ?? null, failures: context.failures };
+  if (context.retryInMs !== undefined) base.retry_in_ms = context.retryInMs;
+  if (err instanceof UserError) {
+    const fields: LogFields = { ...base, code: err.code };
+    if (err.diagnostics.length) fields.diagnostics = err.diagnostics.map(diagnosticFields);
+    if (err.suggestions.length) fields.hints = err.suggestions;
+    return { level: "error", msg: err.message, fields };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { level: "error", msg: `internal error: ${message}`, fields: { ...base, code: "internal" } };
+}
+
+function diagnosticFields(d: Diagnostic): Record<string, unknown> {
+  return { severity: d.severity, code: d.code, message: d.message, ...(d.file ? { file: d.file } : {}), ...(d.line ? { line: d.line } : {}), ...(d.col ? { col: d.col } : {}) };
+}

@@ -1,0 +1,81 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import { applyComputedPlan } from "../app/flow.js";
+import { UserError } from "../domain/diagnostic.js";
+import { assertPlanHasNoErrors, changeList, decideCycle, type CycleOutcome, type LastSynced, type SyncMode } from "./cycle.js";
+import { fetchRevision } from "./git.js";
+import { planThroughSession, type StoreSession } from "./store-session.js";
+
+export interface ReconcilerOptions {
+  repo: string;
+  ref: string;
+  workdir: string;
+  /** The configuration directory inside the repository. */
+  configPath: string;
+  mode: SyncMode;
+  allowDestroy: boolean;
+  databaseUrl: string;
+  env: Readonly<Record<string, string | undefined>>;
+  gitTimeoutMs: number;
+  lockTimeoutMs: number;
+  cwd: string;
+}
+
+export interface Reconciler {
+  cycle(signal: AbortSignal): Promise<CycleOutcome>;
+  /** The commit of the cycle in progress or last run (null before the first fetch). */
+  currentCommit(): string | null;
+  lastSynced(): LastSynced | undefined;
+}
+
+/**
+ * One reconcile cycle: fetch the ref, validate, plan, then apply (apply mode)
+ * or report (detect mode). Git may be aborted by shutdown; once planning has
+ * started the cycle runs to its end, so an apply (one transaction) is never
+ * cut in half.
+ */
+export function createReconciler(opts: ReconcilerOptions, session: StoreSession): Reconciler {
+  const workdir = resolve(opts.cwd, opts.workdir);
+  assertInside(workdir, opts.configPath);
+  let last: LastSynced | undefined;
+  let commit: string | null = null;
+
+  return {
+    currentCommit: () => commit,
+    lastSynced: () => last,
+    async cycle(signal) {
+      commit = null;
+      const fetched = await fetchRevision({ repo: opts.repo, ref: opts.ref, workdir, timeoutMs: opts.gitTimeoutMs, signal, cwd: opts.cwd });
+      commit = fetched;
+      // Diagnostics name files relative to the repository root: config/models/openai.yaml:12.
+      const flow = { configDir: opts.configPath, cwd: workdir, env: opts.env, databaseUrl: opts.databaseUrl };
+      const result = await planThroughSession(session, flow);
+      const { plan } = result;
+      assertPlanHasNoErrors(plan);
+      const decision = decideCycle({ plan, commit: fetched, last, mode: opts.mode });
+      const newCommit = last?.commit !== fetched;
+
+      if (decision === "report") {
+        return { status: "out-of-sync", commit: fetched, summary: plan.summary, changes: changeList(plan) };
+      }
+      if (decision === "in-sync") {
+        if (opts.mode === "apply") last = { commit: fetched, configDigest: plan.config_digest, stateDigest: plan.state_digest };
+        return { status: "in-sync", commit: fetched, summary: plan.summary, stateDigest: plan.state_digest, newCommit };
+      }
+      // Shutdown asked before the transaction began: stop here, nothing written. Once begun, it finishes.
+      signal.throwIfAborted();
+      const revision = await session.use(() => applyComputedPlan(result, { ...flow, allowDestroy: opts.allowDestroy, lockTimeoutMs: opts.lockTimeoutMs }));
+      last = { commit: fetched, configDigest: plan.config_digest, stateDigest: plan.state_digest };
+      // A new commit that changes nothing writes nothing: no transaction, no revision.
+      if (!revision) return { status: "in-sync", commit: fetched, summary: plan.summary, stateDigest: plan.state_digest, newCommit };
+      return { status: "applied", commit: fetched, summary: plan.summary, revision: revision.id };
+    },
+  };
+}
+
+/** --config-path names a directory of the repository, not a way out of it. */
+function assertInside(workdir: string, configPath: string): void {
+  const rel = relative(workdir, resolve(workdir, configPath));
+  if (isAbsolute(configPath) || rel.startsWith("..") || isAbsolute(rel)) {
+    throw new UserError("sync.config-path", `--config-path ${configPath} must be a directory inside the repository`);
+  }
+}
