@@ -8,6 +8,7 @@ import { plannedWrites, redactedChanges } from "../plan/apply-request.js";
 import { canonicalJson, sha256 } from "../plan/digest.js";
 import type { Plan } from "../plan/types.js";
 import type { RevisionRecord, Store } from "../store/types.js";
+import { DEFAULT_REVENUE_DAYS, readUsageWindow } from "../pricing/index.js";
 import { currentActor, gitCommit } from "./context.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -17,6 +18,10 @@ export interface FlowOptions {
   databaseUrl: string;
   env: Env;
   cwd?: string;
+  /** Revenue replay window in days (default 30); 0 turns the replay off. */
+  revenueDays?: number;
+  /** The clock, handed in (tests pin it). */
+  now?: Date;
 }
 
 /** Loads and validates config/; invalid configuration stops here with every diagnostic. */
@@ -59,7 +64,11 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
   const store = opts.store ?? (await openStore(opts.databaseUrl));
   try {
     const live = await store.readLive();
-    const plan = buildPlan({ desired: loaded.desired, live, env: opts.env, diagnostics: loaded.diagnostics });
+    const usage =
+      opts.revenueDays === 0
+        ? undefined
+        : await readUsageWindow(store, live.resources, loaded.desired.resources, { now: opts.now ?? new Date(), days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
+    const plan = buildPlan({ desired: loaded.desired, live, env: opts.env, diagnostics: loaded.diagnostics, ...(usage ? { usage } : {}) });
     return { plan, loaded, live, store };
   } catch (err) {
     if (!opts.store) await store.close();

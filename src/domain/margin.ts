@@ -1,6 +1,5 @@
 import { Dec, dec } from "./money.js";
 import type { Resource } from "./resources.js";
-import type { MarginFigures } from "../plan/types.js";
 
 /**
  * Margin of one credit operation against one model (SPEC §2.6). Pure: it is
@@ -13,6 +12,15 @@ import type { MarginFigures } from "../plan/types.js";
  *   side), for every active text model.
  * margin = charge - cost; margin % = margin / charge; markup % = margin / cost.
  */
+/** One margin as plans store it: decimal strings (USD; percentages), display precision. */
+export interface MarginFigures {
+  cost: string;
+  charge: string;
+  margin: string;
+  margin_pct: string | null;
+  markup_pct: string | null;
+}
+
 export interface MarginLine {
   operation_type: string;
   model_id: string;

@@ -95,6 +95,15 @@ export const CREDIT_FIELDS: FieldSpec[] = [
 export const INTEGRATION_PROVIDERS = ["openai", "anthropic", "dalle", "runware", "bria"] as const;
 export type IntegrationProvider = (typeof INTEGRATION_PROVIDERS)[number];
 
+/** Which catalog models an integration type may use (SPEC §2.2). */
+export const INTEGRATION_MODEL: Record<IntegrationProvider, { modelType: "text" | "image"; provider: string }> = {
+  openai: { modelType: "text", provider: "openai" },
+  anthropic: { modelType: "text", provider: "anthropic" },
+  dalle: { modelType: "image", provider: "openai" },
+  runware: { modelType: "image", provider: "runware" },
+  bria: { modelType: "image", provider: "bria" },
+};
+
 /** Which per-provider parameters exist as columns (the seed's GlobalIntegrationSettings). */
 export const PROVIDER_PARAMS: Record<IntegrationProvider, FieldSpec[]> = {
   openai: [f("model", "string"), f("temperature", "decimal"), f("max_tokens", "int")],

@@ -5,6 +5,7 @@ import { configDigest, secretDigest, stateDigest } from "./digest.js";
 import { diffResources } from "./diff.js";
 import { planPolicyDiagnostics } from "./policy.js";
 import { planImpact } from "./impact.js";
+import { pricingImpact, type UsageWindow } from "../pricing/index.js";
 import { ACTIONS, type Action, type Plan } from "./types.js";
 
 export interface PlanInput {
@@ -14,6 +15,8 @@ export interface PlanInput {
   env: Readonly<Record<string, string | undefined>>;
   /** Diagnostics already found while loading the configuration (warnings, typically). */
   diagnostics?: Diagnostic[];
+  /** Aggregated credit_usage_log of the revenue window, read at the edge. */
+  usage?: UsageWindow;
 }
 
 /** Desired resources with each `from_env` secret's digest filled from the environment. */
@@ -61,7 +64,10 @@ export function buildPlan(input: PlanInput): Plan {
     state_digest: stateDigest(live),
     summary,
     changes,
-    impact: planImpact({ desired: resources, live: live.resources, policy: desired.policy }),
+    impact: {
+      ...planImpact({ desired: resources, live: live.resources }),
+      ...pricingImpact({ desired: resources, live: live.resources, changes, accounts: live.accounts.keys(), usage: input.usage }),
+    },
     diagnostics: sortDiagnostics(diagnostics),
   };
 }

@@ -22,6 +22,6 @@ export function marginRows(live: readonly Resource[], desired: readonly Resource
   });
 }
 
-export function planImpact(input: { desired: readonly Resource[]; live: readonly Resource[]; policy?: unknown }): PlanImpact {
+export function planImpact(input: { desired: readonly Resource[]; live: readonly Resource[] }): PlanImpact {
   return { margins: marginRows(input.live, input.desired) };
 }

@@ -1,5 +1,9 @@
 import type { Diagnostic } from "../domain/diagnostic.js";
 import type { JsonValue, ResourceKind } from "../domain/resources.js";
+import type { BlastRadius, RevenueImpact } from "../pricing/index.js";
+import type { MarginFigures } from "../domain/margin.js";
+
+export type { MarginFigures } from "../domain/margin.js";
 
 /** The closed set of actions (SPEC §5). */
 export type Action = "create" | "update" | "delete" | "drift" | "unmanaged";
@@ -29,18 +33,13 @@ export interface MarginRow {
   before: MarginFigures | null;
   after: MarginFigures | null;
 }
-export interface MarginFigures {
-  cost: string;
-  charge: string;
-  margin: string;
-  margin_pct: string | null;
-  markup_pct: string | null;
-}
 
 export interface PlanImpact {
   margins: MarginRow[];
-  revenue?: unknown;
-  blast_radius?: unknown;
+  /** Replay of the recent usage log under the old and new prices (when the log has rows). */
+  revenue?: RevenueImpact;
+  /** Accounts a default or price change reaches, and overrides it breaks. */
+  blast_radius?: BlastRadius;
 }
 
 /** The plan: data first, rendered afterwards. Its JSON form is versioned and stable. */

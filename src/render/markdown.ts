@@ -1,3 +1,4 @@
+import { renderImpactMarkdown } from "../pricing/render.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { KIND_ORDER, KINDS, type JsonValue, type ResourceKind } from "../domain/resources.js";
 import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginFigures, type MarginRow, type Plan } from "../plan/types.js";
@@ -50,6 +51,10 @@ function compose(plan: Plan, opts: MarkdownOptions, detail: Detail): string {
     sections.push(detail === "fields" || detail === "addresses" ? changesByKind(plan.changes, detail) : kindCountsTable(plan.changes));
   }
   if (detail !== "minimal" && plan.impact.margins.length > 0) sections.push(marginSection(plan.impact.margins));
+  if (detail === "fields" || detail === "addresses") {
+    const pricing = renderImpactMarkdown({ margins: [], revenue: plan.impact.revenue, blast_radius: plan.impact.blast_radius });
+    if (pricing.trim()) sections.push(pricing.trim());
+  }
   if (plan.diagnostics.length > 0) {
     sections.push(
       detail === "minimal"

@@ -1,6 +1,7 @@
 import { formatLocation, type Diagnostic } from "../domain/diagnostic.js";
 import { KIND_ORDER, KINDS } from "../domain/resources.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
+import { renderImpactText } from "../pricing/render.js";
 import { makeStyle, type Style } from "./style.js";
 import { displaySensitive, displayValue, figure, isSensitive, marginChanged } from "./value.js";
 
@@ -83,6 +84,9 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
     }
     out.push("");
   }
+  const pricing = renderImpactText({ margins: [], revenue: plan.impact.revenue, blast_radius: plan.impact.blast_radius });
+  while (pricing.at(-1) === "") pricing.pop();
+  if (pricing.length) out.push(...pricing, "");
   if (plan.diagnostics.length) out.push(...renderDiagnosticsText(plan.diagnostics, style), "");
   out.push(style.bold(summaryLine(plan)));
   return out.join("\n") + "\n";

@@ -61,6 +61,9 @@ export async function openSqlDb(databaseUrl: string, opts: { poolSize?: number }
   }
   const { default: pg } = await import("pg");
   const pool = new pg.Pool({ connectionString: target.url, max: opts.poolSize ?? 10 });
+  // An idle client dropped by the server (restart, failover) must not crash the
+  // host process: the pool replaces it, and the next query reports any outage.
+  pool.on("error", () => {});
   try {
     (await pool.connect()).release();
   } catch (err) {

@@ -1,4 +1,4 @@
-import { INTEGRATION_PROVIDERS, OVERRIDE_FIELDS, PROVIDER_PARAMS, type IntegrationProvider } from "../domain/resources.js";
+import { INTEGRATION_MODEL, INTEGRATION_PROVIDERS, OVERRIDE_FIELDS, PROVIDER_PARAMS, type IntegrationProvider } from "../domain/resources.js";
 
 /*
  * How an account's integration override relates to the global singleton (the
@@ -9,14 +9,7 @@ import { INTEGRATION_PROVIDERS, OVERRIDE_FIELDS, PROVIDER_PARAMS, type Integrati
  * and the blast radius so both agree on what inherits what.
  */
 
-/** Which catalog models an integration type may use (SPEC §2.2). */
-export const INTEGRATION_MODEL: Record<IntegrationProvider, { modelType: "text" | "image"; provider: string }> = {
-  openai: { modelType: "text", provider: "openai" },
-  anthropic: { modelType: "text", provider: "anthropic" },
-  dalle: { modelType: "image", provider: "openai" },
-  runware: { modelType: "image", provider: "runware" },
-  bria: { modelType: "image", provider: "bria" },
-};
+export { INTEGRATION_MODEL } from "../domain/resources.js";
 
 export const OVERRIDE_FIELD_NAMES: readonly string[] = OVERRIDE_FIELDS.map((f) => f.name);
 

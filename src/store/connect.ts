@@ -90,6 +90,7 @@ export async function openDatabase(url: string): Promise<Store> {
         ),
       ),
     roundTrips: () => counter.count,
+    query: (sql, params) => guard(() => db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params)),
     close: () => db.$disconnect(),
   };
   clients.set(store, db);

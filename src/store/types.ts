@@ -11,6 +11,8 @@ export interface Store {
   history(opts?: { limit?: number }): Promise<RevisionRecord[]>;
   /** Round trips made so far (tests and bench prove reads grow with tables, not rows). */
   roundTrips(): number;
+  /** A read-only aggregate query (revenue replay); parameters are bound, never interpolated. */
+  query(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 

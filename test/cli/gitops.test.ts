@@ -113,6 +113,18 @@ describe.each(DIALECTS)("plan and apply through the CLI on %s", (dialect) => {
     expect(staleConfig.stderr).toContain("configuration changed");
   });
 
+  test("a price change beyond the policy's max_price_change_pct fails the plan, naming resource, numbers and file:line", async () => {
+    expect((await ws.cli(["apply", "--auto-approve"])).code).toBe(0);
+    ws.edit(PRICE_FILE, setCost("dall-e-2", "0.035"));
+    const plan = await ws.cli(["plan"]);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toMatch(/config\/models\/openai\.yaml:\d+:\d+: error: model\/dall-e-2: cost_per_image changes from 0\.02 to 0\.035 \(75 %\)/);
+    const refused = await ws.cli(["apply", "--auto-approve"]);
+    expect(refused.code).toBe(1);
+    const row = await ws.db.query<{ cost_per_image: unknown }>("SELECT cost_per_image FROM ai_model_config WHERE model_id = 'dall-e-2'");
+    expect(Number(row[0]!.cost_per_image)).toBe(0.02);
+  });
+
   test("two applies at once never interleave: the final state is one config entirely", async () => {
     const other = await createWorkspace(dialect);
     try {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { buildPlan } from "../../src/plan/build.js";
 import { secretDigest } from "../../src/plan/digest.js";
 import { renderPlanJson, renderPlanText } from "../../src/render/text.js";
+import { renderPlanMarkdown } from "../../src/render/markdown.js";
 import type { FieldValue, Resource } from "../../src/domain/resources.js";
 import type { DesiredState, LiveState } from "../../src/domain/state.js";
 import { imageGeneration, imageModel, model } from "../plan/fixtures.js";
@@ -36,11 +37,18 @@ export function samplePlan() {
     ["model/gpt-3.5", model("gpt-3.5").fields],
   ]);
   const live: LiveState = { resources: liveResources, lastApplied: applied, accounts: new Map() };
-  return buildPlan({ desired, live, env: { OPENAI_API_KEY: "sk-proj-new-secret-value-123456" } });
+  const usage = {
+    days: 30,
+    since: "2026-10-26T00:00:00.000Z",
+    aggregates: [
+      { operation_type: "image_generation", model_id: "dall-e-3", calls: 100, images: 120, tokens: 0, recorded_credits: 600, recorded_cost_usd: "4.8", token_credits: {} },
+    ],
+  };
+  return buildPlan({ desired, live, env: { OPENAI_API_KEY: "sk-proj-new-secret-value-123456" }, usage });
 }
 
 describe("text and JSON renderers", () => {
-  test("text plan groups by kind, shows margins and a summary (golden)", async () => {
+  test("text plan groups by kind, shows margins, revenue replay and a summary (golden)", async () => {
     await expect(renderPlanText(samplePlan())).toMatchFileSnapshot("../fixtures/golden/plan.txt");
   });
 
@@ -65,4 +73,19 @@ describe("text and JSON renderers", () => {
   test("summary counts each action", () => {
     expect(samplePlan().summary).toEqual({ create: 1, update: 2, delete: 1, drift: 1, unmanaged: 1 });
   });
+});
+
+test("the revenue replay appears in text and JSON with before and after figures", () => {
+  const plan = samplePlan();
+  expect(plan.impact.revenue).toBeDefined();
+  expect(renderPlanText(plan)).toMatch(/[Rr]evenue/);
+  expect(JSON.parse(renderPlanJson(plan)).impact.revenue.lines[0]).toMatchObject({ operation_type: "image_generation", model_id: "dall-e-3" });
+});
+
+test("the Markdown plan (PR comment) shows margin, revenue and blast radius sections (golden)", async () => {
+  const md = renderPlanMarkdown(samplePlan(), { environment: "production" });
+  expect(md).toContain("Margin");
+  expect(md).toContain("Revenue");
+  expect(md).not.toContain("sk-proj-new-secret-value-123456");
+  await expect(md).toMatchFileSnapshot("../fixtures/golden/plan.md");
 });

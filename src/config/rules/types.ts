@@ -24,14 +24,7 @@ export interface Rule {
   check(ctx: RuleContext): Diagnostic[];
 }
 
-/** Which catalog models an integration type may use (SPEC §2.2). */
-export const INTEGRATION_MODEL: Record<IntegrationProvider, { modelType: "text" | "image"; provider: string }> = {
-  openai: { modelType: "text", provider: "openai" },
-  anthropic: { modelType: "text", provider: "anthropic" },
-  dalle: { modelType: "image", provider: "openai" },
-  runware: { modelType: "image", provider: "runware" },
-  bria: { modelType: "image", provider: "bria" },
-};
+export { INTEGRATION_MODEL } from "../../domain/resources.js";
 
 /** The override fields each integration type accepts (the seed: model and parameters, never keys). */
 export const OVERRIDE_FIELDS_BY_TYPE: Record<"text" | "image", readonly string[]> = {

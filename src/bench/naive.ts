@@ -1,0 +1,34 @@
+import type { Resource } from "../domain/resources.js";
+import { storeClient } from "../store/connect.js";
+import { naiveUpsertModels } from "../store/naive.js";
+import { KIND_TABLES } from "../store/tables.js";
+import type { Store } from "../store/types.js";
+
+/**
+ * The seed-script baseline over the bench's resources: one awaited Prisma
+ * upsert per row, with the store's own client. Models go through
+ * `naiveUpsertModels`; account overrides upsert on (account_id,
+ * integration_type). Account ids are looked up once, in bulk, which is kinder
+ * to the baseline than a seed script's usual lookup per row.
+ */
+export async function naiveUpsertAll(store: Store, resources: Resource[]): Promise<void> {
+  await naiveUpsertModels(store, resources);
+  const db = storeClient(store);
+  const overrides = resources.filter((r) => r.kind === "account-integration");
+  if (overrides.length === 0) return;
+  const accountIds = new Map((await db.account.findMany({ select: { id: true, slug: true } })).map((a) => [a.slug, a.id]));
+  const table = KIND_TABLES["account-integration"];
+  for (const r of overrides) {
+    const key = table.keyOf(r, (slug, addr) => {
+      const id = accountIds.get(slug);
+      if (id === undefined) throw new Error(`account ${slug} (needed by ${addr}) is not in the bench database`);
+      return id;
+    }) as { account_id: number; integration_type: string };
+    const { config } = table.valuesOf(r, () => null) as { config: object };
+    await db.integrationSettings.upsert({
+      where: { account_id_integration_type: key },
+      create: { ...key, config },
+      update: { config },
+    });
+  }
+}
