@@ -1,5 +1,5 @@
 // One build step, run by `npm ci` (prepare) and `npm run build`:
-// Prisma schemas -> Prisma clients -> TypeScript -> oclif manifest.
+// Prisma schemas -> Prisma clients -> TypeScript -> schema validators -> oclif manifest.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -19,5 +19,8 @@ try {
 } catch (err) {
   if (!process.argv.includes("--allow-type-errors")) throw err;
 }
+// Precompiled schema validators (dist/config/validators.generated.js): saves every
+// command that loads config/ the run-time compile. Needs the tsc output above.
+run(process.execPath, [join(root, "scripts/precompile-validators.mjs")]);
 // A stale manifest hides commands: it is regenerated on every build.
 run(bin("oclif"), ["manifest"]);

@@ -4,23 +4,53 @@ import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 import { API_VERSION, DEPRECATED_FIELDS, DOCUMENT_KINDS, REMOVED_FIELDS, type DocumentKind } from "../schema/documents.js";
 import { packageSchemasDir } from "../schema/files.js";
 import { schemaFileName } from "../schema/json-schema.js";
-import { createAjv, type ErrorObject, type ValidateFunction } from "./ajv.js";
+import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type AjvInstance, type ErrorObject, type ValidateFunction } from "./ajv.js";
 import { closest, didYouMean } from "./suggest.js";
 import { documentStart, locate, type Path, type YamlDocument } from "./yaml-source.js";
 
+/**
+ * Validators built at build time (scripts/precompile-validators.mjs writes
+ * dist/config/validators.generated.js): compiling the schemas costs ~300 ms on
+ * every CLI run. Absent when running from src (vitest) or if the build step
+ * failed; then every kind is compiled at run time, with the same options.
+ * Top-level await: validateDocument is synchronous, and the import is only a parse.
+ */
+interface Precompiled {
+  schemaDigests: Partial<Record<DocumentKind, string>>;
+  [kind: string]: unknown;
+}
+const precompiled: Precompiled | undefined = await import(new URL("./validators.generated.js", import.meta.url).href).then(
+  (m: Precompiled) => m,
+  () => undefined,
+);
+
 /** Compiled once per process, on first use: validating the sample must not pay for it twice. */
-const validators = new Map<DocumentKind, ValidateFunction>();
+const validators = new Map<DocumentKind, { validate: ValidateFunction; precompiled: boolean }>();
+let documentAjv: AjvInstance | undefined;
+
+/** The validator of a kind, and whether it is the precompiled one (the tests check both paths). */
+export function documentValidator(kind: DocumentKind): { validate: ValidateFunction; precompiled: boolean } {
+  let entry = validators.get(kind);
+  if (!entry) {
+    const text = readFileSync(join(packageSchemasDir(), schemaFileName(kind)), "utf8");
+    // The schema file is read either way (a few KB); hashing it (well under 1 ms) keeps
+    // a build older than schemas/ from validating against the old schemas.
+    const built = precompiled?.schemaDigests[kind] === schemaDigest(text) ? (precompiled[kind] as ValidateFunction | undefined) : undefined;
+    if (built) {
+      entry = { validate: built, precompiled: true };
+    } else {
+      // One instance for every kind: each new instance compiles the draft 2020-12
+      // meta-schema and the formats again, which cost ~100 ms per kind at start-up.
+      documentAjv ??= createAjv(DOCUMENT_VALIDATOR_OPTIONS);
+      entry = { validate: documentAjv.compile(JSON.parse(text) as Record<string, unknown>), precompiled: false };
+    }
+    validators.set(kind, entry);
+  }
+  return entry;
+}
 
 function validatorFor(kind: DocumentKind): ValidateFunction {
-  let validate = validators.get(kind);
-  if (!validate) {
-    const file = join(packageSchemasDir(), schemaFileName(kind));
-    const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    // verbose: errors carry the failing sub-schema, from which the messages say what was expected.
-    validate = createAjv({ verbose: true }).compile(schema);
-    validators.set(kind, validate);
-  }
-  return validate;
+  return documentValidator(kind).validate;
 }
 
 /** Reads apiVersion and kind; a document without a known pair cannot be checked further. */

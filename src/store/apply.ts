@@ -1,31 +1,28 @@
 import { UserError } from "../domain/diagnostic.js";
 import { isSecret, KIND_ORDER, type FieldValue, type Resource, type ResourceKind } from "../domain/resources.js";
 import { stateDigest } from "../plan/digest.js";
+import { batchDeleteStatements } from "./batch-delete.js";
+import { batchInsertStatements } from "./batch-insert.js";
 import { batchUpdateStatements } from "./batch-update.js";
 import { NOT_NULL_COLUMNS, type SecretResolver } from "./columns.js";
 import type { Dialect } from "./database-url.js";
+import type { DriverTransaction, DriverTransactions } from "./driver-transaction.js";
 import { acquireApplyLock } from "./lock.js";
 import type { Db, PrismaValues, Tx } from "./prisma-client.js";
 import { readLiveState } from "./read-live.js";
+import { JsonText, timestampParam, type SqlColumn, type Statement } from "./sql-values.js";
 import { accountIdResolver, KIND_TABLES, type KindTable } from "./tables.js";
 import type { ApplyRequest, RevisionRecord } from "./types.js";
 
 /** Generous: a large catalog on a slow link must not be cut off mid-apply. */
 const TRANSACTION_TIMEOUT_MS = 120_000;
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
-/** Prisma does not split a long `in` list itself and refuses more than 999 SQLite parameters. */
-const IN_LIST_CHUNK = 400;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 export interface ApplyContext {
   db: Db;
   dialect: Dialect;
   prisma: PrismaValues;
+  /** Where the bulk statements go: the driver transaction behind Prisma's (see driver-transaction.ts). */
+  transactions: DriverTransactions;
 }
 
 function missingSecret(name: string, where: string): UserError {
@@ -67,10 +64,9 @@ function redactSecrets(fields: Record<string, FieldValue>): Record<string, Field
 }
 
 /** A bug, not a user error: refuse to record anything holding a secret's plaintext. */
-function assertNoSecretValues(secrets: Record<string, string>, records: unknown): void {
-  const text = JSON.stringify(records) ?? "";
+function assertNoSecretValues(secrets: Record<string, string>, recorded: readonly string[]): void {
   for (const [name, value] of Object.entries(secrets)) {
-    if (value.length >= 4 && text.includes(value)) {
+    if (value.length >= 4 && recorded.some((text) => text.includes(value))) {
       throw new Error(`refusing to record the value of ${name} in the revision or resource state`);
     }
   }
@@ -83,13 +79,10 @@ function groupByKind(resources: Resource[]): Map<ResourceKind, Resource[]> {
   return groups;
 }
 
-/** Prisma's generic delegate surface, enough for the bulk operations below. */
-interface BulkDelegate {
-  createMany(args: { data: Record<string, unknown>[] }): Promise<unknown>;
-  deleteMany(args: { where: Record<string, unknown> }): Promise<unknown>;
+/** The singleton's Prisma delegate: one row, upserted. */
+interface UpsertDelegate {
   upsert(args: { where: Record<string, unknown>; create: Record<string, unknown>; update: Record<string, unknown> }): Promise<unknown>;
 }
-const delegate = (tx: Tx, table: KindTable) => tx[table.delegate] as unknown as BulkDelegate;
 
 /** Row data for Prisma: no key for nulls in nullable Json (NULL), JsonNull in NOT NULL Json. */
 function prismaData(ctx: ApplyContext, table: KindTable, values: Record<string, unknown>): Record<string, unknown> {
@@ -114,38 +107,62 @@ interface PreparedRow {
   values: Record<string, unknown>;
 }
 
+async function run(driver: DriverTransaction, statements: Statement[]): Promise<void> {
+  for (const stmt of statements) await driver.execute(stmt);
+}
+
+const stampColumns = (names: readonly string[]): SqlColumn[] => names.map((name) => ({ name, type: "timestamp" }));
+
 async function writeKind(
   ctx: ApplyContext,
   tx: Tx,
+  driver: DriverTransaction,
   table: KindTable,
   rows: { creates: PreparedRow[]; updates: PreparedRow[]; deletes: PreparedRow[] },
+  /** The apply's clock reading as a `timestampParam`. */
+  stamp: string,
 ): Promise<void> {
-  const d = delegate(tx, table);
-  for (const keys of chunks(rows.deletes.map((r) => r.key), IN_LIST_CHUNK)) {
-    const where =
-      table.keyColumns.length === 1
-        ? { [table.keyColumns[0]!.name]: { in: keys.map((k) => k[table.keyColumns[0]!.name]) } }
-        : { OR: keys };
-    await d.deleteMany({ where });
-  }
+  await run(driver, batchDeleteStatements(ctx.dialect, table.table, table.keyColumns, rows.deletes.map((r) => r.key)));
   if (table.kind === "integration") {
     // The singleton is one row (id = 1) whether it is created or updated.
+    const d = tx[table.delegate] as unknown as UpsertDelegate;
     for (const row of [...rows.updates, ...rows.creates]) {
       const data = prismaData(ctx, table, row.values);
       await d.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
     }
     return;
   }
-  if (rows.updates.length > 0) {
-    const nowIso = new Date().toISOString().replace("Z", "+00:00");
-    for (const stmt of batchUpdateStatements(ctx.dialect, table.table, table.keyColumns, table.columns, rows.updates, nowIso)) {
-      await tx.$executeRawUnsafe(stmt.sql, ...stmt.params);
-    }
-  }
-  if (rows.creates.length > 0) {
-    await d.createMany({ data: rows.creates.map((r) => ({ ...r.key, ...prismaData(ctx, table, r.values) })) });
-  }
+  await run(driver, batchUpdateStatements(ctx.dialect, table.table, table.keyColumns, table.columns, rows.updates, stamp));
+  const stamps = Object.fromEntries(table.createdStamps.map((name) => [name, stamp]));
+  await run(
+    driver,
+    batchInsertStatements(
+      ctx.dialect,
+      table.table,
+      [...table.keyColumns, ...table.columns, ...stampColumns(table.createdStamps)],
+      rows.creates.map((r) => ({ ...r.key, ...r.values, ...stamps })),
+    ),
+  );
 }
+
+const REVISION_COLUMNS: SqlColumn[] = [
+  { name: "created_at", type: "timestamp" },
+  { name: "git_commit", type: "string" },
+  { name: "actor", type: "string" },
+  { name: "plan_digest", type: "string" },
+  { name: "config_digest", type: "string" },
+  { name: "state_digest", type: "string" },
+  { name: "summary", type: "json" },
+  { name: "changes", type: "json" },
+];
+
+const STATE_COLUMNS: SqlColumn[] = [
+  { name: "address", type: "string" },
+  { name: "kind", type: "string" },
+  { name: "fields", type: "json" },
+  { name: "revision_id", type: "int" },
+  { name: "updated_at", type: "timestamp" },
+];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -156,7 +173,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promise<RevisionRecord> {
   checkSecrets(req);
-  assertNoSecretValues(req.secrets, [req.revision, req.managedState]);
+  // Serialised once, here: the scan for secret values sees exactly the text that is written.
+  const summaryText = JSON.stringify(req.revision.summary ?? null);
+  const changesText = JSON.stringify(req.revision.changes ?? null);
+  const stateRows = req.managedState.upsert.map((u) => ({ address: u.address, kind: u.kind, fields: JSON.stringify(redactSecrets(u.fields)) }));
+  const { summary: _s, changes: _c, ...revisionScalars } = req.revision;
+  assertNoSecretValues(req.secrets, [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields)]);
   const lockTimeoutMs = req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
 
   return ctx.db.$transaction(
@@ -193,35 +215,28 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
         },
       }));
 
-      for (const { table, rows } of prepared) await writeKind(ctx, tx, table, rows);
+      // One clock reading for every row the apply stamps, as Prisma would set @default(now()) / @updatedAt.
+      const now = new Date();
+      const stamp = timestampParam(ctx.dialect, now);
+      const driver = await ctx.transactions.of(tx, ctx.dialect);
+      for (const { table, rows } of prepared) await writeKind(ctx, tx, driver, table, rows, stamp);
 
-      const created = await tx.cfgsyncRevision.create({
-        data: {
-          created_at: new Date(),
-          actor: req.revision.actor,
-          git_commit: req.revision.git_commit,
-          plan_digest: req.revision.plan_digest,
-          config_digest: req.revision.config_digest,
-          state_digest: req.revision.state_digest,
-          summary: (req.revision.summary ?? ctx.prisma.JsonNull) as never,
-          changes: (req.revision.changes ?? ctx.prisma.JsonNull) as never,
-        },
-      });
+      const [insertRevision] = batchInsertStatements(ctx.dialect, "cfgsync_revision", REVISION_COLUMNS, [
+        { ...revisionScalars, created_at: stamp, summary: new JsonText(summaryText), changes: new JsonText(changesText) },
+      ]);
+      const revisionId = Number(await driver.queryValue({ sql: `${insertRevision!.sql} RETURNING "id"`, params: insertRevision!.params }));
 
-      const touched = [...req.managedState.remove, ...req.managedState.upsert.map((u) => u.address)];
-      for (const addresses of chunks(touched, IN_LIST_CHUNK)) {
-        await tx.cfgsyncResourceState.deleteMany({ where: { address: { in: addresses } } });
-      }
-      if (req.managedState.upsert.length > 0) {
-        await tx.cfgsyncResourceState.createMany({
-          data: req.managedState.upsert.map((u) => ({
-            address: u.address,
-            kind: u.kind,
-            fields: redactSecrets(u.fields) as never,
-            revision_id: created.id,
-          })),
-        });
-      }
+      const touched = [...req.managedState.remove, ...stateRows.map((r) => r.address)].map((address) => ({ address }));
+      await run(driver, batchDeleteStatements(ctx.dialect, "cfgsync_resource_state", [STATE_COLUMNS[0]!], touched));
+      await run(
+        driver,
+        batchInsertStatements(
+          ctx.dialect,
+          "cfgsync_resource_state",
+          STATE_COLUMNS,
+          stateRows.map((r) => ({ ...r, fields: new JsonText(r.fields), revision_id: revisionId, updated_at: stamp })),
+        ),
+      );
 
       const pauseMs = Number(process.env.CFGSYNC_TEST_PAUSE_IN_APPLY_MS ?? 0);
       if (pauseMs > 0) {
@@ -230,7 +245,14 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
         await sleep(pauseMs);
       }
 
-      return toRevisionRecord(created);
+      // What Prisma would have returned for the row: the stored JSON read back, not the objects handed in.
+      return toRevisionRecord({
+        id: revisionId,
+        created_at: now,
+        ...revisionScalars,
+        summary: JSON.parse(summaryText) as unknown,
+        changes: JSON.parse(changesText) as unknown,
+      });
     },
     { maxWait: lockTimeoutMs + 5_000, timeout: TRANSACTION_TIMEOUT_MS },
   );

@@ -22,6 +22,9 @@ export const NOT_NULL_COLUMNS: Record<string, ReadonlySet<string>> = {
   settings_schema: new Set(["schema"]),
   account_settings: new Set(["value"]),
   integration_settings: new Set(["config"]),
+  // cfgsync's own tables, for its bulk writers.
+  cfgsync_revision: new Set(["actor", "plan_digest", "config_digest", "state_digest", "summary", "changes"]),
+  cfgsync_resource_state: new Set(["kind", "fields", "revision_id"]),
 };
 
 /** A column's stored value as the canonical field value. Secrets become digests: the value never leaves the store. */

@@ -2,6 +2,7 @@ import { UserError } from "../domain/diagnostic.js";
 import type { LiveState } from "../domain/state.js";
 import { applyChanges, toRevisionRecord } from "./apply.js";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.js";
+import { DriverTransactions } from "./driver-transaction.js";
 import { connectionFailed, isConnectionError, isMissingTable, notMigrated } from "./errors.js";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./lock.js";
 import { migrateDatabase } from "./migrate.js";
@@ -15,6 +16,7 @@ export type { Store, ApplyRequest, RevisionRecord } from "./types.js";
 interface Client {
   db: Db;
   prisma: PrismaValues;
+  transactions: DriverTransactions;
 }
 
 /** Loads only the generated client and driver of the URL's dialect. */
@@ -24,27 +26,30 @@ async function createClient(target: DatabaseTarget, counter: RoundTripCounter): 
       import("../generated/sqlite/client.js"),
       import("@prisma/adapter-better-sqlite3"),
     ]);
-    const adapter = countingAdapterFactory(
-      new PrismaBetterSQLite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: false }),
-      counter,
+    const transactions = new DriverTransactions();
+    const adapter = transactions.track(
+      countingAdapterFactory(new PrismaBetterSQLite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: false }), counter),
     );
-    return { db: new PrismaClient({ adapter }), prisma: Prisma };
+    return { db: new PrismaClient({ adapter }), prisma: Prisma, transactions };
   }
   const [{ PrismaClient, Prisma }, { PrismaPg }] = await Promise.all([
     import("../generated/postgresql/client.js"),
     import("@prisma/adapter-pg"),
   ]);
-  const adapter = countingAdapterFactory(
-    new PrismaPg({
-      connectionString: target.url,
-      connectionTimeoutMillis: 10_000,
-      // Idle pooled connections must not keep a finished CLI process alive.
-      allowExitOnIdle: true,
-    }),
-    counter,
+  const transactions = new DriverTransactions();
+  const adapter = transactions.track(
+    countingAdapterFactory(
+      new PrismaPg({
+        connectionString: target.url,
+        connectionTimeoutMillis: 10_000,
+        // Idle pooled connections must not keep a finished CLI process alive.
+        allowExitOnIdle: true,
+      }),
+      counter,
+    ),
   );
   // Same runtime models as the SQLite client; see prisma-client.ts.
-  return { db: new PrismaClient({ adapter }) as unknown as Db, prisma: Prisma };
+  return { db: new PrismaClient({ adapter }) as unknown as Db, prisma: Prisma, transactions };
 }
 
 function translate(target: DatabaseTarget, err: unknown): unknown {
@@ -62,7 +67,7 @@ function translate(target: DatabaseTarget, err: unknown): unknown {
 export async function openDatabase(url: string): Promise<Store> {
   const target = parseDatabaseUrl(url);
   const counter: RoundTripCounter = { count: 0 };
-  const { db, prisma } = await createClient(target, counter);
+  const { db, prisma, transactions } = await createClient(target, counter);
   try {
     await db.$queryRawUnsafe("SELECT 1");
   } catch (err) {
@@ -82,7 +87,7 @@ export async function openDatabase(url: string): Promise<Store> {
     migrate: () => migrateDatabase(target),
     readLive: (): Promise<LiveState> => guard(() => readLiveState(db, { sequential: false })),
     apply: (req: ApplyRequest): Promise<RevisionRecord> =>
-      guard(() => applyChanges({ db, dialect: target.dialect, prisma }, req)),
+      guard(() => applyChanges({ db, dialect: target.dialect, prisma, transactions }, req)),
     history: (opts = {}): Promise<RevisionRecord[]> =>
       guard(async () =>
         (await db.cfgsyncRevision.findMany({ orderBy: { id: "desc" }, ...(opts.limit ? { take: opts.limit } : {}) })).map(

@@ -41,6 +41,8 @@ export interface KindTable {
   keyColumns: Column[];
   /** Written columns besides the key. */
   columns: Column[];
+  /** DateTime columns Prisma fills when it creates a row (@default(now()), @updatedAt); the bulk insert stamps them. */
+  createdStamps: readonly string[];
   toResource(row: Record<string, unknown>, slugOf: (accountId: number) => string | undefined): Resource | undefined;
   /** Key column values of a resource (account slug -> account_id). */
   keyOf(r: Resource, accountId: (slug: string, address: string) => number): Record<string, unknown>;
@@ -96,6 +98,7 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     delegate: "aIModelConfig",
     keyColumns: [col("model_id", "string")],
     columns: asColumns(MODEL_FIELDS),
+    createdStamps: ["created_at", "updated_at"],
     toResource: (row) => {
       const id = String(row.model_id);
       return { address: address.model(id), kind: "model", key: { model_id: id }, fields: readFields(MODEL_FIELDS, row) };
@@ -109,6 +112,7 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     delegate: "creditCostConfig",
     keyColumns: [col("operation_type", "string")],
     columns: asColumns(CREDIT_FIELDS),
+    createdStamps: ["updated_at"],
     toResource: (row) => {
       const op = String(row.operation_type);
       return { address: address.credit(op), kind: "credit", key: { operation_type: op }, fields: readFields(CREDIT_FIELDS, row) };
@@ -122,6 +126,7 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     delegate: "globalIntegrationSettings",
     keyColumns: [col("id", "int")],
     columns: asColumns(INTEGRATION_FIELDS),
+    createdStamps: ["updated_at"],
     // Only the singleton row id = 1 is the platform's setting; any other row is ignored.
     toResource: (row) =>
       Number(row.id) === 1
@@ -136,6 +141,7 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     delegate: "settingsSchema",
     keyColumns: [col("key", "string")],
     columns: [col("schema", "json")],
+    createdStamps: ["updated_at"],
     toResource: (row) => {
       const key = String(row.key);
       return {
@@ -154,6 +160,7 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     delegate: "accountSettings",
     keyColumns: [col("account_id", "int"), col("key", "string")],
     columns: [col("value", "json")],
+    createdStamps: ["updated_at"],
     toResource: (row, slugOf) => {
       const slug = slugOf(Number(row.account_id));
       if (slug === undefined) return undefined;
@@ -174,6 +181,7 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     delegate: "integrationSettings",
     keyColumns: [col("account_id", "int"), col("integration_type", "string")],
     columns: [col("config", "json")],
+    createdStamps: ["updated_at"],
     toResource: (row, slugOf) => {
       const slug = slugOf(Number(row.account_id));
       if (slug === undefined) return undefined;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../helpers/db.js";
-import { openDatabase } from "../../src/store/connect.js";
+import { openDatabase, storeClient } from "../../src/store/connect.js";
 import type { Store } from "../../src/store/types.js";
 import { naiveUpsertModels } from "../../src/store/naive.js";
 import { UserError } from "../../src/domain/diagnostic.js";
@@ -296,6 +296,38 @@ describe.each(DIALECTS)("store (%s)", (dialect) => {
     expect(stateDigest(live)).toBe(stateDigest(await store.readLive()));
     await store.apply(request(live, { deletes: [live.resources[0]!] }));
     expect((await store.readLive()).resources).toEqual([]);
+  });
+
+  it("bulk-written rows read back through Prisma as Prisma's own writes do (DateTime format, JSON text)", async () => {
+    await seedRuntime(db);
+    const started = Date.now();
+    await store.apply(
+      request(await store.readLive(), {
+        creates: [model("bulk", { available_sizes: ["1024x1024"], notes: "n" }), accountIntegration("acme", "openai", { model: "gpt-4o", temperature: "0.4" })],
+      }),
+    );
+    // A row Prisma writes itself, to compare the stored formats against.
+    await naiveUpsertModels(store, [model("by-prisma")]);
+    const prisma = storeClient(store);
+    const inWindow = (d: Date) => d.getTime() >= started - 1000 && d.getTime() <= Date.now() + 1000;
+    const models = await prisma.aIModelConfig.findMany({ orderBy: { model_id: "asc" } });
+    for (const m of models) expect(inWindow(m.created_at) && inWindow(m.updated_at), m.model_id).toBe(true);
+    expect(models.find((m) => m.model_id === "bulk")!.available_sizes).toEqual(["1024x1024"]);
+    const override = await prisma.integrationSettings.findFirstOrThrow();
+    expect(override.config).toEqual({ model: "gpt-4o", temperature: 0.4 });
+    expect(inWindow(override.updated_at)).toBe(true);
+    const [revision] = await prisma.cfgsyncRevision.findMany();
+    expect(inWindow(revision!.created_at)).toBe(true);
+    const states = await prisma.cfgsyncResourceState.findMany();
+    expect(states.map((r) => r.revision_id)).toEqual([revision!.id, revision!.id]);
+    for (const r of states) expect(inWindow(r.updated_at)).toBe(true);
+    if (dialect === "sqlite") {
+      const stored = await db.query<{ model_id: string; kind: string; at: string }>(
+        `SELECT model_id, typeof(created_at) AS kind, created_at AS at FROM ai_model_config ORDER BY model_id`,
+      );
+      const prismaFormat = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
+      for (const row of stored) expect([row.model_id, row.kind, prismaFormat.test(row.at)]).toEqual([row.model_id, "text", true]);
+    }
   });
 
   it("the naive per-row upsert baseline writes the same rows, one statement per model", async () => {

@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type ValidateFunction } from "../../src/config/ajv.js";
+import { documentValidator as srcValidator, identifyDocument } from "../../src/config/document-schema.js";
+import { loadConfig } from "../../src/config/load.js";
+import { parseYaml } from "../../src/config/yaml-parse.js";
+import { DOCUMENT_KINDS, type DocumentKind } from "../../src/schema/documents.js";
+import { schemaFileName } from "../../src/schema/json-schema.js";
+import { ROOT, runCli } from "../helpers/cli.js";
+import { sampleWith, type Edits } from "./sample.js";
+
+// The CLI runs from dist/ with the validators precompiled at build time (the global
+// setup builds dist/); the tests and a build without them compile at run time.
+// Both must report the same errors, down to the sub-schemas the messages read.
+type DistDocumentSchema = typeof import("../../src/config/document-schema.js");
+const dist = (p: string) => import(pathToFileURL(join(ROOT, "dist", p)).href);
+const generated = (await dist("config/validators.generated.js")) as Record<string, unknown> & { schemaDigests: Record<string, string> };
+const distSchema = (await dist("config/document-schema.js")) as DistDocumentSchema;
+
+/** Broken copies of sample files: [file, edit, an ajv keyword the edit must cause]. */
+const CASES: [string, string, (text: string) => string, string][] = [
+  ["unknown field", "accounts/acme.yaml", (t) => t.replace("account: acme", "account: acme\ncolour: red"), "additionalProperties"],
+  ["unknown nested field", "models/openai.yaml", (t) => t.replace("display_name: GPT-4.1", "display_nam: GPT-4.1"), "additionalProperties"],
+  ["wrong type", "credits.yaml", (t) => t.replace("tokens_per_credit: 150", "tokens_per_credit: [150]"), "type"],
+  ["wrong type (api_key)", "integrations.yaml", (t) => t.replace("{ from_env: OPENAI_API_KEY }", "sk-not-a-reference"), "type"],
+  ["missing required", "accounts/globex.yaml", (t) => t.replace("account: globex\n", ""), "required"],
+  ["bad format (decimal)", "models/openai.yaml", (t) => t.replace("input_token_rate: 2.00", 'input_token_rate: "2.0x"'), "anyOf"],
+  ["bad format (date)", "models/openai.yaml", (t) => t.replace("release_date: 2025-04-14", "release_date: 2025-13-14"), "pattern"],
+  ["bad format (image size)", "integrations.yaml", (t) => t.replace("size: 1024x1024", "size: big"), "pattern"],
+  ["bad format (env name)", "integrations.yaml", (t) => t.replace("from_env: BRIA_API_KEY", "from_env: bria-key"), "pattern"],
+  ["bad enum", "models/openai.yaml", (t) => t.replace(/model_type: text/g, "model_type: video"), "enum"],
+  ["unknown provider key", "accounts/acme.yaml", (t) => t.replace("dalle: { size", "dale: { size"), "propertyNames"],
+  ["out of range", "integrations.yaml", (t) => t.replace("temperature: 0.7", "temperature: 7"), "anyOf"],
+  ["not a mapping", "policies.yaml", (t) => t.replace("min_margin_pct: 40", "min_margin_pct: { value: 40 }"), "type"],
+];
+
+function documentsOf(file: string, text: string): { kind: DocumentKind; value: unknown }[] {
+  return parseYaml(file, text).docs.flatMap((d) => {
+    const id = identifyDocument(d);
+    return "kind" in id ? [{ kind: id.kind, value: d.value }] : [];
+  });
+}
+
+const runtimeAjv = createAjv(DOCUMENT_VALIDATOR_OPTIONS);
+const runtime = new Map(
+  DOCUMENT_KINDS.map((kind) => [kind, runtimeAjv.compile(JSON.parse(readFileSync(join(ROOT, "schemas", schemaFileName(kind)), "utf8")))]),
+);
+
+describe("precompiled document validators", () => {
+  it("are built from the committed schemas, and the built CLI uses them", () => {
+    for (const kind of DOCUMENT_KINDS) {
+      expect(generated.schemaDigests[kind]).toBe(schemaDigest(readFileSync(join(ROOT, "schemas", schemaFileName(kind)), "utf8")));
+      expect(distSchema.documentValidator(kind).precompiled, kind).toBe(true);
+      // From src there is no generated module: the fallback compiles at run time.
+      expect(srcValidator(kind).precompiled, kind).toBe(false);
+    }
+  });
+
+  it.each(CASES)("give the same errors as the run-time compile: %s", (_name, file, edit, keyword) => {
+    const docs = documentsOf(file, edit(readFileSync(join(ROOT, "config", file), "utf8")));
+    expect(docs.length).toBeGreaterThan(0);
+    const keywords: string[] = [];
+    for (const { kind, value } of docs) {
+      const pre = generated[kind] as ValidateFunction;
+      const run = runtime.get(kind)!;
+      expect(pre(value)).toBe(run(value));
+      // Everything describeError reads: instancePath, keyword, params, schema, parentSchema, data.
+      expect(pre.errors).toEqual(run.errors);
+      keywords.push(...(run.errors ?? []).map((e) => e.keyword));
+    }
+    expect(keywords).toContain(keyword);
+  });
+
+  it("the CLI prints what the run-time compile reports, at the same file:line:col", async () => {
+    const edits: Edits = {};
+    for (const [, file, edit] of CASES) {
+      const previous = edits[file];
+      edits[file] = typeof previous === "function" ? (t) => edit(previous(t)) : edit;
+    }
+    const s = sampleWith(edits);
+    try {
+      const today = new Date();
+      const expected = (await loadConfig("config", { cwd: s.cwd, today })).diagnostics;
+      expect(expected.filter((d) => d.code.startsWith("schema.")).length).toBeGreaterThanOrEqual(CASES.length);
+      const out = await runCli(["validate", "--json"], { cwd: s.cwd });
+      const printed = JSON.parse(out.stdout) as { diagnostics: unknown[] };
+      expect(printed.diagnostics).toEqual(expected.map((d) => ({ ...d })));
+      const text = await runCli(["validate"], { cwd: s.cwd });
+      for (const d of expected) expect(text.stdout).toContain(`${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}`);
+    } finally {
+      s.cleanup();
+    }
+  });
+});
