@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Most tests wait on child CLI processes and the database, not the CPU:
+    // more workers than cores keeps both cores busy.
+    maxWorkers: 4,
     globalSetup: ["test/global-setup.ts"],
   },
 });

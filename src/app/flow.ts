@@ -4,8 +4,7 @@ import { UserError, hasErrors, type Diagnostic } from "../domain/diagnostic.js";
 import type { LoadedConfig, LiveState } from "../domain/state.js";
 import type { Resource } from "../domain/resources.js";
 import { buildPlan, resolveSecretDigests } from "../plan/build.js";
-import { plannedWrites, redactedChanges } from "../plan/apply-request.js";
-import { canonicalJson, sha256 } from "../plan/digest.js";
+import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import type { Plan } from "../plan/types.js";
 import type { RevisionRecord, Store } from "../store/types.js";
 import { DEFAULT_REVENUE_DAYS, readUsageWindow } from "../pricing/index.js";
@@ -76,9 +75,6 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
   }
 }
 
-export function planDigest(plan: Plan): string {
-  return sha256(canonicalJson({ ...plan, diagnostics: [] }));
-}
 
 export function planErrors(plan: Plan): Diagnostic[] {
   return plan.diagnostics.filter((d) => d.severity === "error");
@@ -159,15 +155,7 @@ export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & 
   return store.apply({
     ...writes,
     secrets,
-    revision: {
-      actor: currentActor(opts.env),
-      git_commit: await gitCommit(resolve(opts.cwd ?? ".", opts.configDir)),
-      plan_digest: planDigest(plan),
-      config_digest: plan.config_digest,
-      state_digest: plan.state_digest,
-      summary: plan.summary,
-      changes: redactedChanges(plan),
-    },
+    revision: revisionOf(plan, { actor: currentActor(opts.env), git_commit: await gitCommit(resolve(opts.cwd ?? ".", opts.configDir)) }),
     expectedStateDigest: plan.state_digest,
     ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
   });

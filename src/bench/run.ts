@@ -1,6 +1,6 @@
-import { planDigest, planErrors } from "../app/flow.js";
+import { planErrors } from "../app/flow.js";
 import type { DesiredState } from "../domain/state.js";
-import { plannedWrites, redactedChanges } from "../plan/apply-request.js";
+import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import { buildPlan, resolveSecretDigests } from "../plan/build.js";
 import type { Plan } from "../plan/types.js";
 import { benchRevenue, type RevenueBenchResult } from "../pricing/bench.js";
@@ -126,15 +126,7 @@ async function engineApply(store: Store, desired: DesiredState): Promise<EngineT
     await store.apply({
       ...writes,
       secrets: {},
-      revision: {
-        actor: "bench",
-        git_commit: null,
-        plan_digest: planDigest(plan),
-        config_digest: plan.config_digest,
-        state_digest: plan.state_digest,
-        summary: plan.summary,
-        changes: redactedChanges(plan),
-      },
+      revision: revisionOf(plan, { actor: "bench", git_commit: null }),
       expectedStateDigest: plan.state_digest,
     });
     applyMs = elapsedMs(t);

@@ -1,7 +1,7 @@
 import { UserError } from "../domain/diagnostic.js";
 import { KINDS, isSecret, type FieldValue, type Resource, type ResourceKind } from "../domain/resources.js";
 import type { LiveState } from "../domain/state.js";
-import { canonicalJson } from "./digest.js";
+import { canonicalJson, planDigest } from "./digest.js";
 import type { Plan } from "./types.js";
 
 export interface PlannedWrites {
@@ -69,4 +69,17 @@ export function plannedWrites(plan: Plan, desired: readonly Resource[], live: Li
 /** A plan's changes as a revision records them: the plan already carries no secret values. */
 export function redactedChanges(plan: Plan): unknown {
   return plan.changes.filter((c) => c.action !== "unmanaged");
+}
+
+/** The audit record an apply of this plan leaves (SPEC §3: who, which commit, what). */
+export function revisionOf(plan: Plan, by: { actor: string; git_commit: string | null }) {
+  return {
+    actor: by.actor,
+    git_commit: by.git_commit,
+    plan_digest: planDigest(plan),
+    config_digest: plan.config_digest,
+    state_digest: plan.state_digest,
+    summary: plan.summary,
+    changes: redactedChanges(plan),
+  };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { LiveState } from "../domain/state.js";
+import type { Plan } from "./types.js";
 import type { FieldValue, Resource } from "../domain/resources.js";
 
 /**
@@ -61,4 +62,9 @@ export function stateDigest(live: LiveState): string {
 /** Digest of the desired state (secrets by digest of their values), for stale-plan detection. */
 export function configDigest(resources: readonly Resource[]): string {
   return sha256(canonicalJson(resources.map(resourceEntry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+/** Digest of what a plan will do (its diagnostics aside), recorded with the revision it becomes. */
+export function planDigest(plan: Plan): string {
+  return sha256(canonicalJson({ ...plan, diagnostics: [] }));
 }

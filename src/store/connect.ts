@@ -2,6 +2,7 @@ import { UserError } from "../domain/diagnostic.js";
 import type { LiveState } from "../domain/state.js";
 import { applyChanges, toRevisionRecord } from "./apply.js";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.js";
+import { trackDriverReads } from "./driver-reads.js";
 import { DriverTransactions } from "./driver-transaction.js";
 import { connectionFailed, isConnectionError, isMissingTable, notMigrated } from "./errors.js";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./lock.js";
@@ -28,7 +29,9 @@ async function createClient(target: DatabaseTarget, counter: RoundTripCounter): 
     ]);
     const transactions = new DriverTransactions();
     const adapter = transactions.track(
-      countingAdapterFactory(new PrismaBetterSQLite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: false }), counter),
+      trackDriverReads(
+        countingAdapterFactory(new PrismaBetterSQLite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: false }), counter),
+      ),
     );
     return { db: new PrismaClient({ adapter }), prisma: Prisma, transactions };
   }
@@ -38,14 +41,16 @@ async function createClient(target: DatabaseTarget, counter: RoundTripCounter): 
   ]);
   const transactions = new DriverTransactions();
   const adapter = transactions.track(
-    countingAdapterFactory(
-      new PrismaPg({
-        connectionString: target.url,
-        connectionTimeoutMillis: 10_000,
-        // Idle pooled connections must not keep a finished CLI process alive.
-        allowExitOnIdle: true,
-      }),
-      counter,
+    trackDriverReads(
+      countingAdapterFactory(
+        new PrismaPg({
+          connectionString: target.url,
+          connectionTimeoutMillis: 10_000,
+          // Idle pooled connections must not keep a finished CLI process alive.
+          allowExitOnIdle: true,
+        }),
+        counter,
+      ),
     ),
   );
   // Same runtime models as the SQLite client; see prisma-client.ts.

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ROOT } from "../helpers/cli.js";
-import { DIALECTS } from "../helpers/db.js";
+import type { Dialect } from "../helpers/db.js";
 import { API_KEYS, createWorkspace, runtimeSnapshot, seedRuntimeRows, type Workspace } from "../helpers/workspace.js";
 
 const SECRET_VALUES = Object.values(API_KEYS);
@@ -17,7 +17,9 @@ const setCost = (modelId: string, cost: string) => (text: string) =>
   text.replace(new RegExp(`(model_id: ${modelId}\\n[\\s\\S]*?cost_per_image: )[0-9."]+`), `$1${cost}`);
 const setDalle3Cost = (cost: string) => setCost("dall-e-3", cost);
 
-describe.each(DIALECTS)("plan and apply through the CLI on %s", (dialect) => {
+/** The plan/apply behaviours, run once per database by gitops.<dialect>.test.ts (two files run in parallel). */
+export function planAndApplySuite(dialect: Dialect): void {
+describe(`plan and apply through the CLI on ${dialect}`, () => {
   let ws: Workspace;
   beforeEach(async () => {
     ws = await createWorkspace(dialect);
@@ -227,3 +229,4 @@ describe.each(DIALECTS)("plan and apply through the CLI on %s", (dialect) => {
     expect(slug).toBeTruthy();
   });
 });
+}

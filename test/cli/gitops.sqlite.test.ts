@@ -1,0 +1,3 @@
+import { planAndApplySuite } from "./gitops-suite.js";
+
+planAndApplySuite("sqlite");

@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, DIALECTS, type TestDatabase } from "../helpers/db.js";
+import { openDatabase, storeClient } from "../../src/store/connect.js";
+import { readLiveState, readLiveStateWithPrisma } from "../../src/store/read-live.js";
+import type { Store } from "../../src/store/types.js";
+import { stateDigest } from "../../src/plan/digest.js";
+import { accountIntegration, accountSetting, credit, integration, model, request, settingsSchema } from "./fixtures.js";
+
+/*
+ * readLive reads through the driver adapter; findMany is the reference. The
+ * two must produce the same LiveState for every kind of row and value, both
+ * outside a transaction and inside one (where the driver read must see the
+ * transaction's own uncommitted writes).
+ */
+
+const RICH_JSON = {
+  nested: { list: [1, 2.5, -0.001, { deep: ["x", null, true, false] }], empty: {}, none: [] },
+  unicode: "日本語 ✓ café \u00e9 😀 \"quoted\" \\ back\nslash",
+  big: 12345678901234567890,
+  tiny: 1e-7,
+  zero: 0,
+};
+
+class Rollback extends Error {}
+
+describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
+  let db: TestDatabase;
+  let store: Store;
+
+  beforeEach(async () => {
+    db = await createTestDatabase(dialect);
+    store = await openDatabase(db.url);
+    await store.migrate();
+  });
+  afterEach(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  async function writeRichRows(): Promise<void> {
+    await db.query(`INSERT INTO account (slug, name, credits) VALUES ('acme', 'Acme', 1), ('globex', 'Globex', 2), ('ünï-cøde', 'U', 3), ('idle', 'Idle', 0)`);
+    const creates = [
+      model("decimals", { input_token_rate: "0.1", output_token_rate: "0.04", cost_per_image: "1234567.0000000001", available_sizes: ["256x256", "1024x1024"] }),
+      model("bools-and-ints", {
+        supports_json_mode: true, supports_vision: false, supports_tools: true, is_active: false, is_default: true,
+        sort_order: -7, max_input_tokens: 2_000_000_000, max_output_tokens: 0, notes: RICH_JSON.unicode,
+        release_date: "2024-02-29", deprecation_date: "2030-12-31", available_sizes: { nested: RICH_JSON.nested } as never,
+      }),
+      model("all-nulls", { input_token_rate: null, output_token_rate: null, available_sizes: null }),
+      credit("tokens", { price_per_credit_usd: "0.0000000001", credits: 3, display_name: "Tokens" }),
+      credit("images", { price_per_credit_usd: "9999999999.9999999999", is_active: false, credits: null, tokens_per_credit: null, min_credits: 0 }),
+      integration({ openai_temperature: "0.040", anthropic_temperature: "1", anthropic_max_tokens: 100, image_style: "vivid" }),
+      settingsSchema("rich", RICH_JSON),
+      settingsSchema("scalar", 42),
+      settingsSchema("null", null),
+      accountSetting("acme", "obj", RICH_JSON),
+      accountSetting("acme", "str", "plain ✓"),
+      accountSetting("globex", "bool", false),
+      accountSetting("ünï-cøde", "num", 0.1),
+      accountSetting("ünï-cøde", "null", null),
+      accountIntegration("acme", "openai", { model: "gpt-4.1", temperature: "0.25", max_tokens: 1000 }),
+      accountIntegration("globex", "dalle", { size: "1024x1024", quality: "hd", style: "natural" }),
+      accountIntegration("ünï-cøde", "anthropic", {}),
+    ];
+    await store.apply(request(await store.readLive(), { creates }));
+    // Rows no apply writes: non-canonical money, JSON text with spacing, overrides as strings, an ignored singleton row.
+    await db.query(
+      `INSERT INTO ai_model_config (model_id, display_name, model_type, provider, input_token_rate, available_sizes, updated_at)
+       VALUES ('by-hand', 'By hand', 'image', 'bria', '0.0400', ${dialect === "postgresql" ? "'[ 1, {\"a\" : [] } ]'::jsonb" : "'[ 1, {\"a\" : [] } ]'"}, CURRENT_TIMESTAMP)`,
+    );
+    await db.query(
+      `INSERT INTO integration_settings (account_id, integration_type, config, updated_at)
+       VALUES (2, 'runware', '{"model": "rw", "temperature": "0.50", "max_tokens": "12", "extra": [1]}', CURRENT_TIMESTAMP)`,
+    );
+    await db.query(`INSERT INTO global_integration_settings (id, openai_model, updated_at) VALUES (2, 'ignored', CURRENT_TIMESTAMP)`);
+  }
+
+  it("produces exactly the LiveState findMany produces, in 8 statements", async () => {
+    await writeRichRows();
+    const before = store.roundTrips();
+    const viaDriver = await store.readLive();
+    // 8, not the fallback's 9: the driver path ran.
+    expect(store.roundTrips() - before).toBe(8);
+    const viaPrisma = await readLiveStateWithPrisma(storeClient(store), { sequential: false });
+
+    expect(viaDriver.resources.length).toBeGreaterThan(15);
+    expect(viaDriver.lastApplied.size).toBe(17);
+    expect(viaDriver.accounts.size).toBe(4);
+    expect(viaDriver).toStrictEqual(viaPrisma);
+    expect([...viaDriver.lastApplied]).toStrictEqual([...viaPrisma.lastApplied]);
+    expect([...viaDriver.accounts]).toStrictEqual([...viaPrisma.accounts]);
+    expect(stateDigest(viaDriver)).toBe(stateDigest(viaPrisma));
+    // Spot checks that the conversions did something.
+    const decimals = viaDriver.resources.find((r) => r.address === "model/decimals")!;
+    expect(decimals.fields.cost_per_image).toBe("1234567.0000000001");
+    expect(decimals.fields.output_token_rate).toBe("0.04");
+    expect(viaDriver.resources.find((r) => r.address === "model/bools-and-ints")!.fields.supports_tools).toBe(true);
+    expect(viaDriver.resources.find((r) => r.address === "settings-schema/rich")!.fields.schema).toStrictEqual(RICH_JSON);
+  });
+
+  it("reads inside an interactive transaction on that transaction, seeing its uncommitted writes", async () => {
+    await writeRichRows();
+    const client = storeClient(store);
+    const outcome = client.$transaction(async (tx) => {
+      await tx.aIModelConfig.create({
+        data: { model_id: "in-tx", display_name: "In tx", model_type: "text", provider: "openai", input_token_rate: "0.040", is_active: true },
+      });
+      await tx.accountSettings.deleteMany({ where: { key: "obj" } });
+      const before = store.roundTrips();
+      const viaDriver = await readLiveState(tx, { sequential: true });
+      expect(store.roundTrips() - before).toBe(8);
+      const viaPrisma = await readLiveStateWithPrisma(tx, { sequential: true });
+      expect(viaDriver).toStrictEqual(viaPrisma);
+      expect(viaDriver.resources.find((r) => r.address === "model/in-tx")?.fields.input_token_rate).toBe("0.04");
+      expect(viaDriver.resources.some((r) => r.address === "account/acme/setting/obj")).toBe(false);
+      throw new Rollback();
+    });
+    await expect(outcome).rejects.toBeInstanceOf(Rollback);
+    const after = await store.readLive();
+    expect(after.resources.some((r) => r.address === "model/in-tx")).toBe(false);
+    expect(after).toStrictEqual(await readLiveStateWithPrisma(client, { sequential: false }));
+  });
+
+  it("reads an empty database the same way", async () => {
+    expect(await store.readLive()).toStrictEqual(await readLiveStateWithPrisma(storeClient(store), { sequential: false }));
+  });
+});
