@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { intercept, type AnyFn } from "./adapter-proxy.js";
 
 /*
  * Bulk reads on the driver connection behind a Prisma client or interactive
@@ -31,19 +32,6 @@ const MARKER = /\/\* cfgsync-read ([0-9a-f-]{36}) \*\//;
 /** Token -> the queryable that received it; entries are taken by the reader that made them. */
 const found = new Map<string, AdapterQueryable>();
 
-type AnyFn = (...args: unknown[]) => unknown;
-
-/** Calls through the proxy reach the real object: adapters keep state in #private fields. */
-function intercept<T extends object>(target: T, name: string, wrap: (real: AnyFn) => AnyFn): T {
-  return new Proxy(target, {
-    get(obj, prop, receiver) {
-      const value = Reflect.get(obj, prop, receiver) as unknown;
-      if (typeof value !== "function") return value;
-      const bound = (value as AnyFn).bind(obj);
-      return prop === name ? wrap(bound) : bound;
-    },
-  });
-}
 
 function noteMarked<T extends object>(queryable: T): T {
   return intercept(queryable, "queryRaw", (real) => (...args: unknown[]) => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Dialect } from "./database-url.js";
 import type { Tx } from "./prisma-client.js";
 import type { Statement } from "./sql-values.js";
+import { intercept, type AnyFn } from "./adapter-proxy.js";
 
 /*
  * The driver adapter's transaction behind a Prisma interactive transaction,
@@ -44,19 +45,6 @@ const query = ({ sql, params }: Statement): AdapterQuery => ({
   argTypes: params.map(() => ({ scalarType: "unknown", arity: "scalar" })),
 });
 
-type AnyFn = (...args: unknown[]) => unknown;
-
-/** Calls through the proxy reach the real object: adapters keep state in #private fields. */
-function intercept<T extends object>(target: T, name: string, wrap: (real: AnyFn) => AnyFn): T {
-  return new Proxy(target, {
-    get(obj, prop, receiver) {
-      const value = Reflect.get(obj, prop, receiver) as unknown;
-      if (typeof value !== "function") return value;
-      const bound = (value as AnyFn).bind(obj);
-      return prop === name ? wrap(bound) : bound;
-    },
-  });
-}
 
 export class DriverTransactions {
   private readonly found = new Map<string, AdapterQueryable>();

@@ -24,6 +24,11 @@ describe("the README quick start", () => {
     expect(created.stdout).toContain("created account acme");
     expect((await cli(["db", "create-account", "acme"])).stdout).toContain("account acme exists");
     expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(2);
+    // Without a terminal to ask on, an unapproved apply refuses and writes nothing.
+    const unapproved = await cli(["apply"]);
+    expect(unapproved.code).toBe(1);
+    expect(unapproved.stderr).toContain("refusing to apply without approval");
+    expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(2);
     const applied = await cli(["apply", "--auto-approve"]);
     expect(applied.code, applied.stderr).toBe(0);
     expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
