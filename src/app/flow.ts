@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UserError, hasErrors, type Diagnostic } from "../domain/diagnostic.js";
 import type { LoadedConfig, LiveState } from "../domain/state.js";
@@ -6,6 +5,7 @@ import type { Resource } from "../domain/resources.js";
 import { buildPlan, resolveSecretDigests } from "../plan/build.js";
 import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import type { Plan } from "../plan/types.js";
+import { readPlanFile } from "../plan/plan-file.js";
 import type { RevisionRecord, Store } from "../store/types.js";
 import { DEFAULT_REVENUE_DAYS, readUsageWindow } from "../pricing/index.js";
 import { currentActor, gitCommit } from "./context.js";
@@ -81,20 +81,10 @@ export function planErrors(plan: Plan): Diagnostic[] {
 }
 
 export async function readSavedPlan(file: string): Promise<Plan> {
-  let text: string;
-  try {
-    text = await readFile(resolve(file), "utf8");
-  } catch (err) {
-    throw new UserError("plan.unreadable", `cannot read the plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  let plan: Plan;
-  try {
-    plan = JSON.parse(text) as Plan;
-  } catch {
-    throw new UserError("plan.invalid", `${file} is not a cfgsync plan (not JSON)`);
-  }
-  if (plan?.format_version !== 1 || typeof plan.config_digest !== "string" || typeof plan.state_digest !== "string") {
-    throw new UserError("plan.invalid", `${file} is not a cfgsync plan of format_version 1`);
+  const plan = await readPlanFile(file);
+  // The digests are what make a saved plan safe to apply: without them it is no plan to apply.
+  if (!plan.config_digest || !plan.state_digest) {
+    throw new UserError("plan.invalid", `${file} is not a cfgsync plan: it has no config_digest/state_digest`);
   }
   return plan;
 }

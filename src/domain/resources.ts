@@ -182,6 +182,17 @@ export const address = {
   accountIntegration: (account: string, type: string) => `account/${account}/integration/${type}`,
 };
 
+/** The kind an address names (the inverse of `address`); undefined for a string that is no address. */
+export function kindOfAddress(addr: string): ResourceKind | undefined {
+  if (addr.startsWith("model/")) return "model";
+  if (addr.startsWith("credit/")) return "credit";
+  if (addr.startsWith("integration/")) return "integration";
+  if (addr.startsWith("settings-schema/")) return "settings-schema";
+  if (/^account\/[^/]+\/setting\//.test(addr)) return "account-setting";
+  if (/^account\/[^/]+\/integration\//.test(addr)) return "account-integration";
+  return undefined;
+}
+
 export function isSecret(v: FieldValue | undefined): v is SecretValue {
   return typeof v === "object" && v !== null && !Array.isArray(v) && (v as { sensitive?: unknown }).sensitive === true;
 }

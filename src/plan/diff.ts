@@ -1,5 +1,5 @@
 import { decimalEquals } from "../domain/money.js";
-import { KIND_ORDER, KINDS, fieldType, isSecret, type FieldValue, type JsonValue, type Resource } from "../domain/resources.js";
+import { KIND_ORDER, KINDS, fieldType, isSecret, kindOfAddress, type FieldValue, type JsonValue, type Resource } from "../domain/resources.js";
 import { canonicalJson } from "./digest.js";
 import type { Action, Change, FieldChange } from "./types.js";
 
@@ -124,7 +124,8 @@ export function detectDrift(live: readonly Resource[], lastApplied: ReadonlyMap<
   const changes: Change[] = [];
   for (const [address, applied] of lastApplied) {
     const have = liveByAddress.get(address);
-    const kind = (have?.kind ?? kindOfAddress(address)) as Resource["kind"];
+    // State records hold addresses cfgsync wrote itself, so they always parse.
+    const kind = have?.kind ?? kindOfAddress(address) ?? "account-setting";
     if (!have) {
       changes.push({ address, kind, action: "drift", fields: Object.keys(applied).filter((n) => present(applied[n])).map((n) => fieldChange(kind, n, applied[n], undefined, true)) });
       continue;
@@ -135,12 +136,4 @@ export function detectDrift(live: readonly Resource[], lastApplied: ReadonlyMap<
     if (fields.length) changes.push({ address, kind, action: "drift", fields });
   }
   return sortChanges(changes);
-}
-
-export function kindOfAddress(address: string): Resource["kind"] {
-  if (address.startsWith("model/")) return "model";
-  if (address.startsWith("credit/")) return "credit";
-  if (address.startsWith("integration/")) return "integration";
-  if (address.startsWith("settings-schema/")) return "settings-schema";
-  return address.includes("/integration/") ? "account-integration" : "account-setting";
 }
