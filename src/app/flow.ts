@@ -4,7 +4,7 @@ import type { LoadedConfig, LiveState } from "../domain/state.js";
 import type { Resource } from "../domain/resources.js";
 import { buildPlan, resolveSecretDigests } from "../plan/build.js";
 import { plannedWrites, revisionOf } from "../plan/apply-request.js";
-import type { Plan } from "../plan/types.js";
+import { assertPlanHasNoErrors, type Plan } from "../plan/types.js";
 import { readPlanFile } from "../plan/plan-file.js";
 import type { RevisionRecord, Store } from "../store/types.js";
 import { DEFAULT_REVENUE_DAYS, readUsageWindow } from "../pricing/index.js";
@@ -76,9 +76,7 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
 }
 
 
-export function planErrors(plan: Plan): Diagnostic[] {
-  return plan.diagnostics.filter((d) => d.severity === "error");
-}
+export { planErrors } from "../plan/types.js";
 
 export async function readSavedPlan(file: string): Promise<Plan> {
   const plan = await readPlanFile(file);
@@ -133,10 +131,7 @@ export interface ApplyOptions {
 /** Applies a computed plan: all or nothing, under the lock, recorded as a revision. */
 export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & ApplyOptions): Promise<RevisionRecord | null> {
   const { plan, loaded, live, store } = result;
-  const errors = planErrors(plan);
-  if (errors.length) {
-    throw new UserError("plan.invalid", "the plan has errors; nothing was changed", { diagnostics: errors });
-  }
+  assertPlanHasNoErrors(plan);
   const secrets = secretsFromEnv(loaded, opts.env);
   const desired: Resource[] = resolveSecretDigests(loaded.desired.resources, opts.env);
   const writes = plannedWrites(plan, desired, live, { allowDestroy: opts.allowDestroy });

@@ -1,5 +1,6 @@
 import { Command, Flags } from "@oclif/core";
-import { ExitCode, UserError, formatLocation, type Diagnostic } from "../domain/diagnostic.js";
+import { ExitCode, UserError } from "../domain/diagnostic.js";
+import { textLine } from "../config/report.js";
 
 /**
  * The one boundary that turns errors into output and exit codes. A UserError
@@ -46,14 +47,9 @@ export abstract class BaseCommand extends Command {
   }
 }
 
-export function renderDiagnosticLine(d: Diagnostic): string {
-  const where = formatLocation(d);
-  return `${where ? where + ": " : ""}${d.severity}: ${d.message}${d.code ? ` [${d.code}]` : ""}`;
-}
-
 export function renderUserError(err: UserError): string {
   const lines = [`Error: ${err.message}`];
-  for (const d of err.diagnostics) lines.push("  " + renderDiagnosticLine(d));
+  for (const d of err.diagnostics) lines.push("  " + textLine(d));
   for (const s of err.suggestions) lines.push(`Hint: ${s}`);
   return lines.join("\n") + "\n";
 }

@@ -24,7 +24,7 @@ export default class Apply extends BaseCommand {
     const flow = await import("../app/flow.js");
     const { renderPlanText, summaryLine } = await import("../render/text.js");
     const { wantsColor } = await import("../render/style.js");
-    const { hasChanges } = await import("../plan/types.js");
+    const { assertPlanHasNoErrors, hasChanges } = await import("../plan/types.js");
     const opts = {
       configDir: flags["config-dir"],
       databaseUrl: this.databaseUrl(flags["database-url"]),
@@ -37,8 +37,7 @@ export default class Apply extends BaseCommand {
     try {
       if (saved) flow.assertNotStale(saved, result.plan, args.file!);
       if (!flags.json) process.stdout.write(renderPlanText(result.plan, { color: wantsColor(process.stdout, process.env) }));
-      const errors = flow.planErrors(result.plan);
-      if (errors.length) throw new UserError("plan.invalid", "the plan has errors; nothing was changed", { diagnostics: [] });
+      assertPlanHasNoErrors(result.plan);
       if (!saved && !flags["auto-approve"] && hasChanges(result.plan)) await confirm();
       const revision = await flow.applyComputedPlan(result, opts);
       if (flags.json) {

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../domain/diagnostic.js";
+import { UserError, type Diagnostic } from "../domain/diagnostic.js";
 import type { JsonValue, ResourceKind } from "../domain/resources.js";
 import type { BlastRadius, RevenueImpact } from "../pricing/index.js";
 import type { MarginFigures } from "../domain/margin.js";
@@ -51,6 +51,16 @@ export interface Plan {
   changes: Change[];
   impact: PlanImpact;
   diagnostics: Diagnostic[];
+}
+
+export function planErrors(plan: Pick<Plan, "diagnostics">): Diagnostic[] {
+  return plan.diagnostics.filter((d) => d.severity === "error");
+}
+
+/** A plan with errors (policy, missing accounts) is never applied, by any caller. */
+export function assertPlanHasNoErrors(plan: Pick<Plan, "diagnostics">): void {
+  const errors = planErrors(plan);
+  if (errors.length) throw new UserError("plan.invalid", "the plan has errors; nothing was changed", { diagnostics: errors });
 }
 
 /** "Is there anything to do" is one predicate on the plan, not repeated in the UI. */

@@ -1,5 +1,7 @@
 import { UserError, type Diagnostic } from "../domain/diagnostic.js";
 import { hasChanges, type Action, type Plan } from "../plan/types.js";
+
+export { assertPlanHasNoErrors } from "../plan/types.js";
 import type { LogFields, LogLevel } from "./log.js";
 
 export type SyncMode = "apply" | "detect";
@@ -33,11 +35,6 @@ export type CycleOutcome =
   | { status: "out-of-sync"; commit: string; summary: Plan["summary"]; changes: { address: string; action: Action; fields: string[] }[] };
 
 /** A plan with errors is a failed cycle, reported with its diagnostics (file:line). */
-export function assertPlanHasNoErrors(plan: Pick<Plan, "diagnostics">): void {
-  const errors = plan.diagnostics.filter((d) => d.severity === "error");
-  if (errors.length) throw new UserError("plan.invalid", "the plan has errors; nothing was changed", { diagnostics: errors });
-}
-
 /** Only what is safe to print: addresses, actions and field names, never values. */
 export function changeList(plan: Pick<Plan, "changes">): { address: string; action: Action; fields: string[] }[] {
   return plan.changes.filter((c) => c.action !== "unmanaged").map((c) => ({ address: c.address, action: c.action, fields: c.fields.map((f) => f.name) }));

@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core";
-import { BaseCommand, renderDiagnosticLine } from "../../cli/base-command.js";
+import { BaseCommand } from "../../cli/base-command.js";
+import { textLine } from "../../config/report.js";
 import { ExitCode } from "../../domain/diagnostic.js";
 
 export default class GithubCheck extends BaseCommand {
@@ -21,7 +22,7 @@ export default class GithubCheck extends BaseCommand {
     const sha = requireSha(flags.sha ?? process.env.GITHUB_SHA);
     const { diagnostics } = await loadConfig(flags["config-dir"], { cwd: process.cwd() });
     const run = await publishCheckRun({ ...github, sha, name: flags.name, diagnostics });
-    for (const d of diagnostics) process.stderr.write(renderDiagnosticLine(d) + "\n");
+    for (const d of diagnostics) process.stderr.write(textLine(d) + "\n");
     process.stdout.write(`${run.url}\n`);
     if (run.conclusion === "failure") this.exitWith(ExitCode.error);
   }
