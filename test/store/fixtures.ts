@@ -3,7 +3,6 @@ import {
   CREDIT_FIELDS,
   INTEGRATION_FIELDS,
   INTEGRATION_PROVIDERS,
-  MODEL_FIELDS,
   OVERRIDE_FIELDS,
   isSecret,
   type FieldSpec,
@@ -13,30 +12,13 @@ import {
 import { secretDigest, stateDigest } from "../../src/plan/digest.js";
 import type { ApplyRequest } from "../../src/store/types.js";
 import type { LiveState } from "../../src/domain/state.js";
+import { model as baseModel } from "../plan/fixtures.js";
 
 const nulls = (specs: FieldSpec[]) => Object.fromEntries(specs.map((s) => [s.name, null])) as Record<string, FieldValue>;
 
+/** The plan tests' model, with token rates: the store tests write text models. */
 export function model(id: string, fields: Record<string, FieldValue> = {}): Resource {
-  return {
-    address: address.model(id),
-    kind: "model",
-    key: { model_id: id },
-    fields: {
-      ...nulls(MODEL_FIELDS),
-      display_name: id.toUpperCase(),
-      model_type: "text",
-      provider: "openai",
-      input_token_rate: "2",
-      output_token_rate: "8",
-      supports_json_mode: false,
-      supports_vision: false,
-      supports_tools: false,
-      is_active: true,
-      is_default: false,
-      sort_order: 0,
-      ...fields,
-    },
-  };
+  return baseModel(id, { display_name: id.toUpperCase(), input_token_rate: "2", output_token_rate: "8", ...fields });
 }
 
 export function credit(op: string, fields: Record<string, FieldValue> = {}): Resource {
