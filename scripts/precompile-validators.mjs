@@ -11,7 +11,7 @@ import { _ } from "ajv/dist/2020.js";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => join(root, "dist", p);
 const load = (p) => import(pathToFileURL(dist(p)).href);
-const { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest } = await load("config/ajv.js");
+const { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest } = await load("schema/ajv.js");
 const { DOCUMENT_KINDS } = await load("schema/documents.js");
 const { schemaFileName } = await load("schema/json-schema.js");
 const standaloneCode = standaloneModule.default ?? standaloneModule;

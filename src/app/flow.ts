@@ -7,7 +7,8 @@ import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import { assertPlanHasNoErrors, type Plan } from "../plan/types.js";
 import { readPlanFile } from "../plan/plan-file.js";
 import type { RevisionRecord, Store } from "../store/types.js";
-import { DEFAULT_REVENUE_DAYS, readUsageWindow } from "../pricing/index.js";
+import { DEFAULT_REVENUE_DAYS } from "../plan/impact/index.js";
+import { readUsageWindow } from "../store/usage.js";
 import { currentActor, gitCommit } from "./context.js";
 
 type Env = Readonly<Record<string, string | undefined>>;

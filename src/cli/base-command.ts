@@ -1,6 +1,5 @@
 import { Command, Flags } from "@oclif/core";
-import { ExitCode, UserError } from "../domain/diagnostic.js";
-import { textLine } from "../config/report.js";
+import { ExitCode, UserError, formatDiagnosticLine } from "../domain/diagnostic.js";
 
 /**
  * The one boundary that turns errors into output and exit codes. A UserError
@@ -49,7 +48,7 @@ export abstract class BaseCommand extends Command {
 
 export function renderUserError(err: UserError): string {
   const lines = [`Error: ${err.message}`];
-  for (const d of err.diagnostics) lines.push("  " + textLine(d));
+  for (const d of err.diagnostics) lines.push("  " + formatDiagnosticLine(d));
   for (const s of err.suggestions) lines.push(`Hint: ${s}`);
   return lines.join("\n") + "\n";
 }

@@ -26,13 +26,13 @@ export default class Sync extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Sync);
     const { UserError } = await import("../domain/diagnostic.js");
-    const { parseDurationAtLeast } = await import("../sync/duration.js");
-    const { createJsonLogger, redactUrlCredentials } = await import("../sync/log.js");
+    const { parseDurationAtLeast } = await import("../app/duration.js");
+    const { createJsonLogger, redactUrlCredentials } = await import("../app/log.js");
     const { defaultWorkdir } = await import("../sync/workdir.js");
     const { createReconciler } = await import("../sync/reconciler.js");
-    const { StoreSession } = await import("../sync/store-session.js");
+    const { StoreSession } = await import("../app/store-session.js");
     const { abortableSleep, runLoop, runOnce } = await import("../sync/loop.js");
-    const { stopOnSignals } = await import("../sync/shutdown.js");
+    const { stopOnSignals } = await import("../app/shutdown.js");
 
     if (!flags.repo) {
       throw new UserError("sync.repo-missing", "cfgsync sync needs --repo: the Git repository that holds the configuration", {

@@ -12,10 +12,10 @@ export default class Watch extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Watch);
-    const { parseDuration } = await import("../sync/duration.js");
+    const { parseDuration } = await import("../app/duration.js");
     const { startWatch } = await import("../watch/session.js");
     const { wantsColor } = await import("../render/style.js");
-    const { stopOnSignals } = await import("../sync/shutdown.js");
+    const { stopOnSignals } = await import("../app/shutdown.js");
     const debounceMs = parseDuration(flags.debounce, "debounce");
     const shutdown = stopOnSignals();
     const session = await startWatch({

@@ -4,8 +4,8 @@ import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 import { API_VERSION, DEPRECATED_FIELDS, DOCUMENT_KINDS, REMOVED_FIELDS, type DocumentKind } from "../schema/documents.js";
 import { packageSchemasDir } from "../schema/files.js";
 import { schemaFileName } from "../schema/json-schema.js";
-import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type AjvInstance, type ErrorObject, type ValidateFunction } from "./ajv.js";
-import { closest, didYouMean } from "./suggest.js";
+import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type AjvInstance, type ErrorObject, type ValidateFunction } from "../schema/ajv.js";
+import { closest, didYouMean } from "../domain/suggest.js";
 import { documentStart, locate, type Path, type YamlDocument } from "./yaml-source.js";
 
 /**

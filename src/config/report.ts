@@ -1,4 +1,4 @@
-import { formatLocation, type Diagnostic } from "../domain/diagnostic.js";
+import { formatDiagnosticLine, type Diagnostic } from "../domain/diagnostic.js";
 
 export type ReportFormat = "text" | "json" | "github";
 
@@ -21,15 +21,10 @@ export function renderReport(report: ValidationReport, format: ReportFormat, con
     case "github":
       return report.diagnostics.map(githubCommand).join("") + summary(report, configDir) + "\n";
     case "text":
-      return report.diagnostics.map((d) => textLine(d) + "\n").join("") + summary(report, configDir) + "\n";
+      return report.diagnostics.map((d) => formatDiagnosticLine(d) + "\n").join("") + summary(report, configDir) + "\n";
   }
 }
 
-/** `config/models/openai.yaml:12:5: error: message [code]` */
-export function textLine(d: Diagnostic): string {
-  const where = formatLocation(d);
-  return `${where ? where + ": " : ""}${d.severity}: ${d.message} [${d.code}]`;
-}
 
 function summary(r: ValidationReport, configDir: string): string {
   const counts = `${r.errors} error${r.errors === 1 ? "" : "s"}, ${r.warnings} warning${r.warnings === 1 ? "" : "s"}`;

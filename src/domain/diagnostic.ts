@@ -49,6 +49,12 @@ export function formatLocation(d: Pick<Diagnostic, "file" | "line" | "col">): st
   return d.line ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
 }
 
+/** The one diagnostic line: `config/models/openai.yaml:12:5: error: message [code]`. */
+export function formatDiagnosticLine(d: Diagnostic): string {
+  const where = formatLocation(d);
+  return `${where ? where + ": " : ""}${d.severity}: ${d.message} [${d.code}]`;
+}
+
 /** Exit codes are part of the interface (SPEC §4). */
 export const ExitCode = {
   ok: 0,

@@ -4,8 +4,8 @@ import type { DesiredState, LiveState } from "../domain/state.js";
 import { configDigest, secretDigest, stateDigest } from "./digest.js";
 import { diffResources } from "./diff.js";
 import { planPolicyDiagnostics } from "./policy.js";
-import { planImpact } from "./impact.js";
-import { pricingImpact, type UsageWindow } from "../pricing/index.js";
+import { planImpact } from "./impact/margins.js";
+import { pricingImpact, type UsageWindow } from "./impact/index.js";
 import { ACTIONS, type Action, type Plan } from "./types.js";
 
 export interface PlanInput {

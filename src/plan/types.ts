@@ -1,6 +1,6 @@
 import { UserError, type Diagnostic } from "../domain/diagnostic.js";
 import type { JsonValue, ResourceKind } from "../domain/resources.js";
-import type { BlastRadius, RevenueImpact } from "../pricing/index.js";
+import type { BlastRadius, RevenueImpact } from "./impact/index.js";
 import type { MarginFigures } from "../domain/margin.js";
 
 export type { MarginFigures } from "../domain/margin.js";

@@ -1,5 +1,5 @@
 import type { Change } from "../plan/types.js";
-import type { RevisionRecord } from "../store/types.js";
+import type { RevisionRecord } from "../domain/revision.js";
 import { makeStyle } from "./style.js";
 import { displaySensitive, displayValue, isSensitive } from "./value.js";
 

@@ -1,4 +1,4 @@
-import { renderImpactMarkdown } from "../pricing/render.js";
+import { renderImpactMarkdown } from "./impact.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { KIND_ORDER, KINDS, type JsonValue, type ResourceKind } from "../domain/resources.js";
 import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginFigures, type MarginRow, type Plan } from "../plan/types.js";

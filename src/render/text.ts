@@ -1,7 +1,7 @@
 import { formatLocation, type Diagnostic } from "../domain/diagnostic.js";
 import { KIND_ORDER, KINDS } from "../domain/resources.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
-import { renderImpactText } from "../pricing/render.js";
+import { renderImpactText } from "./impact.js";
 import { makeStyle, type Style } from "./style.js";
 import { displaySensitive, displayValue, figure, isSensitive, marginChanged } from "./value.js";
 

@@ -1,6 +1,6 @@
 import type { SourceRef } from "../domain/diagnostic.js";
 import { INTEGRATION_PROVIDERS, fieldType, isSecret, type FieldValue, type JsonValue, type Resource } from "../domain/resources.js";
-import { GENERAL_FIELDS, globalBaseOf, overrideFieldsOf } from "./inheritance.js";
+import { GENERAL_FIELDS, globalBaseOf, overrideFieldsOf } from "../domain/inheritance.js";
 
 /*
  * Effective configuration (SPEC §2.5): Global -> Account -> User, later wins,

@@ -1,7 +1,7 @@
 import { UserError } from "../domain/diagnostic.js";
 import { INTEGRATION_PROVIDERS, type IntegrationProvider, type JsonValue } from "../domain/resources.js";
-import { didYouMean } from "../config/suggest.js";
-import { INTEGRATION_MODEL, isIntegrationType, overrideFieldsOf } from "./inheritance.js";
+import { didYouMean } from "../domain/suggest.js";
+import { INTEGRATION_MODEL, isIntegrationType, overrideFieldsOf } from "../domain/inheritance.js";
 import { asJsonValue, stripApiKeys } from "./sanitize.js";
 
 /*

@@ -1,8 +1,8 @@
 import { UserError } from "../domain/diagnostic.js";
 import type { JsonValue } from "../domain/resources.js";
-import { createAjv, type AjvInstance, type ErrorObject, type ValidateFunction } from "../config/ajv.js";
-import { didYouMean } from "../config/suggest.js";
-import { canonicalJson } from "../plan/digest.js";
+import { createAjv, type AjvInstance, type ErrorObject, type ValidateFunction } from "../schema/ajv.js";
+import { didYouMean } from "../domain/suggest.js";
+import { canonicalJson } from "../domain/digest.js";
 
 /**
  * Validates a user's setting against the schema that is live in the database

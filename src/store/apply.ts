@@ -1,6 +1,6 @@
 import { UserError } from "../domain/diagnostic.js";
 import { isSecret, KIND_ORDER, type FieldValue, type Resource, type ResourceKind } from "../domain/resources.js";
-import { stateDigest } from "../plan/digest.js";
+import { stateDigest } from "../domain/digest.js";
 import { batchDeleteStatements } from "./batch-delete.js";
 import { batchInsertStatements } from "./batch-insert.js";
 import { batchUpdateStatements } from "./batch-update.js";

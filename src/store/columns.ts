@@ -2,7 +2,7 @@ import { UserError } from "../domain/diagnostic.js";
 import { dec, toDecimalString } from "../domain/money.js";
 import type { FieldSpec, FieldType, FieldValue, JsonValue } from "../domain/resources.js";
 import { isSecret } from "../domain/resources.js";
-import { secretDigest } from "../plan/digest.js";
+import { secretDigest } from "../domain/digest.js";
 
 /*
  * Column value <-> canonical field value, per field type. Reading: PostgreSQL

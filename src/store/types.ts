@@ -1,5 +1,8 @@
 import type { FieldValue, Resource, ResourceKind } from "../domain/resources.js";
 import type { LiveState } from "../domain/state.js";
+import type { RevisionRecord } from "../domain/revision.js";
+
+export type { RevisionRecord } from "../domain/revision.js";
 
 /** The database as the rest of cfgsync sees it. */
 export interface Store {
@@ -35,16 +38,4 @@ export interface ApplyRequest {
   /** Refused as stale (code plan.stale) when the state read under the lock differs. */
   expectedStateDigest: string;
   lockTimeoutMs?: number;
-}
-
-export interface RevisionRecord {
-  id: number;
-  created_at: string;
-  git_commit: string | null;
-  actor: string;
-  plan_digest: string;
-  config_digest: string;
-  state_digest: string;
-  summary: unknown;
-  changes: unknown;
 }

@@ -2,7 +2,7 @@ import { UserError, type Diagnostic } from "../domain/diagnostic.js";
 import { hasChanges, type Action, type Plan } from "../plan/types.js";
 
 export { assertPlanHasNoErrors } from "../plan/types.js";
-import type { LogFields, LogLevel } from "./log.js";
+import type { LogFields, LogLevel } from "../app/log.js";
 
 export type SyncMode = "apply" | "detect";
 

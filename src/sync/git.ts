@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../domain/diagnostic.js";
-import { redactUrlCredentials } from "./log.js";
+import { redactUrlCredentials } from "../app/log.js";
 
 export interface FetchOptions {
   /** A URL, an scp-like address (git@host:org/repo) or a local path. */

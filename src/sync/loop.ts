@@ -1,5 +1,5 @@
 import { failureLogEntry, isPermanentFailure, outcomeLogEntry, type CycleOutcome, type SyncMode } from "./cycle.js";
-import type { Logger } from "./log.js";
+import type { Logger } from "../app/log.js";
 import { nextDelayMs, type ScheduleOptions } from "./schedule.js";
 
 export interface LoopDeps {

@@ -3,7 +3,7 @@ import { applyComputedPlan } from "../app/flow.js";
 import { UserError } from "../domain/diagnostic.js";
 import { assertPlanHasNoErrors, changeList, decideCycle, type CycleOutcome, type LastSynced, type SyncMode } from "./cycle.js";
 import { fetchRevision } from "./git.js";
-import { planThroughSession, type StoreSession } from "./store-session.js";
+import { planThroughSession, type StoreSession } from "../app/store-session.js";
 
 export interface ReconcilerOptions {
   repo: string;

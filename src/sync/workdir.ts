@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { sha256 } from "../plan/digest.js";
+import { sha256 } from "../domain/digest.js";
 import { remoteAddress } from "./git.js";
 
 /** One checkout per repository, under the working directory, reused across runs of `cfgsync sync`. */

@@ -1,4 +1,4 @@
-import { sha256 } from "../plan/digest.js";
+import { sha256 } from "../domain/digest.js";
 import type { Diagnostic } from "../domain/diagnostic.js";
 import type { Plan } from "../plan/types.js";
 import { renderDiagnosticsText, renderPlanText } from "../render/text.js";

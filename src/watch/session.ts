@@ -1,7 +1,7 @@
 import { relative, resolve } from "node:path";
 import { UserError } from "../domain/diagnostic.js";
-import { redactUrlCredentials } from "../sync/log.js";
-import { planThroughSession, StoreSession } from "../sync/store-session.js";
+import { redactUrlCredentials } from "../app/log.js";
+import { planThroughSession, StoreSession } from "../app/store-session.js";
 import { watchConfigDir, type ConfigWatcher } from "./config-watcher.js";
 import { coalescingRunner, debounce } from "./debounce.js";
 import { ChangeReporter, runHeader, type RunResult } from "./report.js";

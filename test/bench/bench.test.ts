@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { runBench, type SizeResult } from "../../src/bench/run.js";
-import { formatResults, parseBenchArgs } from "../../src/bench/index.js";
-import { verdictOf } from "../../src/bench/report.js";
+import { runBench, type SizeResult } from "../../bench/run.js";
+import { formatResults, parseBenchArgs } from "../../bench/index.js";
+import { verdictOf } from "../../bench/report.js";
 import { pgAdminUrl } from "../global-setup.js";
 import { DIALECTS } from "../helpers/db.js";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type ValidateFunction } from "../../src/config/ajv.js";
+import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type ValidateFunction } from "../../src/schema/ajv.js";
 import { documentValidator as srcValidator, identifyDocument } from "../../src/config/document-schema.js";
 import { loadConfig } from "../../src/config/load.js";
 import { parseYaml } from "../../src/config/yaml-parse.js";

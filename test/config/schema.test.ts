@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runCli } from "../helpers/cli.js";
-import { createAjv } from "../../src/config/ajv.js";
+import { createAjv } from "../../src/schema/ajv.js";
 import { allJsonSchemas } from "../../src/schema/json-schema.js";
 
 const committed = (file: string) => readFileSync(join(ROOT, "schemas", file), "utf8");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/domain/diagnostic.js";
 import { assertPlanHasNoErrors, changeList, decideCycle, failureLogEntry, outcomeLogEntry } from "../../src/sync/cycle.js";
-import { createJsonLogger, redactUrlCredentials } from "../../src/sync/log.js";
+import { createJsonLogger, redactUrlCredentials } from "../../src/app/log.js";
 import type { Plan } from "../../src/plan/types.js";
 
 const summary = (over: Partial<Plan["summary"]> = {}): Plan["summary"] => ({ create: 0, update: 0, delete: 0, drift: 0, unmanaged: 0, ...over });

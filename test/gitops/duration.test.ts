@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration, parseDurationAtLeast } from "../../src/sync/duration.js";
+import { formatDuration, parseDuration, parseDurationAtLeast } from "../../src/app/duration.js";
 import { UserError } from "../../src/domain/diagnostic.js";
 
 describe("parseDuration", () => {

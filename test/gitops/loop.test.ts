@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/domain/diagnostic.js";
 import type { CycleOutcome } from "../../src/sync/cycle.js";
-import type { LogLevel } from "../../src/sync/log.js";
+import type { LogLevel } from "../../src/app/log.js";
 import { abortableSleep, runLoop, runOnce } from "../../src/sync/loop.js";
 
 const summary = { create: 0, update: 0, delete: 0, drift: 0, unmanaged: 0 };

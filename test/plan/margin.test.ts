@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { computeMargins } from "../../src/domain/margin.js";
-import { marginRows } from "../../src/plan/impact.js";
+import { marginRows } from "../../src/plan/impact/margins.js";
 import { credit, imageGeneration, imageModel, model } from "./fixtures.js";
 
 describe("margins (SPEC §2.6)", () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { benchRevenue } from "../../src/pricing/bench.js";
+import { benchRevenue } from "../../bench/revenue-bench.js";
 import { DIALECTS, createTestDatabase, type TestDatabase } from "../helpers/db.js";
 
 // The full bench (1M rows) runs with CFGSYNC_BENCH=1; by default a 20k-row smoke run proves it works.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { INTEGRATION_FIELDS, address, type FieldValue, type Resource } from "../../src/domain/resources.js";
-import { blastRadius } from "../../src/pricing/blast-radius.js";
+import { blastRadius } from "../../src/plan/impact/blast-radius.js";
 import { diffResources } from "../../src/plan/diff.js";
 import { credit, imageModel, model } from "../plan/fixtures.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { Resource } from "../../src/domain/resources.js";
-import { marginRows } from "../../src/plan/impact.js";
-import { renderImpactMarkdown, renderImpactText, type ImpactSections } from "../../src/pricing/render.js";
-import { replayRevenue, type UsageAggregate } from "../../src/pricing/revenue.js";
+import { marginRows } from "../../src/plan/impact/margins.js";
+import { renderImpactMarkdown, renderImpactText, type ImpactSections } from "../../src/render/impact.js";
+import { replayRevenue, type UsageAggregate } from "../../src/plan/impact/revenue.js";
 import { credit, imageModel, model } from "../plan/fixtures.js";
 
 const live: Resource[] = [

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Resource } from "../../src/domain/resources.js";
-import { readUsageAggregates, replayRevenue, tokenTermsOfRules, usageWindowStart } from "../../src/pricing/revenue.js";
+import { replayRevenue, tokenTermsOfRules, usageWindowStart } from "../../src/plan/impact/revenue.js";
+import { readUsageAggregates } from "../../src/store/usage.js";
 import { openSqlDb, type SqlDb } from "../../src/runtime/db.js";
 import { openDatabase, storeClient } from "../../src/store/connect.js";
 import { DIALECTS, type TestDatabase } from "../helpers/db.js";

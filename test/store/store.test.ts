@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../helpers/db.js";
 import { openDatabase, storeClient } from "../../src/store/connect.js";
 import type { Store } from "../../src/store/types.js";
-import { naiveUpsertModels } from "../../src/store/naive.js";
+import { naiveUpsertModels } from "../../bench/naive-store.js";
 import { UserError } from "../../src/domain/diagnostic.js";
 import { dec } from "../../src/domain/money.js";
 import { stateDigest } from "../../src/plan/digest.js";

@@ -1,7 +1,6 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
-import { textLine } from "../../config/report.js";
-import { ExitCode } from "../../domain/diagnostic.js";
+import { ExitCode, formatDiagnosticLine } from "../../domain/diagnostic.js";
 
 export default class GithubCheck extends BaseCommand {
   static override summary = "Validate config/ and report it as a GitHub check run with annotations";
@@ -22,7 +21,7 @@ export default class GithubCheck extends BaseCommand {
     const sha = requireSha(flags.sha ?? process.env.GITHUB_SHA);
     const { diagnostics } = await loadConfig(flags["config-dir"], { cwd: process.cwd() });
     const run = await publishCheckRun({ ...github, sha, name: flags.name, diagnostics });
-    for (const d of diagnostics) process.stderr.write(textLine(d) + "\n");
+    for (const d of diagnostics) process.stderr.write(formatDiagnosticLine(d) + "\n");
     process.stdout.write(`${run.url}\n`);
     if (run.conclusion === "failure") this.exitWith(ExitCode.error);
   }

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type SourceRef } from "../../domain/diagno
 import { dec } from "../../domain/money.js";
 import { INTEGRATION_PROVIDERS, type IntegrationProvider, type Resource } from "../../domain/resources.js";
 import { at, docsOf } from "../documents.js";
-import { closest } from "../suggest.js";
+import { closest } from "../../domain/suggest.js";
 import { INTEGRATION_MODEL, num, type Rule } from "./types.js";
 
 /** The integration that serves each `default_image_service`. */

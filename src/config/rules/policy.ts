@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
 import { computeMargins, meetsFloor } from "../../domain/margin.js";
 import { at, docsOf } from "../documents.js";
-import { closest } from "../suggest.js";
+import { closest } from "../../domain/suggest.js";
 import { creditsOf, modelsOf, sourceOf, type Rule } from "./types.js";
 
 /**

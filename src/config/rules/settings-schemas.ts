@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
-import { createAjv } from "../ajv.js";
+import { createAjv } from "../../schema/ajv.js";
 import { at, docsOf } from "../documents.js";
 import type { Rule } from "./types.js";
 

@@ -1,4 +1,4 @@
-import { INTEGRATION_MODEL, INTEGRATION_PROVIDERS, OVERRIDE_FIELDS, PROVIDER_PARAMS, type IntegrationProvider } from "../domain/resources.js";
+import { INTEGRATION_MODEL, INTEGRATION_PROVIDERS, OVERRIDE_FIELDS, PROVIDER_PARAMS, type IntegrationProvider } from "./resources.js";
 
 /*
  * How an account's integration override relates to the global singleton (the
@@ -9,7 +9,7 @@ import { INTEGRATION_MODEL, INTEGRATION_PROVIDERS, OVERRIDE_FIELDS, PROVIDER_PAR
  * and the blast radius so both agree on what inherits what.
  */
 
-export { INTEGRATION_MODEL } from "../domain/resources.js";
+export { INTEGRATION_MODEL } from "./resources.js";
 
 export const OVERRIDE_FIELD_NAMES: readonly string[] = OVERRIDE_FIELDS.map((f) => f.name);
 

@@ -1,4 +1,4 @@
-import { computePlan, openStore, type FlowOptions, type PlanResult } from "../app/flow.js";
+import { computePlan, openStore, type FlowOptions, type PlanResult } from "./flow.js";
 import type { Store } from "../store/types.js";
 
 /**

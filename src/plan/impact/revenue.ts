@@ -1,5 +1,8 @@
-import { dec, type Dec } from "../domain/money.js";
-import type { Resource } from "../domain/resources.js";
+import { dec, type Dec } from "../../domain/money.js";
+import type { Resource } from "../../domain/resources.js";
+import { creditRules, safeInt as int, termsKey, tokenTermsOf, type UsageAggregate } from "../../domain/usage.js";
+
+export { termsKey, tokenTermsOfRules, usageWindowStart, type TokenTerms, type UsageAggregate } from "../../domain/usage.js";
 
 /*
  * Revenue impact (SPEC §7): replay the last N days of credit_usage_log under
@@ -22,29 +25,6 @@ import type { Resource } from "../domain/resources.js";
  * (tokens_per_credit k, min_credits m) pair that the live or desired rules use:
  * exact, and the result has one row per (operation, model) whatever the row count.
  */
-
-/** The billing terms of a token operation: what the per-call credit formula needs. */
-export interface TokenTerms {
-  tokens_per_credit: number;
-  min_credits: number;
-}
-
-export const termsKey = (t: TokenTerms) => `${t.tokens_per_credit}:${t.min_credits}`;
-
-/** One (operation, model) group of the usage window, as the database sums it. */
-export interface UsageAggregate {
-  operation_type: string;
-  model_id: string | null;
-  calls: number;
-  /** Images generated (a call with no `images` counts as one). */
-  images: number;
-  tokens: number;
-  recorded_credits: number;
-  /** Sum of the log's cost_usd, a decimal string. */
-  recorded_cost_usd: string;
-  /** termsKey -> sum over calls of max(ceil(tokens / k), m). */
-  token_credits: Record<string, number>;
-}
 
 export interface RevenueFigures {
   credits: number;
@@ -84,33 +64,6 @@ export interface RevenueImpact {
   lines: RevenueLine[];
   totals: { before: RevenueTotals; after: RevenueTotals; change: { revenue: string; cost: string; margin: string } };
   recorded: { credits: number; cost: string };
-}
-
-/** The window start, `days` before `now` (handed in: the core never reads the clock). */
-export function usageWindowStart(now: Date, days: number): string {
-  if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
-  return new Date(now.getTime() - days * 86_400_000).toISOString();
-}
-
-const creditRules = (rs: readonly Resource[]) => rs.filter((r) => r.kind === "credit");
-const int = (v: unknown): number | null => (typeof v === "number" && Number.isSafeInteger(v) ? v : null);
-
-function tokenTermsOf(rule: Resource): TokenTerms | null {
-  const k = int(rule.fields.tokens_per_credit);
-  if (rule.fields.unit !== "tokens" || k === null || k < 1) return null;
-  return { tokens_per_credit: k, min_credits: Math.max(0, int(rule.fields.min_credits) ?? 0) };
-}
-
-/** The distinct token billing terms the live and desired rules use: what the reader must sum. */
-export function tokenTermsOfRules(...sides: (readonly Resource[])[]): TokenTerms[] {
-  const byKey = new Map<string, TokenTerms>();
-  for (const side of sides) {
-    for (const rule of creditRules(side)) {
-      const t = tokenTermsOf(rule);
-      if (t) byKey.set(termsKey(t), t);
-    }
-  }
-  return [...byKey.values()].sort((a, b) => a.tokens_per_credit - b.tokens_per_credit || a.min_credits - b.min_credits);
 }
 
 const MILLION = dec(1_000_000);
@@ -248,74 +201,3 @@ export function replayRevenue(input: {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/* ---------------------------------------------------------------- reader */
-
-/** What the reader needs of a connection: the dialect and a raw query. The Store or the runtime's SqlDb both fit. */
-export interface RawQuery {
-  dialect: "sqlite" | "postgresql";
-  query(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
-}
-
-/**
- * The one aggregate query over the usage window. Terms are validated integers
- * inlined as literals (they are our own config values, never user text); the
- * window start is the only parameter.
- */
-export function usageAggregateSql(dialect: RawQuery["dialect"], terms: readonly TokenTerms[]): string {
-  const tokens = "COALESCE(tokens_used, 0)";
-  const termColumns = terms.map((t, i) => {
-    const k = t.tokens_per_credit;
-    const m = t.min_credits;
-    if (!Number.isSafeInteger(k) || k < 1 || !Number.isSafeInteger(m) || m < 0) throw new RangeError(`bad token terms ${termsKey(t)}`);
-    // Integer division rounds down in both dialects: ceil(t / k) = (t + k - 1) / k for t >= 0.
-    const ceil = `((${tokens} + ${k - 1}) / ${k})`;
-    return `,\n  SUM(CASE WHEN ${ceil} < ${m} THEN ${m} ELSE ${ceil} END) AS t${i}`;
-  });
-  const sqlite = dialect === "sqlite";
-  // SQLite keeps cost_usd as decimal TEXT and would SUM it as a binary float: sum exact nano-dollars instead.
-  const recordedCost = sqlite
-    ? "CAST(SUM(CAST(ROUND(CAST(cost_usd AS REAL) * 1000000000) AS INTEGER)) AS TEXT)"
-    : "CAST(SUM(cost_usd) AS TEXT)";
-  // SQLite stores timestamps as text in whichever spelling the writer used (Prisma's ISO with offset, 'Z',
-  // CURRENT_TIMESTAMP's 'YYYY-MM-DD HH:MM:SS'). All start with the date, so whole days compare lexically;
-  // only the window's first day needs julianday() to compare exactly.
-  // NOT INDEXED: SQLite has no range statistics and picks the created_at index, whose row-by-row lookups
-  // measured 2-3x slower than a scan for 7- and 30-day windows over 60 days of 1M rows (see bench.ts).
-  const window = sqlite
-    ? "created_at >= ? AND (created_at >= ? OR julianday(created_at) >= julianday(?))"
-    : "created_at >= $1::timestamp";
-  return (
-    `SELECT operation_type, model_id, COUNT(*) AS calls,\n` +
-    `  SUM(COALESCE(images, 1)) AS images,\n` +
-    `  SUM(${tokens}) AS tokens,\n` +
-    `  SUM(credits_used) AS recorded_credits,\n` +
-    `  ${recordedCost} AS recorded_cost` +
-    termColumns.join("") +
-    `\nFROM credit_usage_log${sqlite ? " NOT INDEXED" : ""}\nWHERE ${window}\nGROUP BY operation_type, model_id`
-  );
-}
-
-/** Usage since `sinceIso`, summed per (operation, model), with the per-call credit sums for each of `terms`. */
-export async function readUsageAggregates(db: RawQuery, sinceIso: string, terms: readonly TokenTerms[] = []): Promise<UsageAggregate[]> {
-  const since = new Date(sinceIso);
-  if (Number.isNaN(since.getTime())) throw new RangeError(`not a timestamp: ${sinceIso}`);
-  const iso = since.toISOString();
-  const firstDay = iso.slice(0, 10);
-  const nextDay = new Date(Date.parse(firstDay) + 86_400_000).toISOString().slice(0, 10);
-  const params = db.dialect === "sqlite" ? [firstDay, nextDay, iso] : [iso.replace("Z", "")];
-  const rows = await db.query(usageAggregateSql(db.dialect, terms), params);
-  return rows.map((row) => {
-    const recorded = row.recorded_cost == null ? "0" : String(row.recorded_cost);
-    return {
-      operation_type: String(row.operation_type),
-      model_id: row.model_id == null ? null : String(row.model_id),
-      calls: Number(row.calls),
-      images: Number(row.images ?? 0),
-      tokens: Number(row.tokens ?? 0),
-      recorded_credits: Number(row.recorded_credits ?? 0),
-      recorded_cost_usd: db.dialect === "sqlite" ? dec(recorded).div(1_000_000_000).toFixed() : dec(recorded).toFixed(),
-      token_credits: Object.fromEntries(terms.map((t, i) => [termsKey(t), Number(row[`t${i}`] ?? 0)])),
-    };
-  });
-}

@@ -1,6 +1,6 @@
 import type { MarginFigures, MarginRow } from "../plan/types.js";
-import type { BlastRadius, AccountList } from "./blast-radius.js";
-import type { RevenueFigures, RevenueImpact, RevenueLine } from "./revenue.js";
+import type { BlastRadius, AccountList } from "../plan/impact/blast-radius.js";
+import type { RevenueFigures, RevenueImpact, RevenueLine } from "../plan/impact/revenue.js";
 
 /*
  * The impact sections of a plan (margins, revenue replay, blast radius) as

@@ -1,8 +1,8 @@
-import type { Resource } from "../domain/resources.js";
-import { storeClient } from "../store/connect.js";
-import { naiveUpsertModels } from "../store/naive.js";
-import { KIND_TABLES } from "../store/tables.js";
-import type { Store } from "../store/types.js";
+import type { Resource } from "../src/domain/resources.js";
+import { storeClient } from "../src/store/connect.js";
+import { naiveUpsertModels } from "./naive-store.js";
+import { KIND_TABLES } from "../src/store/tables.js";
+import type { Store } from "../src/store/types.js";
 
 /**
  * The seed-script baseline over the bench's resources: one awaited Prisma

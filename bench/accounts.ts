@@ -1,5 +1,5 @@
-import { storeClient } from "../store/connect.js";
-import type { Store } from "../store/types.js";
+import { storeClient } from "../src/store/connect.js";
+import type { Store } from "../src/store/types.js";
 import { accountSlug } from "./synthetic.js";
 
 const ROWS_PER_STATEMENT = 1000;

@@ -1,5 +1,5 @@
-import { MODEL_FIELDS, OVERRIDE_FIELDS, address, type FieldValue, type Resource } from "../domain/resources.js";
-import type { DesiredState } from "../domain/state.js";
+import { MODEL_FIELDS, OVERRIDE_FIELDS, address, type FieldValue, type Resource } from "../src/domain/resources.js";
+import type { DesiredState } from "../src/domain/state.js";
 
 /**
  * Synthetic desired state at scale: `models` models and one integration

@@ -1,7 +1,7 @@
-import type { FieldValue, JsonValue, Resource } from "../domain/resources.js";
-import { isSecret } from "../domain/resources.js";
-import type { Change } from "../plan/types.js";
-import { INTEGRATION_MODEL, isIntegrationType, shadowsOf } from "../runtime/inheritance.js";
+import type { FieldValue, JsonValue, Resource } from "../../domain/resources.js";
+import { isSecret } from "../../domain/resources.js";
+import type { Change } from "../types.js";
+import { INTEGRATION_MODEL, isIntegrationType, shadowsOf } from "../../domain/inheritance.js";
 
 /*
  * Blast radius (SPEC §7): which accounts a change of a global default or a

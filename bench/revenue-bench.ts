@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { address, type FieldValue, type Resource } from "../domain/resources.js";
-import { parseDatabaseUrl } from "../store/database-url.js";
-import { migrateDatabase } from "../store/migrate.js";
-import { openSqlDb, type SqlDb } from "../runtime/db.js";
-import { readUsageAggregates, replayRevenue, tokenTermsOfRules, usageWindowStart } from "./revenue.js";
+import { address, type FieldValue, type Resource } from "../src/domain/resources.js";
+import { parseDatabaseUrl } from "../src/store/database-url.js";
+import { migrateDatabase } from "../src/store/migrate.js";
+import { openSqlDb, type SqlDb } from "../src/runtime/db.js";
+import { replayRevenue, tokenTermsOfRules, usageWindowStart } from "../src/plan/impact/revenue.js";
+import { readUsageAggregates } from "../src/store/usage.js";
 
 /*
  * Bench of the revenue replay: seeds N usage rows spread over 60 days (bulk,
@@ -134,11 +135,11 @@ export async function benchRevenue(url: string, opts: { rows?: number; days?: nu
   }
 }
 
-// `node dist/pricing/bench.js URL [ROWS]`
+// `node bench/dist/bench/revenue-bench.js URL [ROWS]`
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [url, rows] = process.argv.slice(2);
   if (!url) {
-    process.stderr.write("usage: node dist/pricing/bench.js DATABASE_URL [ROWS]\n");
+    process.stderr.write("usage: node bench/dist/bench/revenue-bench.js DATABASE_URL [ROWS]\n");
     process.exit(1);
   }
   benchRevenue(url, rows ? { rows: Number(rows) } : {}).catch((err: unknown) => {

@@ -1,7 +1,7 @@
-import { KIND_TABLES } from "./tables.js";
-import type { Resource } from "../domain/resources.js";
-import type { Store } from "./types.js";
-import { storeClient } from "./connect.js";
+import { KIND_TABLES } from "../src/store/tables.js";
+import type { Resource } from "../src/domain/resources.js";
+import type { Store } from "../src/store/types.js";
+import { storeClient } from "../src/store/connect.js";
 
 /**
  * The "seed-script approach" the bench compares against: one Prisma upsert per

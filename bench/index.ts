@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import type { Dialect } from "../store/database-url.js";
+import type { Dialect } from "../src/store/database-url.js";
 import { formatTable, formatVerdict, verdictOf, type Verdict } from "./report.js";
 import { runBench, type BenchOptions, type BenchResults } from "./run.js";
 import { DEFAULT_PG_ADMIN_URL, ScratchDatabases } from "./scratch.js";
