@@ -38,10 +38,20 @@ export function planCommentBody(plan: Plan, opts: { environment: string; headSha
   });
   const markdown = renderPlanMarkdown(plan, {
     environment: opts.environment,
+    emptyDatabase: plannedAgainstEmptyDatabase(plan),
     maxChars: GITHUB_COMMENT_MAX_CHARS - marker.length - 1,
     ...(opts.artifactHint !== undefined ? { artifactHint: opts.artifactHint } : {}),
   });
   return `${marker}\n${markdown}`;
+}
+
+/**
+ * Whether the plan was made against a database holding none of the rows the
+ * configuration manages: everything is created, nothing else is there (the
+ * PR job's migrated dry-run database when no target database is configured).
+ */
+export function plannedAgainstEmptyDatabase(plan: Pick<Plan, "changes">): boolean {
+  return plan.changes.length > 0 && plan.changes.every((c) => c.action === "create");
 }
 
 export interface UpsertResult {
