@@ -17,6 +17,10 @@ export default class Apply extends BaseCommand {
     "allow-destroy": Flags.boolean({ description: "allow deleting models and credit rules removed from config/" }),
     "lock-timeout": Flags.integer({ description: "seconds to wait for another apply's lock", default: 30 }),
     json: Flags.boolean({ description: "print the result as JSON" }),
+    "expect-changes": Flags.string({
+      description: "apply only if the plan's change-set digest is this one (the reviewed plan's `changes_digest`; `none`: only a plan without changes)",
+    }),
+    "refused-out": Flags.string({ description: "save the fresh plan here when --expect-changes refuses it (for `cfgsync github post-refused`)" }),
   };
 
   async run(): Promise<void> {
@@ -32,11 +36,25 @@ export default class Apply extends BaseCommand {
       allowDestroy: flags["allow-destroy"],
       lockTimeoutMs: flags["lock-timeout"] * 1000,
     };
+    const reviewed = await import("../plan/reviewed.js");
+    const expected = flags["expect-changes"] === undefined ? undefined : reviewed.parseExpectedChanges(flags["expect-changes"]);
     const saved = args.file ? await flow.readSavedPlan(args.file) : undefined;
     const result = await flow.computePlan(opts);
     try {
       if (saved) flow.assertNotStale(saved, result.plan, args.file!);
       if (!flags.json) process.stdout.write(renderPlanText(result.plan, { color: wantsColor(process.stdout, process.env) }));
+      if (expected !== undefined) {
+        try {
+          reviewed.assertChangesReviewed(result.plan, expected);
+        } catch (err) {
+          if (flags["refused-out"]) {
+            const { writeFile } = await import("node:fs/promises");
+            const { renderPlanJson } = await import("../render/text.js");
+            await writeFile(flags["refused-out"], renderPlanJson(result.plan));
+          }
+          throw err;
+        }
+      }
       assertPlanHasNoErrors(result.plan);
       if (!saved && !flags["auto-approve"] && hasChanges(result.plan)) await confirm();
       const revision = await flow.applyComputedPlan(result, opts);

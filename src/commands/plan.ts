@@ -30,7 +30,13 @@ export default class Plan extends BaseCommand {
       await writeFile(flags.out, renderPlanJson(plan));
     }
     process.stdout.write(flags.json ? renderPlanJson(plan) : renderPlanText(plan, { color: wantsColor(process.stdout, process.env) }));
-    if (flags.out && !flags.json) process.stdout.write(`Saved the plan to ${flags.out}. Apply it with: cfgsync apply ${flags.out}\n`);
+    if (flags.out && !flags.json) {
+      process.stdout.write(
+        planErrors(plan).length
+          ? `Saved the plan to ${flags.out}; it has errors and cannot be applied: fix them, then plan again.\n`
+          : `Saved the plan to ${flags.out} (changes ${plan.changes_digest}). Apply it with: cfgsync apply ${flags.out}\n`,
+      );
+    }
     if (planErrors(plan).length) this.exitWith(ExitCode.error);
     if (flags["detailed-exitcode"] && hasChanges(plan)) this.exitWith(ExitCode.changes);
   }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Octokit } from "@octokit/rest";
 import { UserError, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { GITHUB_COMMENT_MAX_CHARS } from "../render/markdown.js";
@@ -65,6 +66,10 @@ export function checkOutput(diagnostics: readonly Diagnostic[]): { title: string
  * annotation. Over 50 annotations, the run is created in progress with the
  * first batch, later batches are added by updates, and the last update
  * completes it: the check never shows a conclusion with annotations missing.
+ * When a later batch fails, the run is still completed (failure if the
+ * configuration has errors, else neutral) with a summary saying how many
+ * annotations are missing, then the error is reported: a check run is never
+ * left in progress.
  */
 export async function publishCheckRun(args: {
   octokit: Octokit;
@@ -78,6 +83,7 @@ export async function publishCheckRun(args: {
   const conclusion: Conclusion = hasErrors(args.diagnostics) ? "failure" : "success";
   const output = checkOutput(args.diagnostics);
   const batches = chunk(toAnnotations(args.diagnostics), ANNOTATIONS_PER_REQUEST);
+  const total = batches.reduce((n, b) => n + b.length, 0);
   const [first = [], ...rest] = batches;
   const completion = { status: "completed" as const, conclusion };
 
@@ -89,21 +95,35 @@ export async function publishCheckRun(args: {
     ...(rest.length === 0 ? completion : { status: "in_progress" as const }),
     output: { ...output, annotations: first },
   });
-  for (const [i, annotations] of rest.entries()) {
-    await octokit.rest.checks.update({
-      owner,
-      repo,
-      check_run_id: run.id,
-      ...(i === rest.length - 1 ? completion : {}),
-      output: { ...output, annotations },
-    });
+  let sent = first.length;
+  try {
+    for (const [i, annotations] of rest.entries()) {
+      await octokit.rest.checks.update({
+        owner,
+        repo,
+        check_run_id: run.id,
+        ...(i === rest.length - 1 ? completion : {}),
+        output: { ...output, annotations },
+      });
+      sent += annotations.length;
+    }
+  } catch (err) {
+    const missing = `Only ${sent} of ${total} annotations could be attached (${err instanceof Error ? err.message : String(err)}); run \`cfgsync validate\` for the full list.`;
+    await octokit.rest.checks
+      .update({
+        owner,
+        repo,
+        check_run_id: run.id,
+        status: "completed",
+        conclusion: conclusion === "failure" ? "failure" : "neutral",
+        output: { title: output.title, summary: `${missing}\n\n${output.summary}`.slice(0, GITHUB_COMMENT_MAX_CHARS) },
+      })
+      .catch(() => {
+        // The original failure is the one to report; GitHub is not answering either way.
+      });
+    throw err;
   }
-  return {
-    id: run.id,
-    url: run.html_url ?? "",
-    conclusion,
-    annotations: batches.reduce((n, b) => n + b.length, 0),
-  };
+  return { id: run.id, url: run.html_url ?? "", conclusion, annotations: total };
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
@@ -112,6 +132,30 @@ function chunk<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+
+/**
+ * The commit a check run belongs on by default. On pull_request events
+ * GITHUB_SHA is the temporary merge commit, which the pull request never
+ * shows: the head commit from the event payload (GITHUB_EVENT_PATH) is.
+ */
+export function defaultCheckSha(env: Record<string, string | undefined>): string | undefined {
+  return pullRequestHeadSha(env) ?? env.GITHUB_SHA;
+}
+
+/** The head commit of the pull request this workflow run is for, if it is for one. */
+export function pullRequestHeadSha(env: Record<string, string | undefined>): string | undefined {
+  if (!/^pull_request(_target|_review|_review_comment)?$/.test(env.GITHUB_EVENT_NAME ?? "") || !env.GITHUB_EVENT_PATH) return undefined;
+  let event: { pull_request?: { head?: { sha?: unknown } } };
+  try {
+    event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8")) as typeof event;
+  } catch (err) {
+    throw new UserError("github.event-unreadable", `Cannot read the event payload GITHUB_EVENT_PATH=${env.GITHUB_EVENT_PATH}: ${(err as Error).message}.`, {
+      suggestions: ["Pass --sha COMMIT."],
+    });
+  }
+  const sha = event.pull_request?.head?.sha;
+  return typeof sha === "string" ? sha : undefined;
+}
 
 /** The commit a check run is attached to: GitHub needs its full SHA. */
 export function requireSha(sha: string | undefined): string {

@@ -1,6 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import { UserError } from "../domain/diagnostic.js";
-import { describeRequest, toUserError } from "./errors.js";
+import { describeRequest, isRateLimited, retryDelayMs, toUserError } from "./errors.js";
 
 /** What every GitHub call needs: an authenticated client and the repository it works on. */
 export interface GitHubRepoClient {
@@ -13,18 +13,27 @@ export interface GitHubRepoClient {
 export const DEFAULT_GITHUB_API_URL = "https://api.github.com";
 /** One slow request must not hang a CI job; GitHub answers well within this. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * A rate-limited request is retried when GitHub asks for a wait up to this
+ * long (secondary limits ask for about a minute); a longer wait fails at once
+ * with the time to come back, rather than holding a CI runner for an hour.
+ */
+export const DEFAULT_MAX_RETRY_WAIT_MS = 90_000;
+export const MAX_RATE_LIMIT_RETRIES = 3;
 
 type Env = Record<string, string | undefined>;
 
 /**
  * Builds an Octokit from the standard Actions variables (SPEC §6). Every
  * failed request surfaces as a UserError naming the operation and the fix,
- * with the token scrubbed from anything GitHub echoed back. No retries:
- * @octokit/rest has no retry plugin, and a CI step is re-run as a whole.
+ * with the token scrubbed from anything GitHub echoed back. The one retry is
+ * GitHub's own instruction: a 403/429 rate limit with a short enough wait is
+ * retried after it (at most MAX_RATE_LIMIT_RETRIES times); other failures are
+ * not, and a CI step is re-run as a whole.
  */
 export function gitHubClientFromEnv(
   env: Env,
-  opts: { timeoutMs?: number; userAgent?: string } = {},
+  opts: { timeoutMs?: number; userAgent?: string; maxRetryWaitMs?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): GitHubRepoClient {
   const token = env.GITHUB_TOKEN?.trim();
   if (!token) {
@@ -51,8 +60,26 @@ export function gitHubClientFromEnv(
         globalThis.fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
     },
   });
+  const maxRetryWaitMs = opts.maxRetryWaitMs ?? retryWaitFromEnv(env) ?? DEFAULT_MAX_RETRY_WAIT_MS;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // Registered first, so it runs inside the error hook and sees GitHub's raw answer.
+  octokit.hook.wrap("request", async (request, options) => {
+    for (let retries = 0; ; retries++) {
+      try {
+        return await request(options);
+      } catch (error) {
+        const wait = rateLimitWait(error);
+        if (wait === undefined || wait > maxRetryWaitMs || retries >= MAX_RATE_LIMIT_RETRIES) {
+          if (wait !== undefined) Object.assign(error as object, { cfgsyncRetries: retries });
+          throw error;
+        }
+        await sleep(wait);
+      }
+    }
+  });
   octokit.hook.error("request", (error, options) => {
-    throw toUserError(error, { what: describeRequest(options), baseUrl, timeoutMs, secrets: [token] });
+    const retries = (error as { cfgsyncRetries?: number }).cfgsyncRetries;
+    throw toUserError(error, { what: describeRequest(options), baseUrl, timeoutMs, secrets: [token], ...(retries ? { retries } : {}) });
   });
   return { octokit, owner, repo, baseUrl };
 }
@@ -83,4 +110,25 @@ function parseApiUrl(value: string | undefined): string {
     throw new UserError("github.api-url-invalid", `GITHUB_API_URL must be an http(s) URL, got "${raw}".`);
   }
   return raw.replace(/\/+$/, "");
+}
+
+/** The wait GitHub asks for when `error` is a rate limit (ms), else undefined. */
+function rateLimitWait(error: unknown): number | undefined {
+  const failure = error as { status?: number; message?: string; response?: { headers?: Record<string, string | number | undefined>; data?: unknown } };
+  if (!failure?.response) return undefined;
+  const headers = failure.response.headers ?? {};
+  const data = failure.response.data as { message?: unknown } | undefined;
+  const detail = typeof data?.message === "string" ? data.message : (failure.message ?? "");
+  return isRateLimited(failure.status ?? 0, headers, detail) ? retryDelayMs(headers, Date.now()) : undefined;
+}
+
+/** CFGSYNC_GITHUB_MAX_RETRY_WAIT: seconds a rate-limited request may wait before its retry (0: never retry). */
+function retryWaitFromEnv(env: Env): number | undefined {
+  const raw = env.CFGSYNC_GITHUB_MAX_RETRY_WAIT?.trim();
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new UserError("github.retry-wait-invalid", `CFGSYNC_GITHUB_MAX_RETRY_WAIT must be a number of seconds, got "${raw}".`);
+  }
+  return seconds * 1000;
 }

@@ -1,17 +1,11 @@
-import type { Octokit } from "@octokit/rest";
 import { UserError } from "../domain/diagnostic.js";
 import type { Plan } from "../plan/types.js";
+import type { GitHubRepoClient } from "./client.js";
+import { isOwnComment, type CommentAuthor, type TokenIdentity } from "./identity.js";
+import { formatMarker, parseMarker, type Marker } from "./marker.js";
 import { GITHUB_COMMENT_MAX_CHARS, escapeInline, renderPlanMarkdown } from "../render/markdown.js";
 
 export const DEFAULT_ENVIRONMENT = "default";
-
-/**
- * The hidden first line that makes a comment "ours" for one environment, so
- * every run updates the same comment instead of adding another.
- */
-export function planCommentMarker(environment: string): string {
-  return `<!-- cfgsync:plan env=${environment} -->`;
-}
 
 /** An environment name ends up inside an HTML comment: keep it to a safe alphabet. */
 export function checkEnvironmentName(environment: string): string {
@@ -24,15 +18,40 @@ export function checkEnvironmentName(environment: string): string {
   return environment;
 }
 
-/** The whole comment body: marker + rendered plan, within GitHub's limit together. */
-export function planCommentBody(plan: Plan, opts: { environment: string; artifactHint?: string }): string {
-  const marker = planCommentMarker(opts.environment);
+/** A commit the metadata names: a full SHA, or nothing. */
+function fullSha(sha: string | undefined): string | undefined {
+  return sha && /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(sha) ? sha.toLowerCase() : undefined;
+}
+
+/**
+ * The whole comment body: marker + rendered plan, within GitHub's limit
+ * together. The marker records what was reviewed: the environment, the pull
+ * request head commit the plan was made for and the plan's change-set digest.
+ */
+export function planCommentBody(plan: Plan, opts: { environment: string; headSha?: string; artifactHint?: string }): string {
+  const head = fullSha(opts.headSha);
+  const marker = formatMarker({
+    kind: "plan",
+    env: opts.environment,
+    ...(head ? { head } : {}),
+    ...(plan.changes_digest ? { changes: plan.changes_digest } : {}),
+  });
   const markdown = renderPlanMarkdown(plan, {
     environment: opts.environment,
+    emptyDatabase: plannedAgainstEmptyDatabase(plan),
     maxChars: GITHUB_COMMENT_MAX_CHARS - marker.length - 1,
     ...(opts.artifactHint !== undefined ? { artifactHint: opts.artifactHint } : {}),
   });
   return `${marker}\n${markdown}`;
+}
+
+/**
+ * Whether the plan was made against a database holding none of the rows the
+ * configuration manages: everything is created, nothing else is there (the
+ * PR job's migrated dry-run database when no target database is configured).
+ */
+export function plannedAgainstEmptyDatabase(plan: Pick<Plan, "changes">): boolean {
+  return plan.changes.length > 0 && plan.changes.every((c) => c.action === "create");
 }
 
 export interface UpsertResult {
@@ -41,25 +60,45 @@ export interface UpsertResult {
   url: string;
 }
 
-/** Updates this environment's plan comment on the pull request, or creates it. */
+/** A comment as the REST API lists it: enough to tell whose and which it is. */
+export interface ListedComment {
+  id: number;
+  body?: string | null;
+  html_url: string;
+  user?: CommentAuthor | null;
+  created_at?: string;
+}
+
+/** Every comment of a pull request, oldest first. */
+export async function listPullRequestComments(client: Pick<GitHubRepoClient, "octokit" | "owner" | "repo">, pr: number): Promise<ListedComment[]> {
+  const { octokit, owner, repo } = client;
+  return octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pr, per_page: 100 });
+}
+
+/** cfgsync's comments: written by the token's identity and opening with a marker (oldest first). */
+export function ownMarkedComments(comments: readonly ListedComment[], identity: TokenIdentity): Array<{ comment: ListedComment; marker: Marker }> {
+  return comments.flatMap((comment) => {
+    const marker = isOwnComment(comment.user, identity) ? parseMarker(comment.body) : undefined;
+    return marker ? [{ comment, marker }] : [];
+  });
+}
+
+/**
+ * Updates this environment's plan comment on the pull request, or creates it.
+ * Only a comment written by the token's own identity is updated: a comment
+ * anyone else planted with the same marker is left alone.
+ */
 export async function upsertPlanComment(args: {
-  octokit: Octokit;
-  owner: string;
-  repo: string;
+  client: Pick<GitHubRepoClient, "octokit" | "owner" | "repo">;
+  identity: TokenIdentity;
   pr: number;
   body: string;
   environment: string;
 }): Promise<UpsertResult> {
-  const { octokit, owner, repo, pr, body } = args;
-  const marker = planCommentMarker(args.environment);
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: pr,
-    per_page: 100,
-  });
-  // The marker must open the body: a reply quoting our comment ("> <!-- ...") is not ours.
-  const existing = comments.find((c) => (c.body ?? "").trimStart().startsWith(marker));
+  const { octokit, owner, repo } = args.client;
+  const { pr, body } = args;
+  const ours = ownMarkedComments(await listPullRequestComments(args.client, pr), args.identity);
+  const existing = ours.find(({ marker }) => marker.kind === "plan" && marker.env === args.environment)?.comment;
   if (existing) {
     const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
     return { action: "updated", id: data.id, url: data.html_url };

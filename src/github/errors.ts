@@ -16,41 +16,66 @@ export interface FailureContext {
   timeoutMs: number;
   /** Values that must never reach the output, whatever GitHub echoes back. */
   secrets: string[];
+  /** Rate-limit retries already made before giving up. */
+  retries?: number;
 }
 
 /** The request options Octokit hands to its hooks (route template plus parameters). */
 type RequestOptions = { method?: string; url?: string } & Record<string, unknown>;
 
-/** Routes cfgsync calls, as a reader would name them; matched on the concrete path. */
-const OPERATIONS: Array<[method: string, path: RegExp, describe: (m: string[]) => string]> = [
-  ["GET", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (m) => `listing the comments of pull request ${m[1]}/${m[2]}#${m[3]}`],
-  ["POST", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (m) => `commenting on pull request ${m[1]}/${m[2]}#${m[3]}`],
-  ["PATCH", /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/, (m) => `updating comment ${m[3]} in ${m[1]}/${m[2]}`],
-  ["POST", /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/, (m) => `creating a check run in ${m[1]}/${m[2]}`],
-  ["PATCH", /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/, (m) => `updating check run ${m[3]} in ${m[1]}/${m[2]}`],
+/**
+ * Routes cfgsync calls, as a reader would name them; matched on the part of
+ * the path after the repository (`/repos/OWNER/REPO` or, on later pages of a
+ * paginated list, `/repositories/ID`). `repo` is "owner/repo" or "repository ID".
+ */
+const OPERATIONS: Array<[method: string, path: RegExp, describe: (repo: string, m: string[]) => string]> = [
+  ["GET", /^\/issues\/(\d+)\/comments$/, (repo, m) => `listing the comments of pull request ${repo}#${m[1]}`],
+  ["POST", /^\/issues\/(\d+)\/comments$/, (repo, m) => `commenting on pull request ${repo}#${m[1]}`],
+  ["PATCH", /^\/issues\/comments\/(\d+)$/, (repo, m) => `updating comment ${m[1]} in ${repo}`],
+  ["POST", /^\/check-runs$/, (repo) => `creating a check run in ${repo}`],
+  ["PATCH", /^\/check-runs\/(\d+)$/, (repo, m) => `updating check run ${m[1]} in ${repo}`],
+  ["GET", /^\/commits\/([^/]+)\/pulls$/, (repo, m) => `finding the pull request of commit ${m[1]} in ${repo}`],
 ];
+
+/** Requests that are not about one repository. */
+const GLOBAL_OPERATIONS: Array<[method: string, path: RegExp, what: string]> = [
+  ["GET", /^\/user$/, "asking GitHub who the token belongs to (GET /user)"],
+  ["POST", /^\/graphql$/, "asking GitHub's GraphQL API who the token belongs to"],
+];
+
+const REPOSITORY_PREFIX = /^\/(?:repos\/([^/]+)\/([^/]+)|repositories\/(\d+))(\/.*)$/;
 
 /**
  * A reader's description of a request. Octokit hands hooks either a route
- * template with its parameters or (paginate, later pages) an absolute URL:
- * both are reduced to the concrete path before matching.
+ * template with its parameters or (paginate, later pages) an absolute URL,
+ * which GitHub writes as `/repositories/ID/...`: both are reduced to the
+ * concrete path before matching.
  */
 export function describeRequest(options: RequestOptions): string {
   const method = (options.method ?? "GET").toUpperCase();
   const path = (options.url ?? "")
     .replace(/\{(\w+)\}/g, (whole, name: string) => (options[name] === undefined ? whole : encodeURIComponent(String(options[name]))))
     .replace(/\?.*$/, "")
-    .replace(/^.*?(?=\/repos\/)/, "");
-  for (const [m, pattern, describe] of OPERATIONS) {
-    const match = m === method ? pattern.exec(path) : null;
-    if (match) return describe([...match].map(decodeURIComponent));
+    .replace(/^[a-z]+:\/\/[^/]+/i, "")
+    .replace(/^.*?(?=\/(?:repos|repositories)\/)/, "")
+    .replace(/^\/api(?:\/v3)?(?=\/)/, "");
+  const scoped = REPOSITORY_PREFIX.exec(path);
+  if (scoped) {
+    const repo = scoped[3] ? `repository ${scoped[3]}` : `${decodeURIComponent(scoped[1]!)}/${decodeURIComponent(scoped[2]!)}`;
+    for (const [m, pattern, describe] of OPERATIONS) {
+      const match = m === method ? pattern.exec(scoped[4]!) : null;
+      if (match) return describe(repo, [...match].map(decodeURIComponent));
+    }
   }
+  for (const [m, pattern, what] of GLOBAL_OPERATIONS) if (m === method && pattern.test(path)) return what;
   return `calling ${method} ${path}`;
 }
 
 /** The workflow permission an endpoint needs, named the way a workflow file spells it. */
 function permissionFor(what: string): string {
-  return /check run/.test(what) ? "checks: write" : "pull-requests: write";
+  if (/check run/.test(what)) return "checks: write";
+  if (/finding the pull request/.test(what)) return "contents: read, pull-requests: read";
+  return "pull-requests: write";
 }
 
 /** Maps any failure of a GitHub request to a UserError that says what to do. */
@@ -81,9 +106,10 @@ export function toUserError(err: unknown, ctx: FailureContext): UserError {
       "GITHUB_TOKEN is invalid or expired; in a workflow use ${{ secrets.GITHUB_TOKEN }}.",
     ]);
   }
-  if (status === 429 || (status === 403 && isRateLimited(headers, detail))) {
-    return make("github.rate-limited", `GitHub's API rate limit was hit while ${ctx.what}; ${whenToRetry(headers)}.`, [
-      "Re-run the job after that time.",
+  if (isRateLimited(status, headers, detail)) {
+    const retried = ctx.retries ? ` (retried ${ctx.retries} time${ctx.retries === 1 ? "" : "s"})` : "";
+    return make("github.rate-limited", `GitHub's API rate limit was hit while ${ctx.what}${retried}; ${whenToRetry(headers)}.`, [
+      "Re-run the job after that time; CFGSYNC_GITHUB_MAX_RETRY_WAIT (seconds) sets how long cfgsync itself may wait.",
     ]);
   }
   if (status === 403) {
@@ -107,13 +133,33 @@ function isTimeout(f: HttpFailure): boolean {
   return names.includes("TimeoutError") || names.includes("AbortError");
 }
 
-function isRateLimited(headers: Record<string, string | number | undefined>, detail: string): boolean {
-  return String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(detail);
+/**
+ * GitHub's primary limit (x-ratelimit-remaining: 0), its secondary limits
+ * ("You have exceeded a secondary rate limit", formerly "abuse detection
+ * mechanism") and any 403/429 that says when to come back (retry-after).
+ */
+export function isRateLimited(status: number, headers: Record<string, string | number | undefined>, detail: string): boolean {
+  if (status !== 403 && status !== 429) return false;
+  if (status === 429) return true;
+  return String(headers["x-ratelimit-remaining"]) === "0" || headers["retry-after"] !== undefined || /rate limit|abuse/i.test(detail);
+}
+
+/**
+ * How long GitHub asks us to wait before retrying a rate-limited request, in
+ * ms: retry-after, else the reset time of the primary limit, else GitHub's
+ * advice for secondary limits (at least a minute). `now` is handed in.
+ */
+export function retryDelayMs(headers: Record<string, string | number | undefined>, now: number): number {
+  const retryAfter = Number(headers["retry-after"]);
+  if (headers["retry-after"] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000;
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
+  return 60_000;
 }
 
 function whenToRetry(headers: Record<string, string | number | undefined>): string {
   const retryAfter = Number(headers["retry-after"]);
-  if (Number.isFinite(retryAfter) && retryAfter > 0) return `retry after ${retryAfter} s`;
+  if (headers["retry-after"] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) return `GitHub asks to retry after ${retryAfter} s`;
   const reset = Number(headers["x-ratelimit-reset"]);
   if (Number.isFinite(reset) && reset > 0) return `it resets at ${new Date(reset * 1000).toISOString()}`;
   return "the reset time was not given";

@@ -1,7 +1,7 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { isSecret, type Resource } from "../domain/resources.js";
 import type { DesiredState, LiveState } from "../domain/state.js";
-import { configDigest, secretDigest, stateDigest } from "./digest.js";
+import { changesDigest, configDigest, secretDigest, stateDigest } from "./digest.js";
 import { diffResources } from "./diff.js";
 import { planPolicyDiagnostics } from "./policy.js";
 import { planImpact } from "./impact/margins.js";
@@ -62,6 +62,7 @@ export function buildPlan(input: PlanInput): Plan {
     format_version: 1,
     config_digest: configDigest(resources),
     state_digest: stateDigest(live),
+    changes_digest: changesDigest(changes, resources, live.resources),
     summary,
     changes,
     impact: {

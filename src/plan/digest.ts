@@ -1,6 +1,7 @@
 import { canonicalJson, resourceEntry, sha256 } from "../domain/digest.js";
-import type { Resource } from "../domain/resources.js";
-import type { Plan } from "./types.js";
+import { toDecimalString } from "../domain/money.js";
+import { fieldType, isSecret, type JsonValue, type Resource, type ResourceKind } from "../domain/resources.js";
+import type { Change, Plan } from "./types.js";
 
 export { canonicalJson, secretDigest, sha256, stateDigest } from "../domain/digest.js";
 
@@ -12,4 +13,41 @@ export function configDigest(resources: readonly Resource[]): string {
 /** Digest of what a plan will do (its diagnostics aside), recorded with the revision it becomes. */
 export function planDigest(plan: Plan): string {
   return sha256(canonicalJson({ ...plan, diagnostics: [] }));
+}
+
+/**
+ * Digest of a plan's change set: what an apply of it would do, and nothing
+ * else. Per change its address and action; per field its name, whether it
+ * drifted, and the values before and after (decimals canonical, secrets by the
+ * digest of their values, which the plan itself never carries). Unmanaged
+ * rows (never touched), source lines, impact figures, diagnostics and the
+ * digest of the whole database are left out, so the same changes planned
+ * from another commit or against a database that moved elsewhere digest the
+ * same: the reviewed-plan check of `apply --expect-changes`.
+ */
+export function changesDigest(changes: readonly Change[], desired: readonly Resource[], live: readonly Resource[]): string {
+  const desiredByAddress = new Map(desired.map((r) => [r.address, r]));
+  const liveByAddress = new Map(live.map((r) => [r.address, r]));
+  const secret = (r: Resource | undefined, name: string): string | null => {
+    const value = r?.fields[name];
+    return isSecret(value) ? value.digest : null;
+  };
+  const entries = changes
+    .filter((c) => c.action !== "unmanaged")
+    .map((c) => ({
+      address: c.address,
+      action: c.action,
+      fields: c.fields.map((f) =>
+        "sensitive" in f && f.sensitive
+          ? { name: f.name, drifted: f.drifted === true, before: secret(liveByAddress.get(c.address), f.name), after: secret(desiredByAddress.get(c.address), f.name) }
+          : { name: f.name, drifted: f.drifted === true, before: canonicalValue(c.kind, f.name, f.before), after: canonicalValue(c.kind, f.name, f.after) },
+      ),
+    }));
+  return sha256(canonicalJson({ changes_digest_version: 1, changes: entries }));
+}
+
+function canonicalValue(kind: ResourceKind, name: string, value: JsonValue | undefined): JsonValue {
+  if (value === undefined || value === null) return null;
+  if (fieldType(kind, name) === "decimal" && (typeof value === "string" || typeof value === "number")) return toDecimalString(value);
+  return value;
 }

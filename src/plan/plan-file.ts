@@ -41,6 +41,7 @@ export function parsePlanJson(text: string, source: string): Plan {
     format_version: 1,
     config_digest: String(plan.config_digest ?? ""),
     state_digest: String(plan.state_digest ?? ""),
+    ...(typeof plan.changes_digest === "string" ? { changes_digest: plan.changes_digest } : {}),
     summary: plan.summary as Plan["summary"],
     changes,
     impact: { ...plan.impact, margins: Array.isArray(plan.impact?.margins) ? plan.impact.margins : [] },

@@ -11,8 +11,15 @@ export const PRICE_FIELDS: Record<string, readonly string[]> = {
 
 /**
  * Guardrails that need the live values (SPEC §2.6): the size of a price change
- * against the database, and resources that may never be deleted. The checks
- * that need no database run in `validate`.
+ * made in Git, and resources that may never be deleted. The checks that need
+ * no database run in `validate`.
+ *
+ * The price-change guard measures what Git changed: the new value against the
+ * value cfgsync last applied (the live value only for a row cfgsync never
+ * applied). Restoring a price someone changed by hand in the database (drift)
+ * is no change in Git: it is shown as drift and never blocked, so one
+ * out-of-band edit can neither block every later apply nor be reported as if
+ * the YAML line had changed.
  */
 export function planPolicyDiagnostics(input: { changes: Change[]; desired: DesiredState; live: LiveState }): Diagnostic[] {
   const policy = input.desired.policy;
@@ -29,12 +36,15 @@ export function planPolicyDiagnostics(input: { changes: Change[]; desired: Desir
     }
     const maxPct = policy.max_price_change_pct;
     if (maxPct === undefined || (change.action !== "update" && change.action !== "drift")) continue;
+    const applied = input.live.lastApplied.get(change.address);
     for (const field of change.fields) {
       if (!PRICE_FIELDS[change.kind]?.includes(field.name) || "sensitive" in field) continue;
-      if (field.before == null || field.after == null) continue;
-      const before = dec(String(field.before));
+      // What Git changed it from: the last applied value, else (never applied) the live one.
+      const gitBefore = applied && field.name in applied ? applied[field.name] : field.before;
+      if (gitBefore == null || field.after == null || typeof gitBefore === "object") continue;
+      const before = dec(String(gitBefore));
       const after = dec(String(field.after));
-      if (before.isZero()) continue;
+      if (before.isZero() || before.eq(after)) continue;
       const pct = after.minus(before).div(before).abs().times(100);
       if (pct.gt(maxPct)) {
         out.push(

@@ -47,6 +47,13 @@ export interface Plan {
   format_version: 1;
   config_digest: string;
   state_digest: string;
+  /**
+   * Digest of the change set alone (plan/digest.ts changesDigest): equal for
+   * two plans that would make the same changes, whatever else moved. What a
+   * reviewer approves and `apply --expect-changes` checks. Absent in plans
+   * saved by older versions.
+   */
+  changes_digest?: string;
   summary: Record<Action, number>;
   changes: Change[];
   impact: PlanImpact;

@@ -13,6 +13,8 @@ export interface MarkdownOptions {
   maxChars?: number;
   /** Where the full plan lives when this rendering had to leave details out (Markdown allowed). */
   artifactHint?: string;
+  /** The plan was made against a database holding none of the configured rows: the title says so. */
+  emptyDatabase?: boolean;
 }
 
 /** A single value longer than this is clipped in its cell (the full value is in the plan artifact). */
@@ -45,7 +47,7 @@ type Detail = "fields" | "addresses" | "counts" | "minimal";
 
 function compose(plan: Plan, opts: MarkdownOptions, detail: Detail): string {
   const shortened = detail !== "fields";
-  const sections = [heading(plan, opts.environment), summaryTable(plan)];
+  const sections = [heading(plan, opts.environment, opts.emptyDatabase === true), summaryTable(plan)];
   if (shortened) sections.push(shortenedNotice(opts.artifactHint));
   if (plan.changes.length > 0) {
     sections.push(detail === "fields" || detail === "addresses" ? changesByKind(plan.changes, detail) : kindCountsTable(plan.changes));
@@ -66,14 +68,19 @@ function compose(plan: Plan, opts: MarkdownOptions, detail: Detail): string {
   return sections.join("\n\n") + "\n";
 }
 
-function heading(plan: Plan, environment: string | undefined): string {
-  const title = environment ? `## cfgsync plan for <code>${escapeInline(environment)}</code>` : "## cfgsync plan";
+function heading(plan: Plan, environment: string | undefined, emptyDatabase: boolean): string {
+  const title =
+    (environment ? `## cfgsync plan for <code>${escapeInline(environment)}</code>` : "## cfgsync plan") +
+    (emptyDatabase ? ", against an empty database" : "");
   const verdict = hasChanges(plan)
     ? `**${ACTIONS.filter((a) => a !== "unmanaged" && plan.summary[a] > 0)
         .map((a) => `${plan.summary[a]} to ${a === "drift" ? "restore (drift)" : a}`)
         .join(", ")}**`
     : "**No changes.** The database matches the configuration in Git.";
-  return `${title}\n\n${verdict}`;
+  const note = emptyDatabase
+    ? "\n\n> [!NOTE]\n> The database planned against held none of the configured rows (no target database was given, or this is a first apply): every row shows as created. The apply after the merge re-plans against its own database and applies only if the changes are these."
+    : "";
+  return `${title}\n\n${verdict}${note}`;
 }
 
 function summaryTable(plan: Plan): string {

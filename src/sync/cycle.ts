@@ -32,7 +32,16 @@ export function decideCycle(input: { plan: Pick<Plan, "summary">; commit: string
 export type CycleOutcome =
   | { status: "in-sync"; commit: string; summary: Plan["summary"]; stateDigest: string; newCommit: boolean }
   | { status: "applied"; commit: string; summary: Plan["summary"]; revision: number }
-  | { status: "out-of-sync"; commit: string; summary: Plan["summary"]; changes: { address: string; action: Action; fields: string[] }[] };
+  | { status: "out-of-sync"; commit: string; summary: Plan["summary"]; changes: { address: string; action: Action; fields: string[] }[] }
+  /** Someone else is doing the work this cycle would do: not a failure, the next cycle tries again. */
+  | { status: "skipped"; commit: string | null; reason: SkipReason; detail: LogFields };
+
+export type SkipReason = "workdir-locked" | "lost-apply-race";
+
+const SKIP_MESSAGE: Record<SkipReason, string> = {
+  "workdir-locked": "skipped: another sync process is using the work directory",
+  "lost-apply-race": "skipped: another apply changed the database first; the next cycle plans again",
+};
 
 /** A plan with errors is a failed cycle, reported with its diagnostics (file:line). */
 /** Only what is safe to print: addresses, actions and field names, never values. */
@@ -52,6 +61,8 @@ export function outcomeLogEntry(outcome: CycleOutcome, mode: SyncMode): LogEntry
       return { level: "info", msg: "in sync", fields: { commit: outcome.commit, summary: outcome.summary, state_digest: outcome.stateDigest, mode, new_commit: outcome.newCommit } };
     case "applied":
       return { level: "info", msg: "applied", fields: { commit: outcome.commit, summary: outcome.summary, revision: outcome.revision, mode } };
+    case "skipped":
+      return { level: "info", msg: SKIP_MESSAGE[outcome.reason], fields: { commit: outcome.commit, reason: outcome.reason, mode, ...outcome.detail } };
     case "out-of-sync":
       return {
         level: "warn",

@@ -6,8 +6,10 @@ import { UserError } from "../domain/diagnostic.js";
 import { redactUrlCredentials } from "../app/log.js";
 
 export interface FetchOptions {
-  /** A URL, an scp-like address (git@host:org/repo) or a local path. */
+  /** A URL (credentials in it are taken out, never stored), an scp-like address (git@host:org/repo) or a local path. */
   repo: string;
+  /** The environment: CFGSYNC_GIT_TOKEN (and CFGSYNC_GIT_USERNAME) authenticate an https remote. */
+  env?: Readonly<Record<string, string | undefined>>;
   ref: string;
   /** A directory of cfgsync's own: the checkout lives here between cycles. */
   workdir: string;
@@ -25,9 +27,10 @@ export interface FetchOptions {
  */
 export async function fetchRevision(opts: FetchOptions): Promise<string> {
   const cwd = opts.cwd ?? process.cwd();
-  const remote = remoteAddress(opts.repo, cwd);
+  const { url: remote, credentials } = remoteWithCredentials(opts.repo, cwd, opts.env ?? process.env);
   const dir = resolve(cwd, opts.workdir);
-  const git = (args: string[], what: string) => runGit(args, { cwd: dir, timeoutMs: opts.timeoutMs, signal: opts.signal, what, repo: opts.repo, ref: opts.ref });
+  const git = (args: string[], what: string) =>
+    runGit(args, { cwd: dir, timeoutMs: opts.timeoutMs, signal: opts.signal, what, repo: opts.repo, ref: opts.ref, credentials });
 
   if (!existsSync(join(dir, ".git"))) {
     await mkdir(dir, { recursive: true });
@@ -48,6 +51,39 @@ export async function fetchRevision(opts: FetchOptions): Promise<string> {
   return (await git(["rev-parse", "HEAD"], "rev-parse")).trim();
 }
 
+export interface GitCredentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * The remote as git stores it (no credentials: .git/config is a plain file)
+ * and the credentials to hand git through its environment: those written in
+ * the URL (https://user:token@host/...), else CFGSYNC_GIT_TOKEN (with
+ * CFGSYNC_GIT_USERNAME, default x-access-token). Without either, git's own
+ * credential helpers and SSH keys apply as usual.
+ */
+export function remoteWithCredentials(repo: string, cwd: string, env: Readonly<Record<string, string | undefined>>): { url: string; credentials?: GitCredentials } {
+  const address = remoteAddress(repo, cwd);
+  let url = address;
+  let credentials: GitCredentials | undefined;
+  if (/^https?:\/\//i.test(address)) {
+    const parsed = new URL(address);
+    if (parsed.username || parsed.password) {
+      credentials = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
+      parsed.username = "";
+      parsed.password = "";
+      url = parsed.toString();
+    } else if (env.CFGSYNC_GIT_TOKEN) {
+      credentials = { username: env.CFGSYNC_GIT_USERNAME || "x-access-token", password: env.CFGSYNC_GIT_TOKEN };
+    }
+  }
+  if (credentials && /[\r\n\0]/.test(credentials.username + credentials.password)) {
+    throw new UserError("sync.credentials-invalid", "the Git credentials contain a line break; git's credential protocol cannot carry them");
+  }
+  return credentials ? { url, credentials } : { url };
+}
+
 /** A local path becomes absolute (git resolves a relative remote against the work directory). */
 export function remoteAddress(repo: string, cwd: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo)) return repo;
@@ -62,6 +98,7 @@ interface GitRun {
   what: string;
   repo: string;
   ref: string;
+  credentials: GitCredentials | undefined;
 }
 
 function runGit(args: string[], run: GitRun): Promise<string> {
@@ -75,7 +112,7 @@ function runGit(args: string[], run: GitRun): Promise<string> {
         killSignal: "SIGKILL",
         maxBuffer: 16 * 1024 * 1024,
         ...(run.signal ? { signal: run.signal } : {}),
-        env: gitEnv(process.env),
+        env: gitEnv(process.env, run.credentials),
       },
       (err, stdout, stderr) => {
         if (!err) return resolvePromise(stdout);
@@ -85,14 +122,40 @@ function runGit(args: string[], run: GitRun): Promise<string> {
   });
 }
 
-/** Git must never stop to ask for a password, and its messages must be the English ones we classify. */
-export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
+/**
+ * The one credential helper cfgsync configures, through the environment
+ * (GIT_CONFIG_COUNT/KEY/VALUE: neither .git/config nor the command line):
+ * it answers git's "get" with the username and password from two variables
+ * of git's own environment.
+ */
+const ENV_CREDENTIAL_HELPER = `!f() { test "$1" = get || exit 0; printf 'username=%s\\npassword=%s\\n' "$CFGSYNC_GIT_CREDENTIAL_USERNAME" "$CFGSYNC_GIT_CREDENTIAL_PASSWORD"; }; f`;
+
+/**
+ * Git must never stop to ask for a password, and its messages must be the
+ * English ones we classify. Credentials reach git through its environment
+ * only: an empty credential.helper first clears the configured helpers, so
+ * the credentials given are the ones used.
+ */
+export function gitEnv(env: NodeJS.ProcessEnv, credentials?: GitCredentials): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {
     ...env,
     GIT_TERMINAL_PROMPT: "0",
     GIT_SSH_COMMAND: env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes",
     LC_ALL: "C",
     LANG: "C",
+  };
+  delete out.CFGSYNC_GIT_TOKEN;
+  if (!credentials) return out;
+  const count = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
+  return {
+    ...out,
+    GIT_CONFIG_COUNT: String(count + 2),
+    [`GIT_CONFIG_KEY_${count}`]: "credential.helper",
+    [`GIT_CONFIG_VALUE_${count}`]: "",
+    [`GIT_CONFIG_KEY_${count + 1}`]: "credential.helper",
+    [`GIT_CONFIG_VALUE_${count + 1}`]: ENV_CREDENTIAL_HELPER,
+    CFGSYNC_GIT_CREDENTIAL_USERNAME: credentials.username,
+    CFGSYNC_GIT_CREDENTIAL_PASSWORD: credentials.password,
   };
 }
 

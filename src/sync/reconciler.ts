@@ -1,8 +1,9 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { applyComputedPlan } from "../app/flow.js";
 import { UserError } from "../domain/diagnostic.js";
 import { assertPlanHasNoErrors, changeList, decideCycle, type CycleOutcome, type LastSynced, type SyncMode } from "./cycle.js";
 import { fetchRevision } from "./git.js";
+import { lockWorkdir, scrubStoredCredentials } from "./workdir.js";
 import { planThroughSession, type StoreSession } from "../app/store-session.js";
 
 export interface ReconcilerOptions {
@@ -31,43 +32,62 @@ export interface Reconciler {
  * One reconcile cycle: fetch the ref, validate, plan, then apply (apply mode)
  * or report (detect mode). Git may be aborted by shutdown; once planning has
  * started the cycle runs to its end, so an apply (one transaction) is never
- * cut in half.
+ * cut in half. The cycle holds the work directory's lock: a second sync
+ * process sharing it skips its cycle instead of racing on git.
  */
 export function createReconciler(opts: ReconcilerOptions, session: StoreSession): Reconciler {
   const workdir = resolve(opts.cwd, opts.workdir);
   assertInside(workdir, opts.configPath);
+  scrubStoredCredentials(dirname(workdir));
   let last: LastSynced | undefined;
   let commit: string | null = null;
+
+  async function reconcile(signal: AbortSignal): Promise<CycleOutcome> {
+    const fetched = await fetchRevision({ repo: opts.repo, ref: opts.ref, workdir, timeoutMs: opts.gitTimeoutMs, signal, cwd: opts.cwd, env: opts.env });
+    commit = fetched;
+    // Diagnostics name files relative to the repository root: config/models/openai.yaml:12.
+    const flow = { configDir: opts.configPath, cwd: workdir, env: opts.env, databaseUrl: opts.databaseUrl };
+    const result = await planThroughSession(session, flow);
+    const { plan } = result;
+    assertPlanHasNoErrors(plan);
+    const decision = decideCycle({ plan, commit: fetched, last, mode: opts.mode });
+    const newCommit = last?.commit !== fetched;
+
+    if (decision === "report") {
+      return { status: "out-of-sync", commit: fetched, summary: plan.summary, changes: changeList(plan) };
+    }
+    if (decision === "in-sync") {
+      if (opts.mode === "apply") last = { commit: fetched, configDigest: plan.config_digest, stateDigest: plan.state_digest };
+      return { status: "in-sync", commit: fetched, summary: plan.summary, stateDigest: plan.state_digest, newCommit };
+    }
+    // Shutdown asked before the transaction began: stop here, nothing written. Once begun, it finishes.
+    signal.throwIfAborted();
+    let revision;
+    try {
+      revision = await session.use(() => applyComputedPlan(result, { ...flow, allowDestroy: opts.allowDestroy, lockTimeoutMs: opts.lockTimeoutMs }));
+    } catch (err) {
+      // Another apply (a second sync, a CI job) committed between our plan and our lock: ours is stale by design.
+      if (err instanceof UserError && err.code === "plan.stale") return { status: "skipped", commit: fetched, reason: "lost-apply-race", detail: {} };
+      throw err;
+    }
+    last = { commit: fetched, configDigest: plan.config_digest, stateDigest: plan.state_digest };
+    // A new commit that changes nothing writes nothing: no transaction, no revision.
+    if (!revision) return { status: "in-sync", commit: fetched, summary: plan.summary, stateDigest: plan.state_digest, newCommit };
+    return { status: "applied", commit: fetched, summary: plan.summary, revision: revision.id };
+  }
 
   return {
     currentCommit: () => commit,
     lastSynced: () => last,
     async cycle(signal) {
       commit = null;
-      const fetched = await fetchRevision({ repo: opts.repo, ref: opts.ref, workdir, timeoutMs: opts.gitTimeoutMs, signal, cwd: opts.cwd });
-      commit = fetched;
-      // Diagnostics name files relative to the repository root: config/models/openai.yaml:12.
-      const flow = { configDir: opts.configPath, cwd: workdir, env: opts.env, databaseUrl: opts.databaseUrl };
-      const result = await planThroughSession(session, flow);
-      const { plan } = result;
-      assertPlanHasNoErrors(plan);
-      const decision = decideCycle({ plan, commit: fetched, last, mode: opts.mode });
-      const newCommit = last?.commit !== fetched;
-
-      if (decision === "report") {
-        return { status: "out-of-sync", commit: fetched, summary: plan.summary, changes: changeList(plan) };
+      const lock = await lockWorkdir(workdir);
+      if (!lock.acquired) return { status: "skipped", commit: null, reason: "workdir-locked", detail: { workdir, holder: lock.holder } };
+      try {
+        return await reconcile(signal);
+      } finally {
+        await lock.release();
       }
-      if (decision === "in-sync") {
-        if (opts.mode === "apply") last = { commit: fetched, configDigest: plan.config_digest, stateDigest: plan.state_digest };
-        return { status: "in-sync", commit: fetched, summary: plan.summary, stateDigest: plan.state_digest, newCommit };
-      }
-      // Shutdown asked before the transaction began: stop here, nothing written. Once begun, it finishes.
-      signal.throwIfAborted();
-      const revision = await session.use(() => applyComputedPlan(result, { ...flow, allowDestroy: opts.allowDestroy, lockTimeoutMs: opts.lockTimeoutMs }));
-      last = { commit: fetched, configDigest: plan.config_digest, stateDigest: plan.state_digest };
-      // A new commit that changes nothing writes nothing: no transaction, no revision.
-      if (!revision) return { status: "in-sync", commit: fetched, summary: plan.summary, stateDigest: plan.state_digest, newCommit };
-      return { status: "applied", commit: fetched, summary: plan.summary, revision: revision.id };
     },
   };
 }

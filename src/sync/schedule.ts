@@ -26,6 +26,11 @@ export function withJitter(ms: number, ratio: number, random: () => number): num
   return Math.max(0, Math.round(ms * (1 + ratio * (2 * random() - 1))));
 }
 
+/**
+ * The delay before the next cycle. After failures the jittered backoff is
+ * capped again, so --max-backoff is the longest wait, jitter included.
+ */
 export function nextDelayMs(failures: number, opts: ScheduleOptions, random: () => number): number {
-  return withJitter(baseDelayMs(failures, opts), opts.jitterRatio, random);
+  const delay = withJitter(baseDelayMs(failures, opts), opts.jitterRatio, random);
+  return failures > 0 ? Math.min(delay, Math.max(opts.intervalMs, opts.maxBackoffMs)) : delay;
 }

