@@ -15,7 +15,7 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 export function parseDuration(text: string, flag = "duration"): number {
   const s = text.trim();
   if (!WHOLE.test(s)) {
-    throw new UserError("flag.invalid-duration", `--${flag} ${JSON.stringify(text)} is not a duration`, {
+    throw new UserError("usage.invalid-duration", `--${flag} ${JSON.stringify(text)} is not a duration`, {
       suggestions: ["Write a number with a unit: 500ms, 30s, 5m, 1h (or combined, 1m30s)."],
     });
   }
@@ -28,7 +28,7 @@ export function parseDuration(text: string, flag = "duration"): number {
 export function parseDurationAtLeast(text: string, flag: string, minMs: number): number {
   const ms = parseDuration(text, flag);
   if (ms < minMs) {
-    throw new UserError("flag.invalid-duration", `--${flag} ${text} is too short: the minimum is ${formatDuration(minMs)}`);
+    throw new UserError("usage.invalid-duration", `--${flag} ${text} is too short: the minimum is ${formatDuration(minMs)}`);
   }
   return ms;
 }

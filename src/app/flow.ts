@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
-import { UserError, hasErrors, type Diagnostic } from "../domain/diagnostic.js";
+import { UserError, hasErrors } from "../domain/diagnostic.js";
 import type { LoadedConfig, LiveState } from "../domain/state.js";
 import type { Resource } from "../domain/resources.js";
-import { buildPlan, resolveSecretDigests } from "../plan/build.js";
+import { applicableDesired, buildPlan } from "../plan/build.js";
 import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import { assertPlanHasNoErrors, type Plan } from "../plan/types.js";
 import { readPlanFile } from "../plan/plan-file.js";
@@ -22,6 +22,8 @@ export interface FlowOptions {
   revenueDays?: number;
   /** The clock, handed in (tests pin it). */
   now?: Date;
+  /** An unset `from_env` variable is a plan error instead of a key left untouched. */
+  requireSecrets?: boolean;
 }
 
 /** Loads and validates config/; invalid configuration stops here with every diagnostic. */
@@ -68,7 +70,14 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
       opts.revenueDays === 0
         ? undefined
         : await readUsageWindow(store, live.resources, loaded.desired.resources, { now: opts.now ?? new Date(), days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
-    const plan = buildPlan({ desired: loaded.desired, live, env: opts.env, diagnostics: loaded.diagnostics, ...(usage ? { usage } : {}) });
+    const plan = buildPlan({
+      desired: loaded.desired,
+      live,
+      env: opts.env,
+      diagnostics: loaded.diagnostics,
+      requireSecrets: opts.requireSecrets ?? false,
+      ...(usage ? { usage } : {}),
+    });
     return { plan, loaded, live, store };
   } catch (err) {
     if (!opts.store) await store.close();
@@ -83,7 +92,7 @@ export async function readSavedPlan(file: string): Promise<Plan> {
   const plan = await readPlanFile(file);
   // The digests are what make a saved plan safe to apply: without them it is no plan to apply.
   if (!plan.config_digest || !plan.state_digest) {
-    throw new UserError("plan.invalid", `${file} is not a cfgsync plan: it has no config_digest/state_digest`);
+    throw new UserError("plan.no-digests", `${file} has no config_digest/state_digest: it cannot be checked against the database, so it is not applied`);
   }
   return plan;
 }
@@ -102,26 +111,9 @@ export function assertNotStale(saved: Plan, fresh: Plan, file: string): void {
   }
 }
 
-/** Every `from_env` secret must be set before anything is written. */
-export function secretsFromEnv(loaded: LoadedConfig, env: Env): Record<string, string> {
-  const missing = loaded.desired.secretRefs.filter((ref) => !env[ref.name]);
-  if (missing.length) {
-    throw new UserError(
-      "apply.secret-missing",
-      `missing environment variable(s) for API keys: ${[...new Set(missing.map((m) => m.name))].join(", ")}; nothing was changed`,
-      {
-        diagnostics: missing.map((m) => ({
-          severity: "error" as const,
-          code: "secret.env-missing",
-          message: `${m.field} reads ${m.name}, which is not set`,
-          file: m.file,
-          line: m.line,
-          col: m.col,
-        })),
-      },
-    );
-  }
-  return Object.fromEntries(loaded.desired.secretRefs.map((ref) => [ref.name, env[ref.name]!]));
+/** The values of the `from_env` variables that are set; an unset one leaves its key untouched (see applicableDesired). */
+function secretsFromEnv(loaded: LoadedConfig, env: Env): Record<string, string> {
+  return Object.fromEntries(loaded.desired.secretRefs.filter((ref) => env[ref.name]).map((ref) => [ref.name, env[ref.name]!]));
 }
 
 export interface ApplyOptions {
@@ -134,7 +126,7 @@ export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & 
   const { plan, loaded, live, store } = result;
   assertPlanHasNoErrors(plan);
   const secrets = secretsFromEnv(loaded, opts.env);
-  const desired: Resource[] = resolveSecretDigests(loaded.desired.resources, opts.env);
+  const desired: Resource[] = applicableDesired(loaded.desired, live, opts.env);
   const writes = plannedWrites(plan, desired, live, { allowDestroy: opts.allowDestroy });
   // Nothing to write and nothing to adopt: no transaction, no revision (a sync loop stays quiet).
   if (isEmpty(writes)) return null;

@@ -1,6 +1,14 @@
 import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
 import { UserError } from "../domain/diagnostic.js";
+import type { Plan } from "../plan/types.js";
+import type { RevisionRecord } from "../store/types.js";
+
+interface ApplyResult {
+  applied: boolean;
+  revision: RevisionRecord | null;
+  summary: Plan["summary"];
+}
 
 export default class Apply extends BaseCommand {
   static override summary = "Apply config/ to the database: one transaction, under a lock, recorded";
@@ -15,18 +23,19 @@ export default class Apply extends BaseCommand {
   static override flags = {
     "auto-approve": Flags.boolean({ description: "apply without asking" }),
     "allow-destroy": Flags.boolean({ description: "allow deleting models and credit rules removed from config/" }),
-    "lock-timeout": Flags.integer({ description: "seconds to wait for another apply's lock", default: 30 }),
-    json: Flags.boolean({ description: "print the result as JSON" }),
+    "lock-timeout": Flags.integer({ description: "seconds to wait for another apply's lock", default: 30, min: 0 }),
+    "require-secrets": Flags.boolean({ description: "refuse when a `from_env` variable is unset (CI), instead of leaving that key untouched" }),
     "expect-changes": Flags.string({
       description: "apply only if the plan's change-set digest is this one (the reviewed plan's `changes_digest`; `none`: only a plan without changes)",
     }),
     "refused-out": Flags.string({ description: "save the fresh plan here when --expect-changes refuses it (for `cfgsync github post-refused`)" }),
   };
+  static override enableJsonFlag = true;
 
-  async run(): Promise<void> {
+  async run(): Promise<ApplyResult> {
     const { args, flags } = await this.parse(Apply);
     const flow = await import("../app/flow.js");
-    const { renderPlanText, summaryLine } = await import("../render/text.js");
+    const { appliedLine, renderPlanText } = await import("../render/text.js");
     const { wantsColor } = await import("../render/style.js");
     const { assertPlanHasNoErrors, hasChanges } = await import("../plan/types.js");
     const opts = {
@@ -35,14 +44,16 @@ export default class Apply extends BaseCommand {
       env: process.env,
       allowDestroy: flags["allow-destroy"],
       lockTimeoutMs: flags["lock-timeout"] * 1000,
+      requireSecrets: flags["require-secrets"],
     };
+    const json = this.jsonEnabled();
     const reviewed = await import("../plan/reviewed.js");
     const expected = flags["expect-changes"] === undefined ? undefined : reviewed.parseExpectedChanges(flags["expect-changes"]);
     const saved = args.file ? await flow.readSavedPlan(args.file) : undefined;
     const result = await flow.computePlan(opts);
     try {
       if (saved) flow.assertNotStale(saved, result.plan, args.file!);
-      if (!flags.json) process.stdout.write(renderPlanText(result.plan, { color: wantsColor(process.stdout, process.env) }));
+      if (!json) process.stdout.write(renderPlanText(result.plan, { color: wantsColor(process.stdout, process.env) }));
       if (expected !== undefined) {
         try {
           reviewed.assertChangesReviewed(result.plan, expected);
@@ -58,17 +69,8 @@ export default class Apply extends BaseCommand {
       assertPlanHasNoErrors(result.plan);
       if (!saved && !flags["auto-approve"] && hasChanges(result.plan)) await confirm();
       const revision = await flow.applyComputedPlan(result, opts);
-      if (flags.json) {
-        process.stdout.write(JSON.stringify({ applied: hasChanges(result.plan), revision, summary: result.plan.summary }, null, 2) + "\n");
-      } else {
-        process.stdout.write(
-          revision === null
-            ? "Nothing to do: the database already matches the configuration.\n"
-            : hasChanges(result.plan)
-              ? `Apply complete: revision ${revision.id}. ${summaryLine(result.plan).replace(/^Plan: /, "")}\n`
-              : `No changes; revision ${revision.id} records that cfgsync now manages the matching rows.\n`,
-        );
-      }
+      if (!json) process.stdout.write(appliedLine(result.plan, revision?.id ?? null) + "\n");
+      return { applied: revision !== null && hasChanges(result.plan), revision, summary: result.plan.summary };
     } finally {
       await result.store.close();
     }

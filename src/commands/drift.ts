@@ -1,4 +1,4 @@
-import { Flags } from "@oclif/core";
+import type { Change } from "../plan/types.js";
 import { BaseCommand } from "../cli/base-command.js";
 import { ExitCode } from "../domain/diagnostic.js";
 
@@ -6,9 +6,9 @@ export default class Drift extends BaseCommand {
   static override summary = "Report rows changed outside Git since the last apply";
   static override description = "Compares the live database with what cfgsync last applied. Exit 0: no drift; 2: drift found; 1: error.";
   static override examples = ["<%= config.bin %> drift", "<%= config.bin %> drift --json"];
-  static override flags = { json: Flags.boolean({ description: "print the drift as JSON" }) };
+  static override enableJsonFlag = true;
 
-  async run(): Promise<void> {
+  async run(): Promise<{ drift: boolean; changes: Change[] }> {
     const { flags } = await this.parse(Drift);
     const { openStore } = await import("../app/flow.js");
     const { detectDrift } = await import("../plan/diff.js");
@@ -22,7 +22,8 @@ export default class Drift extends BaseCommand {
     } finally {
       await store.close();
     }
-    process.stdout.write(flags.json ? JSON.stringify({ drift: drift.length > 0, changes: drift }, null, 2) + "\n" : renderDriftText(drift, wantsColor(process.stdout, process.env)));
-    if (drift.length) this.exitWith(ExitCode.changes);
+    if (!this.jsonEnabled()) process.stdout.write(renderDriftText(drift, wantsColor(process.stdout, process.env)));
+    this.exitWith(drift.length ? ExitCode.changes : ExitCode.ok);
+    return { drift: drift.length > 0, changes: drift };
   }
 }

@@ -1,6 +1,7 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
 import { ExitCode } from "../domain/diagnostic.js";
+import type { Plan as PlanValue } from "../plan/types.js";
 
 export default class Plan extends BaseCommand {
   static override summary = "Show what applying config/ would change in the database";
@@ -10,34 +11,53 @@ export default class Plan extends BaseCommand {
     "<%= config.bin %> plan",
     "<%= config.bin %> plan --out plan.json",
     "<%= config.bin %> plan --json --detailed-exitcode",
+    "<%= config.bin %> plan --format github   # policy errors as annotations on the config lines",
   ];
+  static override enableJsonFlag = true;
   static override flags = {
     out: Flags.string({ description: "save the plan (JSON) for `cfgsync apply FILE`" }),
-    json: Flags.boolean({ description: "print the plan as JSON" }),
+    format: Flags.string({
+      description: "text, or github: the text plan preceded by workflow commands that annotate the config lines of its errors and warnings",
+      options: ["text", "github"],
+      default: "text",
+    }),
     "detailed-exitcode": Flags.boolean({ description: "exit 2 when there are changes, 0 when there are none" }),
+    "require-secrets": Flags.boolean({ description: "an unset `from_env` variable is an error (CI), not a key left untouched" }),
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<PlanValue> {
     const { flags } = await this.parse(Plan);
     const { computePlan, planErrors } = await import("../app/flow.js");
     const { renderPlanJson, renderPlanText } = await import("../render/text.js");
     const { wantsColor } = await import("../render/style.js");
     const { hasChanges } = await import("../plan/types.js");
-    const { plan, store } = await computePlan({ configDir: flags["config-dir"], databaseUrl: this.databaseUrl(flags["database-url"]), env: process.env });
+    const { plan, store } = await computePlan({
+      configDir: flags["config-dir"],
+      databaseUrl: this.databaseUrl(flags["database-url"]),
+      env: process.env,
+      requireSecrets: flags["require-secrets"],
+    });
     await store.close();
+    const errors = planErrors(plan).length > 0;
     if (flags.out) {
       const { writeFile } = await import("node:fs/promises");
       await writeFile(flags.out, renderPlanJson(plan));
     }
-    process.stdout.write(flags.json ? renderPlanJson(plan) : renderPlanText(plan, { color: wantsColor(process.stdout, process.env) }));
-    if (flags.out && !flags.json) {
-      process.stdout.write(
-        planErrors(plan).length
-          ? `Saved the plan to ${flags.out}; it has errors and cannot be applied: fix them, then plan again.\n`
-          : `Saved the plan to ${flags.out} (changes ${plan.changes_digest}). Apply it with: cfgsync apply ${flags.out}\n`,
-      );
+    if (!this.jsonEnabled()) {
+      if (flags.format === "github") {
+        const { githubCommand } = await import("../config/report.js");
+        process.stdout.write(plan.diagnostics.map(githubCommand).join(""));
+      }
+      process.stdout.write(renderPlanText(plan, { color: wantsColor(process.stdout, process.env) }));
+      if (flags.out) {
+        process.stdout.write(
+          errors
+            ? `Saved the plan to ${flags.out}; it has errors and cannot be applied until they are fixed.\n`
+            : `Saved the plan to ${flags.out} (changes ${plan.changes_digest}). Apply it with: cfgsync apply ${flags.out}\n`,
+        );
+      }
     }
-    if (planErrors(plan).length) this.exitWith(ExitCode.error);
-    if (flags["detailed-exitcode"] && hasChanges(plan)) this.exitWith(ExitCode.changes);
+    this.exitWith(errors ? ExitCode.error : flags["detailed-exitcode"] && hasChanges(plan) ? ExitCode.changes : ExitCode.ok);
+    return plan;
   }
 }

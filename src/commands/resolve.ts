@@ -12,15 +12,15 @@ export default class Resolve extends BaseCommand {
   static override flags = {
     account: Flags.string({ description: "account slug", required: true }),
     user: Flags.integer({ description: "user id: adds the user's own settings", min: 1 }),
-    json: Flags.boolean({ description: "print JSON" }),
   };
+  static override enableJsonFlag = true;
 
-  async run(): Promise<void> {
+  async run(): Promise<unknown> {
     const { flags } = await this.parse(Resolve);
     const { loadValidConfig } = await import("../app/flow.js");
     const { openSqlDb, whenMigrated } = await import("../runtime/db.js");
     const { resolveWithConfig } = await import("../runtime/resolve.js");
-    const { renderEffectiveJson, renderEffectiveText } = await import("../runtime/effective.js");
+    const { effectiveJson, renderEffectiveText } = await import("../runtime/effective.js");
     const loaded = await loadValidConfig(flags["config-dir"]);
     const url = this.databaseUrl(flags["database-url"]);
     const db = await openSqlDb(url);
@@ -28,7 +28,9 @@ export default class Resolve extends BaseCommand {
       const who = { account: flags.account, ...(flags.user !== undefined ? { userId: flags.user } : {}) };
       const config = await whenMigrated(url, () => resolveWithConfig(loaded.desired, db, who));
       const subject = { account: flags.account, ...(flags.user !== undefined ? { user: flags.user } : {}) };
-      process.stdout.write(flags.json ? renderEffectiveJson(config, subject) : renderEffectiveText(config));
+      if (this.jsonEnabled()) return effectiveJson(config, subject);
+      process.stdout.write(renderEffectiveText(config));
+      return undefined;
     } finally {
       await db.close();
     }

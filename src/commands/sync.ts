@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
+import { ExitCode, type ExitCodeValue } from "../domain/codes.js";
 
 export default class Sync extends BaseCommand {
   static override summary = "GitOps reconcile loop: fetch the repository, plan, apply or report drift, on an interval";
@@ -65,7 +66,7 @@ export default class Sync extends BaseCommand {
     );
     const shutdown = stopOnSignals((sig) => log("info", "stopping: the current cycle finishes first", { signal: sig, commit: reconciler.currentCommit() }));
     log("info", "sync started", { repo: redactUrlCredentials(flags.repo), ref: flags.ref, mode, interval_ms: intervalMs, once: flags.once });
-    let code = 0;
+    let code: ExitCodeValue = ExitCode.ok;
     try {
       const deps = { cycle: (s: AbortSignal) => reconciler.cycle(s), log, mode, signal: shutdown.signal, currentCommit: () => reconciler.currentCommit() };
       if (flags.once) code = await runOnce(deps);
@@ -75,6 +76,6 @@ export default class Sync extends BaseCommand {
       shutdown.dispose();
     }
     log("info", "stopped", { commit: reconciler.lastSynced()?.commit ?? reconciler.currentCommit() });
-    if (code !== 0) this.exitWith(code);
+    this.exitWith(code);
   }
 }

@@ -1,6 +1,7 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
 import { ExitCode } from "../domain/diagnostic.js";
+import type { ReportFormat, ValidationReport } from "../config/report.js";
 
 export default class Validate extends BaseCommand {
   static override summary = "Check config/: schema, cross-references, policies and secrets";
@@ -12,18 +13,22 @@ export default class Validate extends BaseCommand {
     "<%= config.bin %> validate --format github",
   ];
   static override flags = {
-    json: Flags.boolean({ description: "print the result as JSON (same as --format json)" }),
     format: Flags.string({ description: "output format", options: ["text", "json", "github"], default: "text" }),
   };
 
-  async run(): Promise<void> {
+  static override enableJsonFlag = true;
+
+  async run(): Promise<ValidationReport | undefined> {
     const { flags } = await this.parse(Validate);
     const { loadConfig } = await import("../config/load.js");
     const { renderReport, validationReport } = await import("../config/report.js");
     const { diagnostics } = await loadConfig(flags["config-dir"]);
     const report = validationReport(diagnostics);
-    const format = flags.json ? "json" : (flags.format as "text" | "json" | "github");
-    process.stdout.write(renderReport(report, format, flags["config-dir"]));
-    if (!report.valid) this.exitWith(ExitCode.error);
+    this.exitWith(report.valid ? ExitCode.ok : ExitCode.error);
+    if (this.jsonEnabled()) return report;
+    const { makeStyle, paintSeverity, wantsColor } = await import("../render/style.js");
+    const paint = paintSeverity(makeStyle(wantsColor(process.stdout, process.env)));
+    process.stdout.write(renderReport(report, flags.format as ReportFormat, flags["config-dir"], paint));
+    return undefined;
   }
 }

@@ -187,7 +187,7 @@ function describeError(e: ErrorObject, d: YamlDocument, kind: DocumentKind): Dia
     case "const":
       return diagnostic("error", "schema.const", `\`${name}\` in ${where} must be \`${String(params.allowedValue)}\``, locate(d, path));
     default:
-      return diagnostic("error", `schema.${e.keyword}`, `\`${name}\` in ${where} ${e.message ?? "is invalid"}`, locate(d, path));
+      return diagnostic("error", "schema.invalid", `\`${name}\` in ${where} ${e.message ?? "is invalid"}`, locate(d, path));
   }
 }
 

@@ -1,4 +1,4 @@
-import { formatDiagnosticLine, type Diagnostic } from "../domain/diagnostic.js";
+import { formatDiagnosticLine, type Diagnostic, type Severity } from "../domain/diagnostic.js";
 
 export type ReportFormat = "text" | "json" | "github";
 
@@ -14,14 +14,15 @@ export function validationReport(diagnostics: readonly Diagnostic[]): Validation
   return { valid: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics: [...diagnostics] };
 }
 
-export function renderReport(report: ValidationReport, format: ReportFormat, configDir: string): string {
+/** `paint` colours the severity word on a terminal (the caller decides; see render/style.ts). */
+export function renderReport(report: ValidationReport, format: ReportFormat, configDir: string, paint?: (s: Severity) => string): string {
   switch (format) {
     case "json":
       return JSON.stringify(report, null, 2) + "\n";
     case "github":
       return report.diagnostics.map(githubCommand).join("") + summary(report, configDir) + "\n";
     case "text":
-      return report.diagnostics.map((d) => formatDiagnosticLine(d) + "\n").join("") + summary(report, configDir) + "\n";
+      return report.diagnostics.map((d) => formatDiagnosticLine(d, paint) + "\n").join("") + summary(report, configDir) + "\n";
   }
 }
 

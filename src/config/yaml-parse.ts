@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
-import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+import { diagnostic, type Code, type Diagnostic } from "../domain/diagnostic.js";
 import { positionAt, type YamlDocument } from "./yaml-source.js";
 
 /** Deeper than any sane configuration; stops stack-hungry input before it is converted. */
@@ -131,7 +131,7 @@ function shortTag(tag: string): string {
   return tag.startsWith("tag:yaml.org,2002:") ? "!!" + tag.slice("tag:yaml.org,2002:".length) : tag;
 }
 
-function yamlCode(code: string): string {
+function yamlCode(code: string): Code {
   return code === "DUPLICATE_KEY" ? "yaml.duplicate-key" : code === "TAG_RESOLVE_FAILED" ? "yaml.custom-tag" : "yaml.syntax";
 }
 

@@ -1,3 +1,7 @@
+import { CODES, ExitCode, type Code, type ExitCodeValue } from "./codes.js";
+
+export { ExitCode, type Code, type ExitCodeValue } from "./codes.js";
+
 /** Where something is in the configuration repository. Lines and columns are 1-based. */
 export interface SourceRef {
   file: string;
@@ -10,8 +14,8 @@ export type Severity = "error" | "warning";
 /** One problem found in the configuration or the database, collected and reported together. */
 export interface Diagnostic {
   severity: Severity;
-  /** Stable machine-readable code, e.g. `yaml.duplicate-key`, `schema.unknown-field`. */
-  code: string;
+  /** Stable machine-readable code from the registry (codes.ts), e.g. `yaml.duplicate-key`. */
+  code: Code;
   message: string;
   file?: string;
   line?: number;
@@ -20,7 +24,7 @@ export interface Diagnostic {
 
 export function diagnostic(
   severity: Severity,
-  code: string,
+  code: Code,
   message: string,
   at?: Partial<SourceRef>,
 ): Diagnostic {
@@ -49,40 +53,34 @@ export function formatLocation(d: Pick<Diagnostic, "file" | "line" | "col">): st
   return d.line ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
 }
 
-/** The one diagnostic line: `config/models/openai.yaml:12:5: error: message [code]`. */
-export function formatDiagnosticLine(d: Diagnostic): string {
+/**
+ * The one diagnostic line: `config/models/openai.yaml:12:5: error: message [code]`,
+ * used by validate, plan, CLI errors, github check and sync logs alike. A
+ * terminal renderer may paint the severity word; the text stays the same.
+ */
+export function formatDiagnosticLine(d: Diagnostic, paint: (severity: Severity) => string = (s) => s): string {
   const where = formatLocation(d);
-  return `${where ? where + ": " : ""}${d.severity}: ${d.message} [${d.code}]`;
+  return `${where ? where + ": " : ""}${paint(d.severity)}: ${d.message} [${d.code}]`;
 }
-
-/** Exit codes are part of the interface (SPEC §4). */
-export const ExitCode = {
-  ok: 0,
-  error: 1,
-  /** plan --detailed-exitcode with changes; drift found. */
-  changes: 2,
-} as const;
 
 /**
  * The one error type for problems a user can cause and fix. The CLI prints it
  * without a stack trace; anything else reaching the top is a bug.
  */
 export class UserError extends Error {
-  readonly code: string;
+  readonly code: Code;
   readonly diagnostics: Diagnostic[];
-  readonly exitCode: number;
+  /** The registry's exit code for the code: one code, one exit code. */
+  readonly exitCode: ExitCodeValue;
+  /** What to do, specific to this occurrence; the registry's hint when none is given. */
   readonly suggestions: string[];
 
-  constructor(
-    code: string,
-    message: string,
-    opts: { diagnostics?: Diagnostic[]; exitCode?: number; suggestions?: string[] } = {},
-  ) {
+  constructor(code: Code, message: string, opts: { diagnostics?: Diagnostic[]; suggestions?: string[] } = {}) {
     super(message);
     this.name = "UserError";
     this.code = code;
     this.diagnostics = opts.diagnostics ?? [];
-    this.exitCode = opts.exitCode ?? ExitCode.error;
-    this.suggestions = opts.suggestions ?? [];
+    this.exitCode = CODES[code].exit;
+    this.suggestions = opts.suggestions?.length ? opts.suggestions : [CODES[code].hint];
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Octokit } from "@octokit/rest";
-import { UserError, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
+import { UserError, formatDiagnosticLine, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { GITHUB_COMMENT_MAX_CHARS } from "../render/markdown.js";
 
 /** GitHub accepts at most this many annotations per check-run request; more go in later updates. */
@@ -53,7 +53,7 @@ export function checkOutput(diagnostics: readonly Diagnostic[]): { title: string
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   const title = errors > 0 ? `${errors} error(s), ${warnings} warning(s)` : warnings > 0 ? `valid, ${warnings} warning(s)` : "valid";
-  const unplaced = diagnostics.filter((d) => !d.file).map((d) => `- ${d.severity}: ${d.message} [${d.code}]`);
+  const unplaced = diagnostics.filter((d) => !d.file).map((d) => `- ${formatDiagnosticLine(d)}`);
   let summary = `cfgsync validation: ${title}.`;
   if (unplaced.length > 0) summary += `\n\nNot tied to a file:\n${unplaced.join("\n")}`;
   // The summary shares the comment's size limit; dropping whole lines keeps it readable.

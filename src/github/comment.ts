@@ -11,7 +11,7 @@ export const DEFAULT_ENVIRONMENT = "default";
 export function checkEnvironmentName(environment: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(environment)) {
     throw new UserError(
-      "github.environment-invalid",
+      "usage.invalid-environment",
       `Environment name "${environment}" is not allowed: use letters, digits, ".", "_" and "-" (at most 63).`,
     );
   }

@@ -1,4 +1,4 @@
-import { UserError } from "../domain/diagnostic.js";
+import { UserError, type Code } from "../domain/diagnostic.js";
 
 /** The parts of an Octokit request error we read; duck-typed so any thrown value can be mapped. */
 interface HttpFailure {
@@ -82,7 +82,7 @@ function permissionFor(what: string): string {
 export function toUserError(err: unknown, ctx: FailureContext): UserError {
   const failure = (typeof err === "object" && err !== null ? err : { message: String(err) }) as HttpFailure;
   const scrub = (text: string): string => ctx.secrets.reduce((t, s) => (s ? t.split(s).join("***") : t), text);
-  const make = (code: string, message: string, suggestions: string[] = []) =>
+  const make = (code: Code, message: string, suggestions: string[] = []) =>
     new UserError(code, scrub(message), { suggestions: suggestions.map(scrub) });
 
   if (isTimeout(failure)) {

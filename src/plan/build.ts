@@ -17,6 +17,8 @@ export interface PlanInput {
   diagnostics?: Diagnostic[];
   /** Aggregated credit_usage_log of the revenue window, read at the edge. */
   usage?: UsageWindow;
+  /** A `from_env` variable that is not set is an error rather than a key left untouched (CI's apply). */
+  requireSecrets?: boolean;
 }
 
 /** Desired resources with each `from_env` secret's digest filled from the environment. */
@@ -31,26 +33,57 @@ export function resolveSecretDigests(resources: readonly Resource[], env: PlanIn
   });
 }
 
-/** desired + live -> Plan. Pure: everything it needs is handed in. */
-export function buildPlan(input: PlanInput): Plan {
-  const { desired, live, env } = input;
-  const resources = resolveSecretDigests(desired.resources, env);
-  const diagnostics: Diagnostic[] = [...(input.diagnostics ?? [])];
+/**
+ * What can be applied now, and what waits. Overrides of an account the
+ * database lacks wait until the platform creates it (a sync applies them
+ * then); a key whose variable is unset is left untouched (its field is not
+ * written, not compared). Plan and apply both go through here, so what the
+ * plan shows is what the apply writes.
+ */
+export function applicableDesired(desired: DesiredState, live: Pick<LiveState, "accounts">, env: PlanInput["env"]): Resource[] {
+  const pending = new Set(desired.accounts.filter((a) => !live.accounts.has(a.slug)).map((a) => a.slug));
+  return resolveSecretDigests(desired.resources, env)
+    .filter((r) => !(typeof r.key.account === "string" && pending.has(r.key.account)))
+    .map((r) => {
+      const unset = Object.entries(r.fields).filter(([, v]) => isSecret(v) && v.from_env && !env[v.from_env]);
+      if (!unset.length) return r;
+      const fields = { ...r.fields };
+      for (const [name] of unset) delete fields[name];
+      return { ...r, fields };
+    });
+}
 
+/** Why part of the desired state waits: pending accounts, unset (or, with requireSecrets, missing) keys. */
+export function waitingDiagnostics(desired: DesiredState, live: Pick<LiveState, "accounts">, env: PlanInput["env"], requireSecrets = false): Diagnostic[] {
+  const out: Diagnostic[] = [];
   for (const ref of desired.secretRefs) {
-    if (!env[ref.name]) {
-      diagnostics.push(
-        diagnostic("warning", "secret.env-missing", `${ref.name} is not set: ${ref.field} cannot be compared and is left as it is; apply needs it`, ref),
-      );
-    }
+    if (env[ref.name]) continue;
+    out.push(
+      requireSecrets
+        ? diagnostic("error", "secret.required", `${ref.name} is not set: ${ref.field} of ${ref.address} needs it (--require-secrets)`, ref)
+        : diagnostic("warning", "secret.unset", `${ref.name} is not set: ${ref.field} of ${ref.address} is left untouched`, ref),
+    );
   }
   for (const account of desired.accounts) {
     if (!live.accounts.has(account.slug)) {
-      diagnostics.push(
-        diagnostic("error", "account.missing", `account '${account.slug}' does not exist in the database (accounts are created by the platform, not by cfgsync)`, account),
+      out.push(
+        diagnostic(
+          "warning",
+          "account.pending",
+          `account '${account.slug}' does not exist in the database yet: its overrides wait until the platform creates it`,
+          account,
+        ),
       );
     }
   }
+  return out;
+}
+
+/** desired + live -> Plan. Pure: everything it needs is handed in. */
+export function buildPlan(input: PlanInput): Plan {
+  const { desired, live, env } = input;
+  const resources = applicableDesired(desired, live, env);
+  const diagnostics: Diagnostic[] = [...(input.diagnostics ?? []), ...waitingDiagnostics(desired, live, env, input.requireSecrets)];
 
   const changes = diffResources(resources, live.resources, live.lastApplied);
   diagnostics.push(...planPolicyDiagnostics({ changes, desired, live }));

@@ -19,7 +19,7 @@ export function parsePlanJson(text: string, source: string): Plan {
   }
   const plan = raw as Partial<Plan> | null;
   const invalid = (why: string) =>
-    new UserError("plan.invalid", `${source} is not a cfgsync plan: ${why}.`, {
+    new UserError("plan.not-a-plan", `${source} is not a cfgsync plan: ${why}.`, {
       suggestions: ["Save a plan with `cfgsync plan --out plan.json`."],
     });
   if (typeof plan !== "object" || plan === null || Array.isArray(plan)) throw invalid("expected a JSON object");

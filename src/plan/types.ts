@@ -67,7 +67,7 @@ export function planErrors(plan: Pick<Plan, "diagnostics">): Diagnostic[] {
 /** A plan with errors (policy, missing accounts) is never applied, by any caller. */
 export function assertPlanHasNoErrors(plan: Pick<Plan, "diagnostics">): void {
   const errors = planErrors(plan);
-  if (errors.length) throw new UserError("plan.invalid", "the plan has errors; nothing was changed", { diagnostics: errors });
+  if (errors.length) throw new UserError("plan.has-errors", "the plan has errors; nothing was changed", { diagnostics: errors });
 }
 
 /** "Is there anything to do" is one predicate on the plan, not repeated in the UI. */

@@ -1,8 +1,8 @@
-import { formatLocation, type Diagnostic } from "../domain/diagnostic.js";
+import { formatDiagnosticLine, type Diagnostic } from "../domain/diagnostic.js";
 import { KIND_ORDER, KINDS } from "../domain/resources.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
-import { makeStyle, type Style } from "./style.js";
+import { makeStyle, paintSeverity, type Style } from "./style.js";
 import { displaySensitive, displayValue, figure, isSensitive, marginChanged } from "./value.js";
 
 const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", drift: "!", unmanaged: "?" };
@@ -46,11 +46,7 @@ function renderChange(change: Change, style: Style): string[] {
 }
 
 export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], style: Style = makeStyle(false)): string[] {
-  return diagnostics.map((d) => {
-    const where = formatLocation(d);
-    const level = d.severity === "error" ? style.red("error") : style.yellow("warning");
-    return `${where ? where + ": " : ""}${level}: ${d.message}`;
-  });
+  return diagnostics.map((d) => formatDiagnosticLine(d, paintSeverity(style)));
 }
 
 export function summaryLine(plan: Pick<Plan, "summary">): string {
@@ -59,6 +55,14 @@ export function summaryLine(plan: Pick<Plan, "summary">): string {
     return `No changes. The database matches the configuration.${s.unmanaged ? ` (${s.unmanaged} unmanaged)` : ""}`;
   }
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.drift} drifted, ${s.unmanaged} unmanaged.`;
+}
+
+/** What an apply did, in the past tense: "Applied: 37 created, 0 updated, 0 deleted, 0 drift restored (revision 4)." */
+export function appliedLine(plan: Pick<Plan, "summary">, revision: number | null): string {
+  if (revision === null) return "Nothing to do: the database already matches the configuration.";
+  if (!hasChanges(plan)) return `No changes; revision ${revision} records that cfgsync now manages the matching rows.`;
+  const s = plan.summary;
+  return `Applied: ${s.create} created, ${s.update} updated, ${s.delete} deleted, ${s.drift} drift restored (revision ${revision}).`;
 }
 
 /** Terraform-like text: changes grouped by kind, margins when prices move, a summary line. */

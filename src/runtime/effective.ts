@@ -159,16 +159,17 @@ export function renderEffectiveText(config: EffectiveConfig): string {
 }
 
 /** The stable JSON form: entries with origins as strings and as data. */
-export function renderEffectiveJson(config: EffectiveConfig, subject: { account: string; user?: number }): string {
-  return (
-    JSON.stringify(
-      {
-        account: subject.account,
-        ...(subject.user !== undefined ? { user: subject.user } : {}),
-        entries: config.entries.map((e) => ({ key: e.key, value: e.value, origin: formatOrigin(e.origin), layer: e.origin.layer, shadows: e.shadows.map((s) => ({ value: s.value, origin: formatOrigin(s.origin) })) })),
-      },
-      null,
-      2,
-    ) + "\n"
-  );
+/** The effective configuration as the JSON `resolve --json` prints. */
+export function effectiveJson(config: EffectiveConfig, subject: { account: string; user?: number }) {
+  return {
+    account: subject.account,
+    ...(subject.user !== undefined ? { user: subject.user } : {}),
+    entries: config.entries.map((e) => ({
+      key: e.key,
+      value: e.value,
+      origin: formatOrigin(e.origin),
+      layer: e.origin.layer,
+      shadows: e.shadows.map((s) => ({ value: s.value, origin: formatOrigin(s.origin) })),
+    })),
+  };
 }

@@ -25,10 +25,9 @@ export interface ApplyContext {
   transactions: DriverTransactions;
 }
 
-function missingSecret(name: string, where: string): UserError {
-  return new UserError("apply.missing-secret", `environment variable ${name} is not set (needed by ${where})`, {
-    suggestions: [`export ${name}=... in the environment that runs the apply`],
-  });
+/** A bug, not a user error: the flow writes only keys whose variable is set (plan/build.ts applicableDesired). */
+function missingSecret(name: string, where: string): Error {
+  return new Error(`no value for ${name} (needed by ${where}): the apply request names a key whose variable is unset`);
 }
 
 /** Plaintext for a desired secret field: the env value its `from_env` names. */

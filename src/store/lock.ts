@@ -12,7 +12,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function lockedError(timeoutMs: number): UserError {
-  return new UserError("apply.locked", `another apply holds the lock (waited ${Math.round(timeoutMs / 1000)} s)`, {
+  return new UserError("lock.held", `another apply holds the lock (waited ${Math.round(timeoutMs / 1000)} s)`, {
     suggestions: ["wait for the other apply to finish, then plan again"],
   });
 }

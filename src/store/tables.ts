@@ -1,4 +1,3 @@
-import { UserError } from "../domain/diagnostic.js";
 import { toDecimalString } from "../domain/money.js";
 import {
   address,
@@ -198,14 +197,13 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
   },
 };
 
-/** The account id of a slug, or a UserError naming it: accounts are runtime rows cfgsync never creates. */
+/** The account id of a slug; accounts are runtime rows cfgsync never creates. */
 export function accountIdResolver(accounts: ReadonlyMap<string, number>): (slug: string, address: string) => number {
   return (slug, addr) => {
     const id = accounts.get(slug);
     if (id === undefined) {
-      throw new UserError("apply.missing-account", `account "${slug}" does not exist in the database (needed by ${addr})`, {
-        suggestions: ["accounts are created by the platform; check the slug in config/accounts/"],
-      });
+      // A bug, not a user error: the plan leaves out the overrides of pending accounts (plan/build.ts).
+      throw new Error(`account "${slug}" does not exist in the database (needed by ${addr})`);
     }
     return id;
   };

@@ -1,4 +1,4 @@
-import { UserError, type Diagnostic } from "../domain/diagnostic.js";
+import { UserError, formatDiagnosticLine, type Code, type Diagnostic } from "../domain/diagnostic.js";
 import { hasChanges, type Action, type Plan } from "../plan/types.js";
 
 export { assertPlanHasNoErrors } from "../plan/types.js";
@@ -77,7 +77,7 @@ export function outcomeLogEntry(outcome: CycleOutcome, mode: SyncMode): LogEntry
  * off forever. Everything else (network, invalid commit, lock, database) may
  * be fixed by the next commit or by time.
  */
-const PERMANENT = new Set(["sync.workdir-not-empty", "sync.git-missing", "sync.config-path"]);
+const PERMANENT = new Set<Code>(["sync.workdir-not-empty", "sync.git-missing", "sync.config-path"]);
 
 export function isPermanentFailure(err: unknown): boolean {
   return err instanceof UserError && PERMANENT.has(err.code);
@@ -97,6 +97,15 @@ export function failureLogEntry(err: unknown, context: { commit?: string | null;
   return { level: "error", msg: `internal error: ${message}`, fields: { ...base, code: "internal" } };
 }
 
+/** Structured for machines, plus the one diagnostic line (formatDiagnosticLine) for people reading the log. */
 function diagnosticFields(d: Diagnostic): Record<string, unknown> {
-  return { severity: d.severity, code: d.code, message: d.message, ...(d.file ? { file: d.file } : {}), ...(d.line ? { line: d.line } : {}), ...(d.col ? { col: d.col } : {}) };
+  return {
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    ...(d.file ? { file: d.file } : {}),
+    ...(d.line ? { line: d.line } : {}),
+    ...(d.col ? { col: d.col } : {}),
+    text: formatDiagnosticLine(d),
+  };
 }

@@ -1,5 +1,6 @@
 import { failureLogEntry, isPermanentFailure, outcomeLogEntry, type CycleOutcome, type SyncMode } from "./cycle.js";
 import type { Logger } from "../app/log.js";
+import { ExitCode, type ExitCodeValue } from "../domain/codes.js";
 import { nextDelayMs, type ScheduleOptions } from "./schedule.js";
 
 export interface LoopDeps {
@@ -22,7 +23,7 @@ export interface LoopDeps {
  * failures), repeat until shut down. A failure is logged and retried; only
  * one that no retry can fix ends the loop. Returns the exit code.
  */
-export async function runLoop(deps: LoopDeps): Promise<number> {
+export async function runLoop(deps: LoopDeps): Promise<ExitCodeValue> {
   let failures = 0;
   while (!deps.signal.aborted) {
     let delay: number;
@@ -39,26 +40,26 @@ export async function runLoop(deps: LoopDeps): Promise<number> {
       delay = nextDelayMs(failures, deps.schedule, deps.random);
       const entry = failureLogEntry(err, { commit: deps.currentCommit?.() ?? null, failures, ...(permanent ? {} : { retryInMs: delay }) });
       deps.log(entry.level, entry.msg, entry.fields);
-      if (permanent) return 1;
+      if (permanent) return ExitCode.error;
     }
     if (deps.signal.aborted) break;
     await deps.sleep(delay, deps.signal);
   }
-  return 0;
+  return ExitCode.ok;
 }
 
 /** --once: one cycle; exit 0 in sync or applied, 2 when detect mode found something, 1 on failure. */
-export async function runOnce(deps: Pick<LoopDeps, "cycle" | "log" | "mode" | "signal" | "currentCommit">): Promise<number> {
+export async function runOnce(deps: Pick<LoopDeps, "cycle" | "log" | "mode" | "signal" | "currentCommit">): Promise<ExitCodeValue> {
   try {
     const outcome = await deps.cycle(deps.signal);
     const entry = outcomeLogEntry(outcome, deps.mode);
     deps.log(entry.level, entry.msg, entry.fields);
-    return outcome.status === "out-of-sync" ? 2 : 0;
+    return outcome.status === "out-of-sync" ? ExitCode.changes : ExitCode.ok;
   } catch (err) {
-    if (deps.signal.aborted && isAbort(err)) return 0;
+    if (deps.signal.aborted && isAbort(err)) return ExitCode.ok;
     const entry = failureLogEntry(err, { commit: deps.currentCommit?.() ?? null, failures: 1 });
     deps.log(entry.level, entry.msg, entry.fields);
-    return 1;
+    return ExitCode.error;
   }
 }
 

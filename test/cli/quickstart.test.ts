@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ROOT } from "../helpers/cli.js";
 import { DIALECTS, createTestDatabase, type TestDatabase } from "../helpers/db.js";
 import { API_KEYS } from "../helpers/workspace.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runCliInTerminal } from "../helpers/cli.js";
 
-describe("the README quick start", () => {
+describe("the README quick start: two commands on a fresh clone", () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "cfgsync-qs-"));
@@ -15,23 +15,49 @@ describe("the README quick start", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("on the embedded default database: validate, create the sample accounts, plan, apply, plan again", async () => {
-    const env = { ...API_KEYS, DATABASE_URL: undefined };
-    const cli = (args: string[]) => runCli(args, { cwd: dir, env });
-    expect((await cli(["validate"])).code).toBe(0);
-    const created = await cli(["db", "create-account", "acme", "globex"]);
-    expect(created.code, created.stderr).toBe(0);
-    expect(created.stdout).toContain("created account acme");
-    expect((await cli(["db", "create-account", "acme"])).stdout).toContain("account acme exists");
-    expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(2);
-    // Without a terminal to ask on, an unapproved apply refuses and writes nothing.
+  test("`cfgsync apply`, answered at its prompt, works on the embedded SQLite default with no variables and no accounts", async () => {
+    // Nothing exported: no DATABASE_URL, no provider keys.
+    const bare = Object.fromEntries([...Object.keys(API_KEYS), "DATABASE_URL", "NO_COLOR"].map((k) => [k, undefined]));
+    const applied = await runCliInTerminal(["apply"], { cwd: dir, env: bare, input: "yes\n" });
+    expect(applied.code, applied.stdout).toBe(0);
+    expect(applied.stdout).toContain("Apply these changes?");
+    expect(applied.stdout).toMatch(/Applied: \d+ created, 0 updated, 0 deleted, 0 drift restored \(revision 1\)\./);
+    // Accounts the database lacks are pending, keys without a variable are left untouched: warnings, not errors.
+    expect(applied.stdout).toMatch(/config\/accounts\/acme\.yaml:\d+:\d+: .*warning.*: account 'acme' does not exist in the database yet: its overrides wait .*\[account\.pending\]/);
+    expect(applied.stdout).toMatch(/config\/integrations\.yaml:\d+:\d+: .*warning.*: OPENAI_API_KEY is not set: .* is left untouched \[secret\.unset\]/);
+
+    const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, { cwd: dir, env: { ...bare, ...env } });
+    expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
+    const db = await import("better-sqlite3");
+    const conn = new db.default(join(dir, "cfgsync.db"), { readonly: true });
+    try {
+      expect(conn.prepare("SELECT openai_api_key FROM global_integration_settings").get()).toEqual({ openai_api_key: null });
+    } finally {
+      conn.close();
+    }
+    // The workflow's apply runs with --require-secrets: an unset variable is an error there.
+    const strict = await cli(["plan", "--require-secrets"]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/error: OPENAI_API_KEY is not set: .*\[secret\.required\]/);
+
+    // Once the platform creates the account, its overrides are planned (and a sync applies them).
+    expect((await cli(["db", "create-account", "acme"])).code).toBe(0);
+    const next = await cli(["plan", "--detailed-exitcode"]);
+    expect(next.code).toBe(2);
+    expect(next.stdout).toContain("account/acme/");
+    expect(next.stdout).not.toContain("account 'acme' does not exist");
+    expect(next.stdout).toContain("account 'globex' does not exist");
+    const keys = await cli(["apply", "--auto-approve"], API_KEYS);
+    expect(keys.code, keys.stderr).toBe(0);
+    expect((await cli(["plan", "--detailed-exitcode"], API_KEYS)).code).toBe(0);
+  });
+
+  test("without a terminal to ask on, an unapproved apply refuses and writes nothing", async () => {
+    const cli = (args: string[]) => runCli(args, { cwd: dir, env: { DATABASE_URL: undefined } });
     const unapproved = await cli(["apply"]);
     expect(unapproved.code).toBe(1);
     expect(unapproved.stderr).toContain("refusing to apply without approval");
     expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(2);
-    const applied = await cli(["apply", "--auto-approve"]);
-    expect(applied.code, applied.stderr).toBe(0);
-    expect((await cli(["plan", "--detailed-exitcode"])).code).toBe(0);
   });
 });
 
@@ -48,7 +74,7 @@ describe.each(DIALECTS)("db create-account on %s", (dialect) => {
     expect((await runCli(["db", "create-account", "acme"], { env })).code).toBe(0);
     expect(await db.query("SELECT slug FROM account")).toEqual([{ slug: "acme" }]);
     const bad = await runCli(["db", "create-account", "Not A Slug"], { env });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(64); // a bad argument is a usage error
     expect(bad.stderr).toContain("is not an account slug");
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });

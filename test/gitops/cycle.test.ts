@@ -57,7 +57,9 @@ describe("sync log entries", () => {
     });
     const entry = failureLogEntry(err, { commit: "abc", failures: 2, retryInMs: 2000 });
     expect(entry).toMatchObject({ level: "error", msg: "the configuration in config is invalid", fields: { code: "config.invalid", commit: "abc", failures: 2, retry_in_ms: 2000 } });
-    expect(entry.fields.diagnostics).toEqual([{ severity: "error", code: "yaml.syntax", message: "bad indentation", file: "config/credits.yaml", line: 4, col: 3 }]);
+    expect(entry.fields.diagnostics).toEqual([
+      { severity: "error", code: "yaml.syntax", message: "bad indentation", file: "config/credits.yaml", line: 4, col: 3, text: "config/credits.yaml:4:3: error: bad indentation [yaml.syntax]" },
+    ]);
     expect(failureLogEntry(new TypeError("x is undefined"), { failures: 1 })).toMatchObject({ msg: "internal error: x is undefined", fields: { code: "internal" } });
   });
 

@@ -162,12 +162,12 @@ describe("cfgsync sync errors", () => {
     expect(logLines(r.stdout).find((l) => l.level === "error")).toMatchObject({ code: "sync.repo-unreachable" });
   });
 
-  test("missing --repo, a bare-number interval: clear errors, exit 1, no stack", async () => {
+  test("missing --repo, a bare-number interval: clear usage errors, exit 64, no stack", async () => {
     const missing = await ws.cli(["sync", "--once"]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(64);
     expect(missing.stderr).toMatch(/needs --repo/);
     const interval = await ws.cli(["sync", "--repo", ws.dir, "--interval", "60"]);
-    expect(interval.code).toBe(1);
+    expect(interval.code).toBe(64);
     expect(interval.stderr).toMatch(/--interval "60" is not a duration/);
     expect(missing.stderr + interval.stderr).not.toMatch(/\n\s+at /);
   });

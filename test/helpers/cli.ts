@@ -35,3 +35,34 @@ export function runCli(
     child.stdin.end(opts.input ?? "");
   });
 }
+
+/**
+ * Runs the real CLI on a pseudo-terminal (util-linux `script`), as a person
+ * at a terminal would: stdin and stdout are TTYs. `input` is typed ahead.
+ */
+export function runCliInTerminal(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(" ");
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...process.env, TERM: "xterm-256color", ...opts.env })) if (v !== undefined) env[k] = v;
+    const child = spawn("script", ["-qec", command, "/dev/null"], { cwd: opts.cwd ?? ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`cfgsync ${args.join(" ")} (terminal) timed out\n${stdout}\n${stderr}`));
+    }, opts.timeoutMs ?? 60_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? "");
+  });
+}

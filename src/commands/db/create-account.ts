@@ -15,7 +15,7 @@ export default class DbCreateAccount extends BaseCommand {
     const { argv, flags } = await this.parse(DbCreateAccount);
     const slugs = argv as string[];
     const bad = slugs.find((s) => !/^[a-z0-9][a-z0-9._-]*$/.test(s));
-    if (bad) throw new UserError("account.invalid-slug", `'${bad}' is not an account slug (lowercase letters, digits, '.', '_' or '-')`);
+    if (bad) throw new UserError("usage.invalid-slug", `'${bad}' is not an account slug (lowercase letters, digits, '.', '_' or '-')`);
     const { openStore } = await import("../../app/flow.js");
     const { openSqlDb } = await import("../../runtime/db.js");
     const url = this.databaseUrl(flags["database-url"]);

@@ -1,4 +1,3 @@
-import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
 
 export default class DbMigrate extends BaseCommand {
@@ -9,23 +8,21 @@ export default class DbMigrate extends BaseCommand {
     "<%= config.bin %> db migrate",
     "<%= config.bin %> db migrate --database-url postgresql://cfgsync@db.internal/cfgsync",
   ];
-  static override flags = {
-    json: Flags.boolean({ description: "print the result as JSON" }),
-  };
+  static override enableJsonFlag = true;
 
-  async run(): Promise<void> {
+  async run(): Promise<{ database: string; applied: string[] } | undefined> {
     const { flags } = await this.parse(DbMigrate);
     const { parseDatabaseUrl } = await import("../../store/database-url.js");
     const { migrateDatabase } = await import("../../store/migrate.js");
     const target = parseDatabaseUrl(this.databaseUrl(flags["database-url"]));
     const { applied } = await migrateDatabase(target);
-    if (flags.json) {
-      process.stdout.write(JSON.stringify({ database: target.display, applied }, null, 2) + "\n");
-    } else if (applied.length === 0) {
+    if (this.jsonEnabled()) return { database: target.display, applied };
+    if (applied.length === 0) {
       process.stdout.write(`Database ${target.display} is up to date.\n`);
     } else {
       for (const name of applied) process.stdout.write(`applied ${name}\n`);
       process.stdout.write(`Database ${target.display} is up to date (${applied.length} migration(s) applied).\n`);
     }
+    return undefined;
   }
 }
