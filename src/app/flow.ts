@@ -9,7 +9,7 @@ import { readPlanFile } from "../plan/plan-file.js";
 import type { RevisionRecord, Store } from "../store/types.js";
 import { DEFAULT_REVENUE_DAYS } from "../plan/impact/index.js";
 import { readUsageWindow } from "../store/usage.js";
-import { currentActor, gitCommit } from "./context.js";
+import { ciRunUrl, currentActor, gitCommit } from "./context.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -135,6 +135,7 @@ export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & 
     secrets,
     revision: revisionOf(plan, { actor: currentActor(opts.env), git_commit: await gitCommit(resolve(opts.cwd ?? ".", opts.configDir)) }),
     expectedStateDigest: plan.state_digest,
+    holder: { actor: currentActor(opts.env), ...(ciRunUrl(opts.env) ? { run_url: ciRunUrl(opts.env)! } : {}) },
     ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
   });
 }
