@@ -165,7 +165,6 @@ export const CODES = {
     "db.unreachable": "check --database-url / DATABASE_URL and that the database server is running",
     "db.not-migrated": "run `cfgsync db migrate`",
     "db.migration-failed": "inspect the database, then mark the migration rolled back (prisma migrate resolve) before migrating again",
-    "db.migration-changed": "an applied migration's file changed since: restore the file as it was applied",
     "db.user-exists": "choose another id or email",
     "resolve.unknown-account": "create the account first (`cfgsync db create-account SLUG`)",
   }),
