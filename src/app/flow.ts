@@ -130,12 +130,13 @@ export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & 
   const writes = plannedWrites(plan, desired, live, { allowDestroy: opts.allowDestroy });
   // Nothing to write and nothing to adopt: no transaction, no revision (a sync loop stays quiet).
   if (isEmpty(writes)) return null;
+  const runUrl = ciRunUrl(opts.env);
   return store.apply({
     ...writes,
     secrets,
     revision: revisionOf(plan, { actor: currentActor(opts.env), git_commit: await gitCommit(resolve(opts.cwd ?? ".", opts.configDir)) }),
     expectedStateDigest: plan.state_digest,
-    holder: { actor: currentActor(opts.env), ...(ciRunUrl(opts.env) ? { run_url: ciRunUrl(opts.env)! } : {}) },
+    holder: { actor: currentActor(opts.env), ...(runUrl ? { run_url: runUrl } : {}) },
     ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
   });
 }
