@@ -4,6 +4,7 @@ import { UserError } from "../domain/diagnostic.js";
 import { describeHolder } from "../domain/lock.js";
 import { parseHolder, type LockHolder, type LockStatus } from "../domain/lock.js";
 import type { DatabaseTarget, Dialect } from "./database-url.js";
+import { withPgSession, withSqliteSession } from "./raw-session.js";
 
 export type { LockHolder, LockStatus } from "../domain/lock.js";
 import type { Tx } from "./prisma-client.js";
@@ -149,38 +150,8 @@ export async function acquireApplyLock(tx: Tx, dialect: Dialect, timeoutMs: numb
 
 const ADVISORY_KEY_WHERE = `l.locktype = 'advisory' AND l.granted AND l.classid = ${Number(APPLY_LOCK_KEY >> 32n)} AND l.objid = ${Number(APPLY_LOCK_KEY & 0xffffffffn)} AND l.objsubid = 1`;
 
-async function withPg<T>(target: DatabaseTarget, work: (run: Run) => Promise<T>): Promise<T> {
-  const { default: pg } = await import("pg");
-  const { connectionFailed } = await import("./errors.js");
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => {});
-    throw connectionFailed(target, err);
-  }
-  try {
-    return await work(async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[]);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function withSqlite<T>(target: DatabaseTarget, work: (db: import("better-sqlite3").Database) => T): Promise<T> {
-  const { default: Database } = await import("better-sqlite3");
-  const { connectionFailed } = await import("./errors.js");
-  let db: import("better-sqlite3").Database;
-  try {
-    db = new Database(target.file!, { fileMustExist: true, timeout: 0 });
-  } catch (err) {
-    throw connectionFailed(target, err);
-  }
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
+function withPg<T>(target: DatabaseTarget, work: (run: Run) => Promise<T>): Promise<T> {
+  return withPgSession(target, (client) => work(async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[]));
 }
 
 export async function readLockStatus(target: DatabaseTarget): Promise<LockStatus> {
@@ -210,7 +181,7 @@ export async function readLockStatus(target: DatabaseTarget): Promise<LockStatus
       };
     });
   }
-  const held = await withSqlite(target, (db) => {
+  const held = await withSqliteSession(target, { timeout: 0 }, (db) => {
     // Taking the write lock for an instant (and giving it back) is the only way to ask SQLite who writes.
     try {
       db.exec("BEGIN IMMEDIATE");

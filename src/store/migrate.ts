@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../domain/diagnostic.js";
 import type { DatabaseTarget, Dialect } from "./database-url.js";
-import { connectionFailed, isConnectionError, safeMessage } from "./errors.js";
+import { connectionFailed, safeMessage } from "./errors.js";
+import { withPgSession, withSqliteSession } from "./raw-session.js";
 
 /*
  * Applies the committed Prisma migrations with the raw driver, recording them in
@@ -156,16 +157,7 @@ async function migrateSqlite(target: DatabaseTarget, migrations: Migration[]): P
 }
 
 async function migratePostgres(target: DatabaseTarget, migrations: Migration[]): Promise<string[]> {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
-  client.on("error", () => {}); // a dropped connection surfaces on the next query instead of crashing the process
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => {});
-    throw connectionFailed(target, err);
-  }
-  try {
+  return withPgSession(target, async (client) => {
     // A session lock held across all migrations: concurrent migrators run one after another.
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
     await client.query(PG_MIGRATIONS_TABLE);
@@ -193,15 +185,9 @@ async function migratePostgres(target: DatabaseTarget, migrations: Migration[]):
         throw err;
       }
     }
-    return applied;
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    if (isConnectionError(err)) throw connectionFailed(target, err);
-    throw err;
-  } finally {
     // Ending the session releases the advisory lock even if the unlock is never sent.
-    await client.end().catch(() => {});
-  }
+    return applied;
+  });
 }
 
 export interface MigrationStatus {
@@ -232,39 +218,14 @@ export async function migrationStatus(target: DatabaseTarget, opts: { dir?: stri
 
 async function sqliteRows(target: DatabaseTarget): Promise<AppliedRow[]> {
   if (!existsSync(target.file!)) return [];
-  const { default: Database } = await import("better-sqlite3");
-  let db: InstanceType<typeof Database>;
-  try {
-    db = new Database(target.file!, { readonly: true, fileMustExist: true });
-  } catch (err) {
-    throw connectionFailed(target, err);
-  }
-  try {
-    return sqliteAppliedRows(db);
-  } finally {
-    db.close();
-  }
+  return withSqliteSession(target, { readonly: true }, sqliteAppliedRows);
 }
 
 async function pgRows(target: DatabaseTarget): Promise<AppliedRow[]> {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => {});
-    throw connectionFailed(target, err);
-  }
-  try {
+  return withPgSession(target, async (client) => {
     const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS t`);
     return exists.rows[0]?.t ? (await client.query<AppliedRow>(APPLIED_ROWS)).rows : [];
-  } catch (err) {
-    if (isConnectionError(err)) throw connectionFailed(target, err);
-    throw err;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  });
 }
 
 /** Brings the database schema up to date. Idempotent; safe to run concurrently. */

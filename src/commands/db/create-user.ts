@@ -16,11 +16,7 @@ export default class DbCreateUser extends BaseCommand {
 
   async run(): Promise<{ id: number; account: string; email: string; created: boolean }> {
     const { args, flags } = await this.parse(DbCreateUser);
-    const { openStore } = await import("../../app/flow.js");
-    const { openSqlDb } = await import("../../runtime/db.js");
-    const url = this.databaseUrl(flags["database-url"]);
-    await (await openStore(url)).close(); // the embedded default migrates itself
-    const db = await openSqlDb(url);
+    const db = await this.openRuntimeDb(flags["database-url"]);
     try {
       const account = (await db.query<{ id: number }>("SELECT id FROM account WHERE slug = $1", [flags.account]))[0];
       if (!account) {
