@@ -5,7 +5,10 @@ import { PrismaPg } from "@prisma/adapter-pg";
 // The Prisma CLI is used only at build time (generate) and by developers
 // (migrate diff). Setting DATABASE_URL here keeps the CLI on the JS (WASM)
 // engine; without it, it falls back to a native engine it would download.
-const provider = process.env.CFGSYNC_PRISMA_PROVIDER === "postgresql" ? "postgresql" : "sqlite";
+// The provider follows DATABASE_URL as cfgsync's does (postgresql:// -> PostgreSQL,
+// anything else -> SQLite); CFGSYNC_PRISMA_PROVIDER overrides it (scripts/migrations.mjs).
+const fromUrl = /^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL ?? "") ? "postgresql" : "sqlite";
+const provider = (process.env.CFGSYNC_PRISMA_PROVIDER ?? fromUrl) === "postgresql" ? "postgresql" : "sqlite";
 process.env.DATABASE_URL ??= provider === "sqlite" ? "file:./prisma/dev.db" : "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export default defineConfig({

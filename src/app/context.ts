@@ -13,6 +13,12 @@ export function currentActor(env: Readonly<Record<string, string | undefined>>):
   }
 }
 
+/** The CI run applying, as a link (GitHub Actions), when there is one. */
+export function ciRunUrl(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  return server && repo && run ? `${server.replace(/\/$/, "")}/${repo}/actions/runs/${run}` : undefined;
+}
+
 /** The commit the configuration comes from, when it is in a Git repository. */
 export async function gitCommit(dir: string): Promise<string | null> {
   try {

@@ -9,7 +9,7 @@ import { readPlanFile } from "../plan/plan-file.js";
 import type { RevisionRecord, Store } from "../store/types.js";
 import { DEFAULT_REVENUE_DAYS } from "../plan/impact/index.js";
 import { readUsageWindow } from "../store/usage.js";
-import { currentActor, gitCommit } from "./context.js";
+import { ciRunUrl, currentActor, gitCommit } from "./context.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -130,11 +130,13 @@ export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & 
   const writes = plannedWrites(plan, desired, live, { allowDestroy: opts.allowDestroy });
   // Nothing to write and nothing to adopt: no transaction, no revision (a sync loop stays quiet).
   if (isEmpty(writes)) return null;
+  const runUrl = ciRunUrl(opts.env);
   return store.apply({
     ...writes,
     secrets,
     revision: revisionOf(plan, { actor: currentActor(opts.env), git_commit: await gitCommit(resolve(opts.cwd ?? ".", opts.configDir)) }),
     expectedStateDigest: plan.state_digest,
+    holder: { actor: currentActor(opts.env), ...(runUrl ? { run_url: runUrl } : {}) },
     ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
   });
 }

@@ -20,6 +20,15 @@ export abstract class BaseCommand extends Command {
     return flag ?? process.env.DATABASE_URL ?? "file:./cfgsync.db";
   }
 
+  /** The database as the runtime reads it (accounts, users), after the embedded default has migrated itself. */
+  protected async openRuntimeDb(flag: string | undefined): Promise<import("../runtime/db.js").SqlDb> {
+    const { openStore } = await import("../app/flow.js");
+    const { openSqlDb } = await import("../runtime/db.js");
+    const url = this.databaseUrl(flag);
+    await (await openStore(url)).close();
+    return openSqlDb(url);
+  }
+
   /**
    * Sets the exit code without throwing, so that the command still returns
    * its result (printed by oclif under --json) and closes what it opened.

@@ -20,7 +20,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
   [ExitCode.ok]: "success; valid; no changes / no drift",
   [ExitCode.error]: "error: invalid config, stale or refused plan, database or GitHub error",
-  [ExitCode.changes]: "`plan --detailed-exitcode`: changes; `drift`: drift found; `sync --once --mode detect`: out of sync",
+  [ExitCode.changes]: "`plan --detailed-exitcode`: changes; `drift`: drift found; `sync --once --mode detect`: out of sync; `db status`: migrations pending",
   [ExitCode.usage]: "usage error: unknown command or flag, missing argument, bad flag value",
   [ExitCode.retry]: "try again later: another apply holds the lock, or GitHub's rate limit",
 };
@@ -155,24 +155,23 @@ export const CODES = {
   }),
   ...family("#locks", {
     "lock.held": "wait for the holder shown to finish, or raise --lock-timeout",
-    "lock.not-stale": "the holder may still be running: stop it first, or wait until the lock is older than --older-than",
-    "lock.release-refused": "pass --force to release a lock whose holder died",
   }, ExitCode.retry),
+  ...family("#locks", {
+    "lock.release-refused": "check `cfgsync lock status`, then pass --force to release a lock whose holder died",
+  }),
   ...family("#database", {
     "db.url": "DATABASE_URL is file:./cfgsync.db (SQLite) or postgresql://user@host/db",
     "db.unsupported-url": "DATABASE_URL is file:./cfgsync.db (SQLite) or postgresql://user@host/db",
     "db.unreachable": "check --database-url / DATABASE_URL and that the database server is running",
     "db.not-migrated": "run `cfgsync db migrate`",
     "db.migration-failed": "inspect the database, then mark the migration rolled back (prisma migrate resolve) before migrating again",
-    "db.migration-changed": "an applied migration's file changed since: restore the file as it was applied",
     "db.user-exists": "choose another id or email",
     "resolve.unknown-account": "create the account first (`cfgsync db create-account SLUG`)",
-    "resolve.unknown-user": "create the user first (`cfgsync db create-user --account SLUG EMAIL`)",
   }),
   ...family("#effective-configuration-resolve-and-the-runtime-library", {
     "runtime.invalid-id": "pass a positive integer id",
     "runtime.unknown-account": "the account id does not exist in the database",
-    "runtime.unknown-user": "the user id does not exist in the database",
+    "runtime.unknown-user": "the user id does not exist; for a trial, create one: `cfgsync db create-user --account SLUG EMAIL`",
     "runtime.user-account-mismatch": "the user belongs to another account",
     "settings.invalid": "give a value the settings schema accepts",
     "settings.not-json": "give a value that is JSON",

@@ -147,9 +147,9 @@ export async function createRuntime(opts: { databaseUrl: string; poolSize?: numb
       whenMigrated(opts.databaseUrl, async () => {
         const userId = requireId("userId", input.userId);
         const accountId = requireId("accountId", input.accountId);
-        if (typeof input.key !== "string" || !input.key) throw new UserError("settings.invalid", "a settings key is required");
+        if (typeof input.key !== "string" || !input.key) throw new UserError("settings.key-missing", "a settings key is required");
         const json = asJsonValue(input.value);
-        if (json === undefined) throw new UserError("settings.invalid", `the value for "${input.key}" is not JSON`);
+        if (json === undefined) throw new UserError("settings.not-json", `the value for "${input.key}" is not JSON`);
         const { value } = stripApiKeys(json);
         validator.validate(input.key, value, await readSettingsSchemas(db));
         await requireUserOfAccount(db, userId, accountId);

@@ -7,7 +7,7 @@ import { batchUpdateStatements } from "./batch-update.js";
 import { NOT_NULL_COLUMNS, type SecretResolver } from "./columns.js";
 import type { Dialect } from "./database-url.js";
 import type { DriverTransaction, DriverTransactions } from "./driver-transaction.js";
-import { acquireApplyLock } from "./lock.js";
+import { acquireApplyLock, lockHolder, type HolderRecord } from "./lock.js";
 import type { Db, PrismaValues, Tx } from "./prisma-client.js";
 import { readLiveState } from "./read-live.js";
 import { JsonText, timestampParam, type SqlColumn, type Statement } from "./sql-values.js";
@@ -23,6 +23,8 @@ export interface ApplyContext {
   prisma: PrismaValues;
   /** Where the bulk statements go: the driver transaction behind Prisma's (see driver-transaction.ts). */
   transactions: DriverTransactions;
+  /** Where the lock's holder is published for waiters (see lock.ts). */
+  holderRecord: HolderRecord;
 }
 
 /** A bug, not a user error: the flow writes only keys whose variable is set (plan/build.ts applicableDesired). */
@@ -179,10 +181,32 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
   const { summary: _s, changes: _c, ...revisionScalars } = req.revision;
   assertNoSecretValues(req.secrets, [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields)]);
   const lockTimeoutMs = req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const holder = lockHolder(req.holder ?? { actor: req.revision.actor });
 
+  try {
+    return await applyInTransaction(ctx, req, { lockTimeoutMs, holder, summaryText, changesText, stateRows, revisionScalars });
+  } finally {
+    // The lock ended with the transaction; its record goes too (only ours: a later holder's stays).
+    await ctx.holderRecord.clear(holder).catch(() => {});
+  }
+}
+
+async function applyInTransaction(
+  ctx: ApplyContext,
+  req: ApplyRequest,
+  prepared: {
+    lockTimeoutMs: number;
+    holder: ReturnType<typeof lockHolder>;
+    summaryText: string;
+    changesText: string;
+    stateRows: { address: string; kind: ResourceKind; fields: string }[];
+    revisionScalars: Omit<ApplyRequest["revision"], "summary" | "changes">;
+  },
+): Promise<RevisionRecord> {
+  const { lockTimeoutMs, holder, summaryText, changesText, stateRows, revisionScalars } = prepared;
   return ctx.db.$transaction(
     async (tx) => {
-      await acquireApplyLock(tx, ctx.dialect, lockTimeoutMs);
+      await acquireApplyLock(tx, ctx.dialect, lockTimeoutMs, holder, ctx.holderRecord);
 
       const live = await readLiveState(tx, { sequential: true });
       const actual = stateDigest(live);

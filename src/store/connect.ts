@@ -5,7 +5,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.js";
 import { trackDriverReads } from "./driver-reads.js";
 import { DriverTransactions } from "./driver-transaction.js";
 import { connectionFailed, isConnectionError, isMissingTable, notMigrated } from "./errors.js";
-import { SQLITE_BUSY_TIMEOUT_MS } from "./lock.js";
+import { SQLITE_BUSY_TIMEOUT_MS, pgHolderRecord, sqliteHolderRecord } from "./lock.js";
 import { migrateDatabase } from "./migrate.js";
 import type { Db, PrismaValues } from "./prisma-client.js";
 import { readLiveState } from "./read-live.js";
@@ -87,12 +87,17 @@ export async function openDatabase(url: string): Promise<Store> {
     }
   };
 
+  const holderRecord =
+    target.dialect === "sqlite"
+      ? sqliteHolderRecord(target.file!)
+      : // Outside the apply's transaction (another pooled connection), so waiters see it at once.
+        pgHolderRecord((sql, params) => db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params));
   const store: Store = {
     dialect: target.dialect,
     migrate: () => migrateDatabase(target),
     readLive: (): Promise<LiveState> => guard(() => readLiveState(db, { sequential: false })),
     apply: (req: ApplyRequest): Promise<RevisionRecord> =>
-      guard(() => applyChanges({ db, dialect: target.dialect, prisma, transactions }, req)),
+      guard(() => applyChanges({ db, dialect: target.dialect, prisma, transactions, holderRecord }, req)),
     history: (opts = {}): Promise<RevisionRecord[]> =>
       guard(async () =>
         (await db.cfgsyncRevision.findMany({ orderBy: { id: "desc" }, ...(opts.limit ? { take: opts.limit } : {}) })).map(

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../domain/diagnostic.js";
 import type { DatabaseTarget, Dialect } from "./database-url.js";
-import { connectionFailed, isConnectionError, safeMessage } from "./errors.js";
+import { connectionFailed, safeMessage } from "./errors.js";
+import { withPgSession, withSqliteSession } from "./raw-session.js";
 
 /*
  * Applies the committed Prisma migrations with the raw driver, recording them in
@@ -68,6 +69,8 @@ const PG_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
+const APPLIED_ROWS = `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`;
+
 interface AppliedRow {
   migration_name: string;
   checksum: string;
@@ -94,6 +97,16 @@ function migrationFailed(target: DatabaseTarget, name: string, err: unknown): Us
 /** Prisma's SQLite rows hold ISO timestamps with an explicit offset. */
 const sqliteNow = () => new Date().toISOString().replace("Z", "+00:00");
 
+/** The migrations an SQLite database still lacks, read without taking the write lock. */
+function sqlitePending(db: import("better-sqlite3").Database, migrations: Migration[]): Migration[] {
+  return pending(migrations, sqliteAppliedRows(db));
+}
+
+function sqliteAppliedRows(db: import("better-sqlite3").Database): AppliedRow[] {
+  const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get();
+  return table ? (db.prepare(APPLIED_ROWS).all() as AppliedRow[]) : [];
+}
+
 async function migrateSqlite(target: DatabaseTarget, migrations: Migration[]): Promise<string[]> {
   const { default: Database } = await import("better-sqlite3");
   let db: InstanceType<typeof Database>;
@@ -106,6 +119,8 @@ async function migrateSqlite(target: DatabaseTarget, migrations: Migration[]): P
   try {
     // WAL lets plans read while an apply writes, and survives a crash mid-transaction.
     db.pragma("journal_mode = WAL");
+    // Up to date: read only, so a plan waits for no one (an apply may hold the write lock).
+    if (sqlitePending(db, migrations).length === 0) return [];
     db.exec(SQLITE_MIGRATIONS_TABLE);
     const applied: string[] = [];
     for (const migration of migrations) {
@@ -113,7 +128,7 @@ async function migrateSqlite(target: DatabaseTarget, migrations: Migration[]): P
       // BEGIN IMMEDIATE ... COMMIT, re-checking under the write lock.
       db.exec("BEGIN IMMEDIATE");
       try {
-        const rows = db.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`).all() as AppliedRow[];
+        const rows = db.prepare(APPLIED_ROWS).all() as AppliedRow[];
         if (pending([migration], rows).length === 0) {
           db.exec("ROLLBACK");
           continue;
@@ -142,22 +157,11 @@ async function migrateSqlite(target: DatabaseTarget, migrations: Migration[]): P
 }
 
 async function migratePostgres(target: DatabaseTarget, migrations: Migration[]): Promise<string[]> {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
-  client.on("error", () => {}); // a dropped connection surfaces on the next query instead of crashing the process
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => {});
-    throw connectionFailed(target, err);
-  }
-  try {
+  return withPgSession(target, async (client) => {
     // A session lock held across all migrations: concurrent migrators run one after another.
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
     await client.query(PG_MIGRATIONS_TABLE);
-    const rows = (
-      await client.query<AppliedRow>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`)
-    ).rows;
+    const rows = (await client.query<AppliedRow>(APPLIED_ROWS)).rows;
     const applied: string[] = [];
     for (const migration of pending(migrations, rows)) {
       await client.query("BEGIN");
@@ -181,15 +185,47 @@ async function migratePostgres(target: DatabaseTarget, migrations: Migration[]):
         throw err;
       }
     }
-    return applied;
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    if (isConnectionError(err)) throw connectionFailed(target, err);
-    throw err;
-  } finally {
     // Ending the session releases the advisory lock even if the unlock is never sent.
-    await client.end().catch(() => {});
-  }
+    return applied;
+  });
+}
+
+export interface MigrationStatus {
+  /** Applied and recorded, oldest first. */
+  applied: string[];
+  /** Shipped with this cfgsync and not applied yet, oldest first (with their SQL, for --dry-run). */
+  pending: Migration[];
+  /** Applied migrations whose file no longer matches the recorded checksum. */
+  changed: string[];
+}
+
+/**
+ * What `db migrate` would do, read without writing (no file created, no table,
+ * no lock): the same `_prisma_migrations` rows Prisma's `migrate status` reads.
+ */
+export async function migrationStatus(target: DatabaseTarget, opts: { dir?: string } = {}): Promise<MigrationStatus> {
+  const migrations = readMigrations(opts.dir ?? migrationsDir(target.dialect));
+  const rows = target.dialect === "sqlite" ? await sqliteRows(target) : await pgRows(target);
+  const todo = pending(migrations, rows);
+  const byName = new Map(migrations.map((m) => [m.name, m]));
+  const done = rows.filter((r) => r.finished_at != null && r.rolled_back_at == null);
+  return {
+    applied: done.map((r) => r.migration_name).sort(),
+    pending: todo,
+    changed: done.filter((r) => byName.has(r.migration_name) && byName.get(r.migration_name)!.checksum !== r.checksum).map((r) => r.migration_name),
+  };
+}
+
+async function sqliteRows(target: DatabaseTarget): Promise<AppliedRow[]> {
+  if (!existsSync(target.file!)) return [];
+  return withSqliteSession(target, { readonly: true }, sqliteAppliedRows);
+}
+
+async function pgRows(target: DatabaseTarget): Promise<AppliedRow[]> {
+  return withPgSession(target, async (client) => {
+    const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS t`);
+    return exists.rows[0]?.t ? (await client.query<AppliedRow>(APPLIED_ROWS)).rows : [];
+  });
 }
 
 /** Brings the database schema up to date. Idempotent; safe to run concurrently. */

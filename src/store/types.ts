@@ -38,4 +38,6 @@ export interface ApplyRequest {
   /** Refused as stale (code plan.stale) when the state read under the lock differs. */
   expectedStateDigest: string;
   lockTimeoutMs?: number;
+  /** Who takes the lock, for waiters and `cfgsync lock status` (default: the revision's actor). */
+  holder?: { actor: string; run_url?: string };
 }

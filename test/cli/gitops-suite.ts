@@ -99,7 +99,18 @@ describe(`plan and apply through the CLI on ${dialect}`, () => {
     expect((await ws.cli(["apply", planFile])).code).toBe(0);
 
     ws.edit(PRICE_FILE, setDalle3Cost("0.045"));
-    expect((await ws.cli(["plan", "--out", planFile])).code).toBe(0);
+    const planned = await ws.cli(["plan", "--out", planFile]);
+    expect(planned.code).toBe(0);
+    // The saved artifact renders without config/ or the database: as the plan printed it, as Markdown, as JSON.
+    const shown = await ws.cli(["show", planFile, "--database-url", "file:/nonexistent/dir/x.db", "--config-dir", "/nonexistent"]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(planned.stdout.startsWith(shown.stdout)).toBe(true);
+    expect(shown.stdout).toContain("cost_per_image");
+    const markdown = await ws.cli(["show", planFile, "--format", "markdown"]);
+    expect(markdown.stdout).toMatch(/model\/dall-e-3/);
+    expect(markdown.stdout).toContain("|");
+    const json = await ws.cli(["show", planFile, "--json"]);
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse((await import("node:fs")).readFileSync(planFile, "utf8")));
     await ws.db.query("UPDATE ai_model_config SET sort_order = 77 WHERE model_id = 'gpt-4o'");
     const stale = await ws.cli(["apply", planFile]);
     expect(stale.code).toBe(1);
@@ -122,6 +133,10 @@ describe(`plan and apply through the CLI on ${dialect}`, () => {
     const plan = await ws.cli(["plan"]);
     expect(plan.code).toBe(1);
     expect(plan.stdout).toMatch(/config\/models\/openai\.yaml:\d+:\d+: error: model\/dall-e-2: cost_per_image changes from 0\.02 to 0\.035 \(75 %\)/);
+    // In a workflow: the same error as an annotation on the config line.
+    const github = await ws.cli(["plan", "--format", "github"]);
+    expect(github.code).toBe(1);
+    expect(github.stdout).toMatch(/^::error file=config\/models\/openai\.yaml,line=\d+,col=\d+,title=policy\.max-price-change::model\/dall-e-2: cost_per_image changes from 0\.02 to 0\.035/m);
     const refused = await ws.cli(["apply", "--auto-approve"]);
     expect(refused.code).toBe(1);
     const row = await ws.db.query<{ cost_per_image: unknown }>("SELECT cost_per_image FROM ai_model_config WHERE model_id = 'dall-e-2'");

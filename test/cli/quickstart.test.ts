@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { gitInit } from "../gitops/git-repo.js";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ROOT } from "../helpers/cli.js";
 import { DIALECTS, createTestDatabase, type TestDatabase } from "../helpers/db.js";
@@ -13,7 +14,10 @@ describe("the README quick start: two commands on a fresh clone", () => {
     dir = mkdtempSync(join(tmpdir(), "cfgsync-qs-"));
     cpSync(join(ROOT, "config"), join(dir, "config"), { recursive: true });
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dir}-wd`, { recursive: true, force: true });
+  });
 
   test("`cfgsync apply`, answered at its prompt, works on the embedded SQLite default with no variables and no accounts", async () => {
     // Nothing exported: no DATABASE_URL, no provider keys.
@@ -47,9 +51,14 @@ describe("the README quick start: two commands on a fresh clone", () => {
     expect(next.stdout).toContain("account/acme/");
     expect(next.stdout).not.toContain("account 'acme' does not exist");
     expect(next.stdout).toContain("account 'globex' does not exist");
-    const keys = await cli(["apply", "--auto-approve"], API_KEYS);
-    expect(keys.code, keys.stderr).toBe(0);
-    expect((await cli(["plan", "--detailed-exitcode"], API_KEYS)).code).toBe(0);
+    // The sync loop applies them (and, with the keys exported, the keys).
+    gitInit(dir);
+    const synced = await cli(["sync", "--repo", dir, "--workdir", join(dir, "..", `${basename(dir)}-wd`), "--once"], API_KEYS);
+    expect(synced.code, synced.stdout + synced.stderr).toBe(0);
+    expect(synced.stdout).toContain('"msg":"applied"');
+    const after = await cli(["plan", "--detailed-exitcode"], API_KEYS);
+    expect(after.code, after.stdout).toBe(0);
+    expect(after.stdout).toContain("account 'globex' does not exist");
   });
 
   test("without a terminal to ask on, an unapproved apply refuses and writes nothing", async () => {

@@ -133,6 +133,8 @@ describe(".github/workflows/config.yml", () => {
     const post = step("apply", "npx cfgsync github post-refused");
     expect(post.if).toContain("failure()");
     expect([indexOf("apply", "npm ci"), indexOf("apply", "reviewed-plan"), indexOf("apply", "cfgsync apply"), indexOf("apply", "post-refused")]).toEqual([2, 3, 4, 5]);
+    // Production never keeps an old key silently: an unset variable fails the apply.
+    expect(applyStep.run).toContain("--require-secrets");
   });
 
   it("is the workflow the README describes", () => {

@@ -16,11 +16,7 @@ export default class DbCreateAccount extends BaseCommand {
     const slugs = argv as string[];
     const bad = slugs.find((s) => !/^[a-z0-9][a-z0-9._-]*$/.test(s));
     if (bad) throw new UserError("usage.invalid-slug", `'${bad}' is not an account slug (lowercase letters, digits, '.', '_' or '-')`);
-    const { openStore } = await import("../../app/flow.js");
-    const { openSqlDb } = await import("../../runtime/db.js");
-    const url = this.databaseUrl(flags["database-url"]);
-    await (await openStore(url)).close(); // the embedded default migrates itself
-    const db = await openSqlDb(url);
+    const db = await this.openRuntimeDb(flags["database-url"]);
     try {
       for (const slug of slugs) {
         const rows = await db.query<{ id: number }>(
