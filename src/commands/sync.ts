@@ -66,6 +66,13 @@ export default class Sync extends BaseCommand {
     );
     const shutdown = stopOnSignals((sig) => log("info", "stopping: the current cycle finishes first", { signal: sig, commit: reconciler.currentCommit() }));
     log("info", "sync started", { repo: redactUrlCredentials(flags.repo), ref: flags.ref, mode, interval_ms: intervalMs, once: flags.once });
+    if (redactUrlCredentials(flags.repo) !== flags.repo) {
+      // Other users can read a process's arguments: hide the credentials there too (Linux rewrites the command line).
+      process.title = redactUrlCredentials(process.argv.join(" "));
+      log("warn", "the repository URL carries credentials: cfgsync keeps them out of disk and logs, but prefer CFGSYNC_GIT_TOKEN or a git credential helper", {
+        repo: redactUrlCredentials(flags.repo),
+      });
+    }
     let code: ExitCodeValue = ExitCode.ok;
     try {
       const deps = { cycle: (s: AbortSignal) => reconciler.cycle(s), log, mode, signal: shutdown.signal, currentCommit: () => reconciler.currentCommit() };

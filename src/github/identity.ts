@@ -1,5 +1,5 @@
 import { UserError } from "../domain/diagnostic.js";
-import type { GitHubRepoClient } from "./client.js";
+import { gitHubClientFromEnv, type GitHubRepoClient } from "./client.js";
 
 /**
  * Who the token is: the author cfgsync's own comments carry. Only comments
@@ -70,4 +70,10 @@ function isCode(err: unknown, code: string): boolean {
 /** GraphQL refuses with 200 and an `errors` list ("Resource not accessible by integration"). */
 function isGraphqlRefusal(err: unknown): boolean {
   return err instanceof Error && err.name === "GraphqlResponseError";
+}
+
+/** A client for GITHUB_REPOSITORY and the identity its token writes as: what every comment-reading command needs. */
+export async function gitHubSession(env: Env, opts: { userAgent?: string } = {}): Promise<{ client: GitHubRepoClient; identity: TokenIdentity }> {
+  const client = gitHubClientFromEnv(env, opts);
+  return { client, identity: await tokenIdentity(client, env) };
 }

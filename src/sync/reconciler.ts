@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { applyComputedPlan } from "../app/flow.js";
 import { UserError } from "../domain/diagnostic.js";
 import { assertPlanHasNoErrors, changeList, decideCycle, type CycleOutcome, type LastSynced, type SyncMode } from "./cycle.js";
@@ -38,7 +38,8 @@ export interface Reconciler {
 export function createReconciler(opts: ReconcilerOptions, session: StoreSession): Reconciler {
   const workdir = resolve(opts.cwd, opts.workdir);
   assertInside(workdir, opts.configPath);
-  scrubStoredCredentials(dirname(workdir));
+  // Only cfgsync's own folder of checkouts: a --workdir elsewhere says nothing about its neighbours.
+  if (basename(dirname(workdir)) === ".cfgsync") scrubStoredCredentials(dirname(workdir));
   let last: LastSynced | undefined;
   let commit: string | null = null;
 

@@ -128,6 +128,26 @@ describe("cfgsync github check", () => {
     expect(sizes).toEqual([50, 50, 20]);
   });
 
+  it("completes the check run even when a later annotation batch fails, then reports the failure", async () => {
+    fake.failWith({ status: 502, match: /^PATCH /, times: 1 });
+    const result = await check(configRepo("batch-fails", 120));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("GitHub answered 502 while updating check run");
+    const run = fake.checkRuns[0]!;
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(run.output.summary).toMatch(/^Only 50 of 120 annotations could be attached/);
+  });
+
+  it("attaches the check run to the pull request's head commit on pull_request events, not the merge commit", async () => {
+    const event = join(dir, "event.json");
+    const head = "f".repeat(40);
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 3, head: { sha: head } } }));
+    const result = await check(configRepo("pr-event"), { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: event });
+    expect(result.code, result.stderr).toBe(0);
+    expect(fake.checkRuns[0]!.head_sha).toBe(head);
+    expect(SHA).not.toBe(head);
+  });
+
   it("needs GITHUB_SHA", async () => {
     const result = await check(configRepo("no-sha"), { GITHUB_SHA: undefined });
     expect(result.code).toBe(1);

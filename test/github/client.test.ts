@@ -73,6 +73,41 @@ describe("GitHub failures become user errors", () => {
     expect(err.message).toContain("it resets at 2026-01-01T00:00:00.000Z");
   });
 
+  it("403/429 rate limits are retried after the wait GitHub asks for (retry-after, secondary-limit and abuse wording)", async () => {
+    const waits: number[] = [];
+    const github = gitHubClientFromEnv(env(), { sleep: async (ms) => void waits.push(ms) });
+    fake.failWith({ status: 403, times: 1, headers: { "retry-after": "2" }, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." } });
+    fake.failWith({ status: 403, times: 1, body: { message: "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again." } });
+    fake.failWith({ status: 429, times: 1, headers: { "retry-after": "0" }, body: { message: "Too many requests" } });
+    const { data } = await listComments(github);
+    expect(data).toEqual([]);
+    expect(waits).toEqual([2000, 60_000, 0]);
+    expect(fake.requests).toHaveLength(4);
+  });
+
+  it("a rate limit asking for a longer wait than allowed, or still there after the retries, is a clear rate-limit error", async () => {
+    fake.failWith({ status: 403, times: 1, headers: { "retry-after": "3600" }, body: { message: "You have triggered an abuse detection mechanism." } });
+    const slept: number[] = [];
+    let err = await failure(listComments(gitHubClientFromEnv(env(), { sleep: async (ms) => void slept.push(ms) })));
+    expect(err.code).toBe("github.rate-limited");
+    expect(err.message).toBe("GitHub's API rate limit was hit while listing the comments of pull request acme/config#7; GitHub asks to retry after 3600 s.");
+    expect(slept).toEqual([]);
+
+    fake.failWith({ status: 429, headers: { "retry-after": "1" }, body: { message: "Too many requests" } });
+    err = await failure(listComments(gitHubClientFromEnv(env(), { sleep: async (ms) => void slept.push(ms) })));
+    expect(err.message).toContain("(retried 3 times); GitHub asks to retry after 1 s");
+    expect(slept).toEqual([1000, 1000, 1000]);
+    expect(() => gitHubClientFromEnv({ ...env(), CFGSYNC_GITHUB_MAX_RETRY_WAIT: "soon" })).toThrow(/CFGSYNC_GITHUB_MAX_RETRY_WAIT must be a number/);
+  });
+
+  it("an error on a later page names the operation, though GitHub addresses it as /repositories/<id>/...", async () => {
+    for (let i = 0; i < 150; i++) fake.addComment(7, `comment ${i}`);
+    fake.failWith({ status: 502, match: /^GET \/repositories\// });
+    const github = gitHubClientFromEnv(env());
+    const err = await failure(github.octokit.paginate(github.octokit.rest.issues.listComments, { owner: "acme", repo: "config", issue_number: 7, per_page: 100 }));
+    expect(err.message).toBe("GitHub answered 502 while listing the comments of pull request repository 987654#7: fake failure 502.");
+  });
+
   it("403 otherwise: the permission the workflow must grant", async () => {
     fake.failWith({ status: 403, headers: { "x-ratelimit-remaining": "4999" }, body: { message: "Resource not accessible by integration" } });
     const err = await failure(listComments());

@@ -34,9 +34,9 @@ function comment(args: string[], env: Record<string, string | undefined> = {}, i
   });
 }
 
-/** A clean user error: exit 1, a message, no stack trace, no token. */
-function expectCleanError(result: CliResult, message: RegExp): void {
-  expect(result.code).toBe(1);
+/** A clean user error: exit 1 (or `code`), a message, no stack trace, no token. */
+function expectCleanError(result: CliResult, message: RegExp, code = 1): void {
+  expect(result.code).toBe(code);
   expect(result.stderr).toMatch(message);
   expect(result.stderr).not.toContain("    at ");
   expect(result.stdout + result.stderr).not.toContain(TOKEN);
@@ -143,7 +143,7 @@ describe("cfgsync github comment", () => {
 
   it("reports the rate limit with its reset time", async () => {
     fake.failWith({ status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1767225600" }, body: { message: "API rate limit exceeded" } });
-    expectCleanError(await comment(["--pr", "12", "--plan", PLAN]), /rate limit was hit .* it resets at 2026-01-01T00:00:00.000Z/);
+    expectCleanError(await comment(["--pr", "12", "--plan", PLAN]), /rate limit was hit .* it resets at 2026-01-01T00:00:00.000Z/, 75);
   });
 
   it("reports a bad token, a missing pull request and a rejected comment cleanly", async () => {
@@ -155,6 +155,6 @@ describe("cfgsync github comment", () => {
   });
 
   it("refuses an environment name that could break out of the marker", async () => {
-    expectCleanError(await comment(["--pr", "12", "--plan", PLAN, "--environment", "prod --> <b>"]), /Environment name .* is not allowed/);
+    expectCleanError(await comment(["--pr", "12", "--plan", PLAN, "--environment", "prod --> <b>"]), /Environment name .* is not allowed/, 64);
   });
 });

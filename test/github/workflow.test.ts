@@ -129,6 +129,8 @@ describe(".github/workflows/config.yml", () => {
     const reviewed = step("apply", "npx cfgsync github reviewed-plan");
     const applyStep = step("apply", "npx cfgsync apply");
     expect(applyStep.run).toContain('--expect-changes "$REVIEWED_CHANGES"');
+    // Every provider key is set in production: an unset one is an error there, not a key left as it is.
+    expect(applyStep.run).toContain("--require-secrets");
     expect(applyStep.env?.REVIEWED_CHANGES).toBe(`\${{ steps.${reviewed.id}.outputs.changes }}`);
     const post = step("apply", "npx cfgsync github post-refused");
     expect(post.if).toContain("failure()");

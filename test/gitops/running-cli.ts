@@ -6,6 +6,7 @@ const BIN = join(ROOT, "bin", "run.js");
 
 /** A long-running cfgsync (watch, sync) whose output is read as it comes. */
 export interface RunningCli {
+  pid: number;
   stdout(): string;
   stderr(): string;
   /** Where the output ends now: pass it to waitFor to look only at what comes next. */
@@ -34,6 +35,7 @@ export function startCli(args: string[], opts: { cwd: string; env?: Record<strin
   const describe = () => `cfgsync ${args.join(" ")}\n--- stdout ---\n${stdout.slice(-6000)}\n--- stderr ---\n${stderr.slice(-3000)}`;
 
   return {
+    pid: child.pid!,
     stdout: () => stdout,
     stderr: () => stderr,
     mark: () => stdout.length,

@@ -35,6 +35,12 @@ describe("sync schedule", () => {
     }
   });
 
+  it("never waits longer than max-backoff after failures, jitter included", () => {
+    for (const failures of [1, 4, 5, 6, 40]) expect(nextDelayMs(failures, opts, () => 0.999999)).toBeLessThanOrEqual(600_000);
+    expect(nextDelayMs(10, opts, () => 0)).toBe(540_000);
+    expect(nextDelayMs(3, { intervalMs: 1000, maxBackoffMs: 1000, jitterRatio: 0.1 }, () => 0.999999)).toBe(1000);
+  });
+
   it("resets to the interval once a cycle succeeds again (failures = 0)", () => {
     expect(nextDelayMs(0, opts, () => 0.5)).toBe(60_000);
   });

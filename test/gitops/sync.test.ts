@@ -162,6 +162,21 @@ describe("cfgsync sync errors", () => {
     expect(logLines(r.stdout).find((l) => l.level === "error")).toMatchObject({ code: "sync.repo-unreachable" });
   });
 
+  test("the backoff after failures never exceeds --max-backoff, jitter included", { timeout: 60_000 }, async () => {
+    const s = startCli(["sync", "--repo", join(ws.dir, "not-a-repo"), "--workdir", join(ws.dir, "wd"), "--interval", "1s", "--max-backoff", "1s"], {
+      cwd: ws.dir,
+      env: { DATABASE_URL: ws.db.url },
+    });
+    try {
+      const text = await s.waitFor((t) => logLines(t).filter((l) => l.level === "error").length >= 3);
+      const waits = logLines(text).filter((l) => l.level === "error").map((l) => l.retry_in_ms as number);
+      expect(waits.length).toBeGreaterThanOrEqual(3);
+      for (const ms of waits) expect(ms).toBeLessThanOrEqual(1000);
+    } finally {
+      await s.stop("SIGTERM");
+    }
+  });
+
   test("missing --repo, a bare-number interval: clear usage errors, exit 64, no stack", async () => {
     const missing = await ws.cli(["sync", "--once"]);
     expect(missing.code).toBe(64);

@@ -20,10 +20,9 @@ export default class GithubComment extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(GithubComment);
     const { readPlanInput } = await import("../../github/plan-input.js");
-    const { gitHubClientFromEnv } = await import("../../github/client.js");
     const { artifactHintFromEnv, checkEnvironmentName, planCommentBody, upsertPlanComment } = await import("../../github/comment.js");
     const { pullRequestHeadSha } = await import("../../github/check.js");
-    const { tokenIdentity } = await import("../../github/identity.js");
+    const { gitHubSession } = await import("../../github/identity.js");
     const environment = checkEnvironmentName(flags.environment);
     const plan = await readPlanInput(flags.plan, process.stdin);
     const headSha = flags["head-sha"] ?? pullRequestHeadSha(process.env);
@@ -32,8 +31,7 @@ export default class GithubComment extends BaseCommand {
       artifactHint: artifactHintFromEnv(process.env, flags["artifact-name"]),
       ...(headSha ? { headSha } : {}),
     });
-    const client = gitHubClientFromEnv(process.env, { userAgent: this.config.userAgent });
-    const identity = await tokenIdentity(client, process.env);
+    const { client, identity } = await gitHubSession(process.env, { userAgent: this.config.userAgent });
     const comment = await upsertPlanComment({ client, identity, pr: flags.pr, body, environment });
     process.stderr.write(`${comment.action === "created" ? "Created" : "Updated"} the plan comment (${environment}) on #${flags.pr}.\n`);
     process.stdout.write(`${comment.url}\n`);

@@ -16,16 +16,14 @@ export default class GithubPostRefused extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(GithubPostRefused);
     const { readPlanFile } = await import("../../plan/plan-file.js");
-    const { gitHubClientFromEnv } = await import("../../github/client.js");
     const { requireSha } = await import("../../github/check.js");
     const { checkEnvironmentName } = await import("../../github/comment.js");
-    const { tokenIdentity } = await import("../../github/identity.js");
+    const { gitHubSession } = await import("../../github/identity.js");
     const { findReviewedPlan, postRefusedPlan } = await import("../../github/reviewed.js");
     const environment = checkEnvironmentName(flags.environment);
     const sha = requireSha(flags.sha ?? process.env.GITHUB_SHA);
     const plan = await readPlanFile(flags.plan);
-    const client = gitHubClientFromEnv(process.env, { userAgent: this.config.userAgent });
-    const identity = await tokenIdentity(client, process.env);
+    const { client, identity } = await gitHubSession(process.env, { userAgent: this.config.userAgent });
     const reviewed = await findReviewedPlan({ client, identity, sha, environment });
     const { GITHUB_SERVER_URL: server = "https://github.com", GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
     const runUrl = repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;

@@ -17,15 +17,13 @@ export default class GithubReviewedPlan extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(GithubReviewedPlan);
-    const { gitHubClientFromEnv } = await import("../../github/client.js");
     const { requireSha } = await import("../../github/check.js");
     const { checkEnvironmentName } = await import("../../github/comment.js");
-    const { tokenIdentity } = await import("../../github/identity.js");
+    const { gitHubSession } = await import("../../github/identity.js");
     const { findReviewedPlan } = await import("../../github/reviewed.js");
     const environment = checkEnvironmentName(flags.environment);
     const sha = requireSha(flags.sha ?? process.env.GITHUB_SHA);
-    const client = gitHubClientFromEnv(process.env, { userAgent: this.config.userAgent });
-    const identity = await tokenIdentity(client, process.env);
+    const { client, identity } = await gitHubSession(process.env, { userAgent: this.config.userAgent });
     const reviewed = await findReviewedPlan({ client, identity, sha, environment });
     process.stderr.write(`${reviewed.changes_digest ? "Reviewed" : "Nothing reviewed"}: ${reviewed.reason}.\n`);
     process.stdout.write(flags.json ? JSON.stringify(reviewed, null, 2) + "\n" : `${reviewed.changes_digest ?? "none"}\n`);
