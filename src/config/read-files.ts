@@ -2,11 +2,16 @@ import { createHash } from "node:crypto";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 
 /** Larger than any real configuration file; stops a runaway file from eating memory. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-/** Far more files than a configuration repository holds; stops a mistaken --config-dir (e.g. `/`). */
-const MAX_FILES = 2000;
+/**
+ * More files than a configuration repository holds (a platform with 10,000
+ * customised accounts has 10,000 account files); stops a mistaken --config-dir
+ * (e.g. `/`). The per-file size and YAML node limits bound the work per file.
+ */
+export const MAX_FILES = 20_000;
 
 export interface ConfigFile {
   /** Relative to the working directory, with forward slashes: what diagnostics print. */
@@ -22,7 +27,7 @@ export interface ReadResult {
 }
 
 /** Reads every *.yaml / *.yml below `configDir`, as UTF-8 text. Problems become diagnostics. */
-export async function readConfigFiles(configDir: string, cwd: string): Promise<ReadResult> {
+export async function readConfigFiles(configDir: string, cwd: string, progress: Progress = NO_PROGRESS): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
   const hash = createHash("sha256");
   const root = resolve(cwd, configDir);
@@ -50,7 +55,9 @@ export async function readConfigFiles(configDir: string, cwd: string): Promise<R
     paths = paths.slice(0, MAX_FILES);
   }
 
+  progress.phase("reading files", paths.length);
   for (const abs of paths) {
+    progress.advance();
     const path = displayPath(cwd, abs);
     const size = (await stat(abs)).size;
     if (size > MAX_FILE_BYTES) {

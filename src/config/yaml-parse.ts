@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
 import { diagnostic, type Code, type Diagnostic } from "../domain/diagnostic.js";
 import { positionAt, type YamlDocument } from "./yaml-source.js";
+import { appendAll } from "../domain/append.js";
 
 /** Deeper than any sane configuration; stops stack-hungry input before it is converted. */
 export const MAX_DEPTH = 64;
@@ -37,9 +38,9 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     for (const e of [...doc.errors, ...doc.warnings]) {
       problems.push(diagnostic("error", yamlCode(e.code), yamlMessage(e.code, e.message), positionAt(file, lineCounter, e.pos[0])));
     }
-    if (problems.length === 0) problems.push(...checkStructure(file, doc, lineCounter));
+    if (problems.length === 0) appendAll(problems, checkStructure(file, doc, lineCounter));
     if (problems.length > 0) {
-      diagnostics.push(...problems);
+      appendAll(diagnostics, problems);
       return;
     }
     if (doc.contents === null) return; // an empty document (comments only, trailing `---`)

@@ -51,15 +51,35 @@ export function secretDigest(value: string | null | undefined): string | null {
   return value ? sha256("cfgsync-secret\0" + value) : null;
 }
 
-export function resourceEntry(r: Pick<Resource, "address" | "fields">): [string, Record<string, FieldValue>] {
-  return [r.address, r.fields];
+/**
+ * sha256 over a sequence of values, each hashed as its canonical JSON and a
+ * newline (JSON text holds no raw newline, so the sequence is unambiguous).
+ * A 50k-resource state is hashed a resource at a time: no string of the whole
+ * state is ever built.
+ */
+export function sequenceDigest(parts: Iterable<unknown>): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(canonicalJson(part)).update("\n");
+  return "sha256:" + hash.digest("hex");
 }
 
-/** Digest of what a plan read from the database: live rows and last-applied records. */
+const byFirst = <T extends [string, ...unknown[]]>(a: T, b: T) => byCodeUnits(a[0], b[0]);
+
+/** [address, fields] of each resource, in address order: what the state and config digests hash. */
+export function resourceEntries(resources: readonly Pick<Resource, "address" | "fields">[]): [string, Record<string, FieldValue>][] {
+  return resources.map((r): [string, Record<string, FieldValue>] => [r.address, r.fields]).sort(byFirst);
+}
+
+/** Digest of what a plan read from the database: live rows, last-applied records and accounts, one entry at a time. */
 export function stateDigest(live: LiveState): string {
-  const resources = live.resources.map(resourceEntry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const lastApplied = [...live.lastApplied.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const accounts = [...live.accounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return sha256(canonicalJson({ resources, lastApplied, accounts }));
+  function* parts() {
+    yield "resources";
+    yield* resourceEntries(live.resources);
+    yield "lastApplied";
+    yield* [...live.lastApplied.entries()].sort(byFirst);
+    yield "accounts";
+    yield* [...live.accounts.entries()].sort(byFirst);
+  }
+  return sequenceDigest(parts());
 }
 

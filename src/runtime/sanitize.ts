@@ -1,4 +1,5 @@
 import type { JsonValue } from "../domain/resources.js";
+import { appendAll } from "../domain/append.js";
 
 /** The seed's rule: API keys live only in the global singleton, never in account or user rows. */
 export const API_KEY_FIELD = /api_?key/i;
@@ -12,7 +13,7 @@ export function stripApiKeys(value: JsonValue, path = ""): { value: JsonValue; s
     const stripped: string[] = [];
     const items = value.map((item, i) => {
       const r = stripApiKeys(item, `${path}/${i}`);
-      stripped.push(...r.stripped);
+      appendAll(stripped, r.stripped);
       return r.value;
     });
     return { value: items, stripped };
@@ -26,7 +27,7 @@ export function stripApiKeys(value: JsonValue, path = ""): { value: JsonValue; s
         continue;
       }
       const r = stripApiKeys(v, `${path}/${k}`);
-      stripped.push(...r.stripped);
+      appendAll(stripped, r.stripped);
       out[k] = r.value;
     }
     return { value: out, stripped };

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { computeMargins, meetsFloor } from "../../src/domain/margin.js";
+import { describe, expect, it, test } from "vitest";
+import { computeMargins, linesBelowFloor, meetsFloor } from "../../src/domain/margin.js";
 import type { Resource } from "../../src/domain/resources.js";
 
 const model = (model_id: string, fields: Record<string, unknown>): Resource =>
@@ -35,5 +35,32 @@ describe("computeMargins (SPEC §2.6)", () => {
     const gpt4o = computeMargins(models, credits).find((r) => r.model_id === "gpt-4o")!;
     expect(meetsFloor(gpt4o, 40)).toBe(true); // (16.67 - 10) / 16.67 is exactly 40 %
     expect(meetsFloor(gpt4o, "40.0001")).toBe(false);
+  });
+});
+
+describe("linesBelowFloor: the policy check in scaled integers", () => {
+  test("gives exactly the lines computeMargins + meetsFloor fail, at and around every boundary", () => {
+    // Costs straddling each operation's exact bound (linking at 40 %: 16.666... x 0.6 = 10 exactly).
+    const costs = ["10", "10.0000000001", "9.9999999999", "0", "14", "75", "0.06", "0.0600001", "0.059", "1e-7", "2.50", "16.666667"];
+    const models = costs.flatMap((c, i) => [
+      model(`t${i}`, { model_type: "text", output_token_rate: c }),
+      model(`i${i}`, { model_type: "image", cost_per_image: c }),
+    ]);
+    const credits = [
+      credit("image_generation", { unit: "image", credits: 5, min_credits: 5, price_per_credit_usd: "0.02" }),
+      credit("linking", { unit: "tokens", tokens_per_credit: 300, min_credits: 1, price_per_credit_usd: "0.005" }),
+      credit("free", { unit: "tokens", tokens_per_credit: 100, min_credits: 1, price_per_credit_usd: "0" }),
+      credit("odd", { unit: "tokens", tokens_per_credit: 7, min_credits: 1, price_per_credit_usd: "0.0003" }),
+    ];
+    for (const floors of [{}, { linking: 40, image_generation: 40, odd: 12.5, free: -1000 }, { linking: "40.0001", image_generation: -50, odd: 100 }] as Record<string, number | string>[]) {
+      const floorOf = (op: string) => floors[op];
+      const expected = computeMargins(models, credits)
+        .filter((l) => floorOf(l.operation_type) !== undefined && !meetsFloor(l, floorOf(l.operation_type)!))
+        .map((l) => `${l.operation_type}/${l.model_id}`);
+      expect(linesBelowFloor(models, credits, floorOf).map((l) => `${l.operation_type}/${l.model_id}`)).toEqual(expected);
+    }
+    const linking = linesBelowFloor(models, credits, (op) => (op === "linking" ? 40 : undefined)).map((l) => l.model_id);
+    expect(linking).toContain("t1");
+    expect(linking).not.toContain("t0");
   });
 });

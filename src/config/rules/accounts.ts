@@ -3,6 +3,7 @@ import type { IntegrationProvider } from "../../domain/resources.js";
 import { at, docsOf } from "../documents.js";
 import { checkModelParameters, checkModelReference } from "./integrations.js";
 import { INTEGRATION_MODEL, OVERRIDE_FIELDS_BY_TYPE, type Rule } from "./types.js";
+import { appendAll } from "../../domain/append.js";
 
 /**
  * An account may override only an integration's model and parameters (the seed:
@@ -34,7 +35,7 @@ export const accountOverrides: Rule = {
           }
         }
         if (override.model !== undefined) {
-          out.push(...checkModelReference(override.model, type, models, where, at(doc, ["integrations", type, "model"])));
+          appendAll(out, checkModelReference(override.model, type, models, where, at(doc, ["integrations", type, "model"])));
         }
         const effectiveModel = override.model ?? (globals[type] as { model?: string } | undefined)?.model;
         out.push(

@@ -4,6 +4,7 @@ import { INTEGRATION_PROVIDERS, type IntegrationProvider, type Resource } from "
 import { at, docsOf } from "../documents.js";
 import { closest } from "../../domain/suggest.js";
 import { INTEGRATION_MODEL, num, type Rule } from "./types.js";
+import { appendAll } from "../../domain/append.js";
 
 /** The integration that serves each `default_image_service`. */
 const IMAGE_SERVICE_INTEGRATION: Record<string, IntegrationProvider> = { openai: "dalle", runware: "runware", bria: "bria" };
@@ -96,8 +97,8 @@ export const globalDefaults: Rule = {
         const settings = doc.data.providers[type] as { model: string; temperature?: number | string; max_tokens?: number; size?: string } | undefined;
         if (!settings) continue;
         const where = `the global ${type} settings`;
-        out.push(...checkModelReference(settings.model, type, models, where, at(doc, ["providers", type, "model"])));
-        out.push(...checkModelParameters(settings, models.get(settings.model), where, (f) => at(doc, ["providers", type, f])));
+        appendAll(out, checkModelReference(settings.model, type, models, where, at(doc, ["providers", type, "model"])));
+        appendAll(out, checkModelParameters(settings, models.get(settings.model), where, (f) => at(doc, ["providers", type, f])));
       }
       const text = doc.data.default_text_provider;
       if (!doc.data.providers[text]) {

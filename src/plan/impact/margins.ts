@@ -2,24 +2,68 @@ import { computeMargins, type MarginLine } from "../../domain/margin.js";
 import type { Resource } from "../../domain/resources.js";
 import type { MarginRow, PlanImpact } from "../types.js";
 
-/** Margins before (live) and after (desired), joined per operation and model. */
+/** What a margin reads from a model: a row's figures can only move when this does. */
+const modelInputs = (r: Resource) => [r.fields.is_active, r.fields.model_type, r.fields.cost_per_image, r.fields.output_token_rate];
+/** What a margin reads from a credit operation. */
+const operationInputs = (r: Resource) => [
+  r.fields.is_active,
+  r.fields.unit,
+  r.fields.price_per_credit_usd,
+  r.fields.credits,
+  r.fields.min_credits,
+  r.fields.tokens_per_credit,
+];
+
+/** Addresses of `kind` whose margin inputs differ between live and desired (or that exist on one side only). */
+function moved(kind: "model" | "credit", live: readonly Resource[], desired: readonly Resource[]): Set<string> {
+  const inputs = kind === "model" ? modelInputs : operationInputs;
+  const before = new Map(live.filter((r) => r.kind === kind).map((r) => [r.address, JSON.stringify(inputs(r))]));
+  const out = new Set<string>();
+  for (const r of desired) {
+    if (r.kind !== kind) continue;
+    if (before.get(r.address) !== JSON.stringify(inputs(r))) out.add(r.address);
+    before.delete(r.address);
+  }
+  for (const address of before.keys()) out.add(address);
+  return out;
+}
+
+const key = (l: MarginLine) => `${l.operation_type}\0${l.model_id}`;
+
+/**
+ * The margin lines of one side where a row can move: the moved models against
+ * every operation and every model against the moved operations. A catalog of
+ * 10k models x a dozen operations is not recomputed for one price change.
+ */
+function linesWhereMoved(resources: readonly Resource[], movedModels: Set<string>, movedOps: Set<string>): Map<string, MarginLine> {
+  const models = resources.filter((r) => r.kind === "model");
+  const credits = resources.filter((r) => r.kind === "credit");
+  const lines = new Map<string, MarginLine>();
+  if (movedModels.size) for (const l of computeMargins(models.filter((m) => movedModels.has(m.address)), credits)) lines.set(key(l), l);
+  if (movedOps.size) for (const l of computeMargins(models, credits.filter((c) => movedOps.has(c.address)))) lines.set(key(l), l);
+  return lines;
+}
+
+/**
+ * Margins before (live) and after (desired), joined per operation and model:
+ * the rows whose figures move (a price, a charge, or a model or operation
+ * switched on or off), in operation and model order.
+ */
 export function marginRows(live: readonly Resource[], desired: readonly Resource[]): MarginRow[] {
-  const key = (l: MarginLine) => `${l.operation_type}\0${l.model_id}`;
-  const before = new Map(computeMargins(live.filter((r) => r.kind === "model"), live.filter((r) => r.kind === "credit")).map((l) => [key(l), l]));
-  const after = new Map(computeMargins(desired.filter((r) => r.kind === "model"), desired.filter((r) => r.kind === "credit")).map((l) => [key(l), l]));
+  const movedModels = moved("model", live, desired);
+  const movedOps = moved("credit", live, desired);
+  const before = linesWhereMoved(live, movedModels, movedOps);
+  const after = linesWhereMoved(desired, movedModels, movedOps);
   const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
-  return keys.map((k) => {
+  const rows: MarginRow[] = [];
+  for (const k of keys) {
     const b = before.get(k);
     const a = after.get(k);
+    if (b && a && JSON.stringify(b.figures) === JSON.stringify(a.figures)) continue;
     const any = (a ?? b)!;
-    return {
-      operation_type: any.operation_type,
-      model_id: any.model_id,
-      unit: any.unit,
-      before: b ? b.figures : null,
-      after: a ? a.figures : null,
-    };
-  });
+    rows.push({ operation_type: any.operation_type, model_id: any.model_id, unit: any.unit, before: b ? b.figures : null, after: a ? a.figures : null });
+  }
+  return rows;
 }
 
 export function planImpact(input: { desired: readonly Resource[]; live: readonly Resource[] }): PlanImpact {
