@@ -53,3 +53,31 @@ export function locate(d: YamlDocument, path: Path, part: "value" | "key" = "val
   }
   return best;
 }
+
+/**
+ * locate(d, [...path, key]) for every key of the mapping at `path`, walking to
+ * the mapping once: a 10k-model catalog has 100k written fields, and walking
+ * from the document root for each cost a tenth of a plan.
+ */
+export function locateFields(d: YamlDocument, path: Path): Map<string, SourceRef> {
+  const out = new Map<string, SourceRef>();
+  let node: unknown = d.doc.contents;
+  for (const seg of path) {
+    if (isAlias(node)) node = node.resolve(d.doc);
+    if (isMap(node)) node = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))?.value;
+    else if (isSeq(node) && typeof seg === "number") node = node.items[seg];
+    else return out;
+  }
+  if (isAlias(node)) node = node.resolve(d.doc);
+  if (!isMap(node)) return out;
+  for (const pair of node.items) {
+    if (!isScalar(pair.key) || !pair.key.range) continue;
+    const key = String(pair.key.value);
+    if (out.has(key)) continue; // the first pair wins, as in locate
+    const value = pair.value as Node | null | undefined;
+    const range = value?.range;
+    const empty = !range || isPair(value) || (isScalar(value) && value.value === null && range[0] === range[1]);
+    out.set(key, positionAt(d.file, d.lineCounter, empty ? pair.key.range[0] : range[0]));
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import { computeMargins, type MarginLine } from "../../domain/margin.js";
 import type { Resource } from "../../domain/resources.js";
 import type { MarginRow, PlanImpact } from "../types.js";
 
-/** What a margin reads from a model: a row's figures can only move when this does. */
+/** What a margin reads from a model (scalars): a row's figures can only move when one of these does. */
 const modelInputs = (r: Resource) => [r.fields.is_active, r.fields.model_type, r.fields.cost_per_image, r.fields.output_token_rate];
 /** What a margin reads from a credit operation. */
 const operationInputs = (r: Resource) => [
@@ -17,11 +17,13 @@ const operationInputs = (r: Resource) => [
 /** Addresses of `kind` whose margin inputs differ between live and desired (or that exist on one side only). */
 function moved(kind: "model" | "credit", live: readonly Resource[], desired: readonly Resource[]): Set<string> {
   const inputs = kind === "model" ? modelInputs : operationInputs;
-  const before = new Map(live.filter((r) => r.kind === kind).map((r) => [r.address, JSON.stringify(inputs(r))]));
+  const before = new Map(live.filter((r) => r.kind === kind).map((r) => [r.address, inputs(r)]));
   const out = new Set<string>();
   for (const r of desired) {
     if (r.kind !== kind) continue;
-    if (before.get(r.address) !== JSON.stringify(inputs(r))) out.add(r.address);
+    const had = before.get(r.address);
+    const has = inputs(r);
+    if (!had || had.some((v, i) => v !== has[i])) out.add(r.address);
     before.delete(r.address);
   }
   for (const address of before.keys()) out.add(address);
