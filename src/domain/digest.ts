@@ -20,6 +20,25 @@ export function canonicalJson(value: unknown): string {
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * An object's keys in code-unit order. Resources of one kind share their keys
+ * (in the same order), so the order is remembered per key list: a 10k-resource
+ * digest sorts each kind's keys once, not 10k times.
+ */
+const sortedKeyCache = new Map<string, string[]>();
+const SORTED_KEY_CACHE_MAX = 1000;
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  if (keys.length < 2) return keys;
+  const signature = JSON.stringify(keys); // unambiguous, whatever the keys hold
+  let sorted = sortedKeyCache.get(signature);
+  if (!sorted) {
+    sorted = keys.sort(byCodeUnits);
+    if (sortedKeyCache.size < SORTED_KEY_CACHE_MAX) sortedKeyCache.set(signature, sorted);
+  }
+  return sorted;
+}
+
 /** A copy with every plain object's keys in sorted order; toJSON applied first, as JSON.stringify would. */
 function withSortedKeys(value: unknown, key: string): unknown {
   if (value === null || typeof value !== "object") return value;
@@ -34,7 +53,7 @@ function withSortedKeys(value: unknown, key: string): unknown {
   }
   const obj = value as Record<string, unknown>;
   const sorted: Record<string, unknown> = {};
-  for (const k of Object.keys(obj).sort(byCodeUnits)) {
+  for (const k of sortedKeys(obj)) {
     // An own "__proto__" key (JSON.parse makes them) must stay a key, not become the prototype.
     if (k === "__proto__") Object.defineProperty(sorted, k, { value: withSortedKeys(obj[k], k), enumerable: true, writable: true, configurable: true });
     else sorted[k] = withSortedKeys(obj[k], k);
