@@ -53,7 +53,7 @@ function compose(plan: Plan, opts: MarkdownOptions, detail: Detail): string {
   const sections = [heading(plan, opts.environment, opts.emptyDatabase === true), summaryTable(plan)];
   if (shortened) sections.push(shortenedNotice(opts.artifactHint));
   if (plan.changes.length > 0) {
-    sections.push(detail === "fields" || detail === "addresses" ? changesSection(plan.changes, detail, opts.full ?? false) : kindCountsTable(plan.changes));
+    sections.push(detail === "fields" || detail === "addresses" ? changesSection(plan.changes, detail, opts) : kindCountsTable(plan.changes));
   }
   const margins = movedMargins(plan.impact.margins);
   if (detail !== "minimal" && margins.shown.length > 0) sections.push(marginSection(margins));
@@ -95,12 +95,17 @@ function summaryTable(plan: Plan): string {
   );
 }
 
+/** Where the full plan is when no artifact is named. */
+const SAVED_PLAN = "the plan JSON saved by `cfgsync plan --out`";
+
 function shortenedNotice(artifactHint: string | undefined): string {
-  const where = artifactHint ?? "the plan JSON saved by `cfgsync plan --out`";
+  const where = artifactHint ?? SAVED_PLAN;
   return `> [!NOTE]\n> This plan is too large for one comment: the field-level changes are left out. The full plan: ${where}.`;
 }
 
-function changesSection(changes: Change[], detail: "fields" | "addresses", full: boolean): string {
+function changesSection(changes: Change[], detail: "fields" | "addresses", opts: MarkdownOptions): string {
+  const full = opts.full ?? false;
+  const where = opts.artifactHint ?? SAVED_PLAN;
   const parts = ["### Changes"];
   for (const [kind, ofKind] of changesByKind(changes)) {
     const shown = listedChanges(ofKind, full);
@@ -109,7 +114,7 @@ function changesSection(changes: Change[], detail: "fields" | "addresses", full:
         ? shown.map(changeBlock).join("\n\n")
         : shown.map((c) => `- ${actionLabel(c.action)} <code>${escapeInline(c.address)}</code>${sourceSuffix(c)}`).join("\n");
     const more = ofKind.length - shown.length;
-    const tail = more > 0 ? `\n\n… and ${more} more (the full plan lists every change)` : "";
+    const tail = more > 0 ? `\n\n… and ${more} more; every change is in the full plan: ${where}` : "";
     parts.push(
       `<details><summary><b>${escapeInline(KINDS[kind].label)}</b>: ${countsByAction(ofKind)}</summary>\n\n${body}${tail}\n\n</details>`,
     );

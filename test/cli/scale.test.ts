@@ -35,7 +35,7 @@ describe("20,000 models through the CLI on SQLite, text output", () => {
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/^  20,0\d\d create; the first 50 \(cfgsync plan --full for all\):$/m);
     expect(applied.stdout.match(/^  \+ model\//gm)).toHaveLength(50);
-    expect(applied.stdout).toMatch(/Apply complete: revision 1\. 200\d\d to create/);
+    expect(applied.stdout).toMatch(/Applied: 200\d\d created, 0 updated, 0 deleted, 0 drift restored \(revision 1\)\./);
     // Not a progress line in sight: the output is piped.
     expect(applied.stdout + applied.stderr).not.toContain("reading files");
 
