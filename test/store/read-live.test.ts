@@ -64,7 +64,8 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
       accountIntegration("ünï-cøde", "anthropic", {}),
     ];
     await store.apply(request(await store.readLive(), { creates }));
-    // Rows no apply writes: non-canonical money, JSON text with spacing, overrides as strings, an ignored singleton row.
+    // Rows no apply writes: non-canonical money, JSON text with spacing, overrides as strings.
+    // (A second singleton row cannot exist: the database refuses it, see test/cli/lock.test.ts.)
     await db.query(
       `INSERT INTO ai_model_config (model_id, display_name, model_type, provider, input_token_rate, available_sizes, updated_at)
        VALUES ('by-hand', 'By hand', 'image', 'bria', '0.0400', ${dialect === "postgresql" ? "'[ 1, {\"a\" : [] } ]'::jsonb" : "'[ 1, {\"a\" : [] } ]'"}, CURRENT_TIMESTAMP)`,
@@ -73,7 +74,6 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
       `INSERT INTO integration_settings (account_id, integration_type, config, updated_at)
        VALUES (2, 'runware', '{"model": "rw", "temperature": "0.50", "max_tokens": "12", "extra": [1]}', CURRENT_TIMESTAMP)`,
     );
-    await db.query(`INSERT INTO global_integration_settings (id, openai_model, updated_at) VALUES (2, 'ignored', CURRENT_TIMESTAMP)`);
   }
 
   // One statement per table: the accounts, the last-applied state and each resource kind's table.
