@@ -1,6 +1,5 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROVIDERS } from "../src/schema/documents.js";
 
 /*
  * Generated configuration repositories at scale, written as a user would write
@@ -12,13 +11,16 @@ import { PROVIDERS } from "../src/schema/documents.js";
 export interface RepoShape {
   /** Generated models (on top of the sample's), spread over `providerFiles` catalogs. */
   models: number;
-  /** How many provider catalogs hold them (at most the known providers). */
+  /** How many provider catalogs hold them (at most PROVIDERS.length). */
   providerFiles: number;
   /** Generated account files. */
   accounts: number;
   /** Settings per account; each account also overrides two integrations. */
   settingsPerAccount: number;
 }
+
+/** Provider slugs of the generated catalogs: the sample's own first (their files grow), then new ones. */
+const PROVIDERS = ["openai", "anthropic", "runware", "google", "bria", "mistral", "cohere", "meta", "deepseek", "xai"];
 
 export const SCENARIOS = {
   /** (a) a 10k-model catalog in one file. */

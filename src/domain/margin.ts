@@ -1,4 +1,5 @@
-import { Dec, dec, toDecimalString } from "./money.js";
+import { Dec, dec } from "./money.js";
+import { costCandidates, costRange, type CostCandidate } from "./prices.js";
 import type { Resource } from "./resources.js";
 
 /**
@@ -6,11 +7,14 @@ import type { Resource } from "./resources.js";
  * handed the resources and returns numbers.
  *
  * - billed per `image`: charge = max(credits, min_credits) x price_per_credit_usd,
- *   cost = the model's cost_per_image, for every active image model;
+ *   cost = the model's cost_per_image or image_prices entry, for every active image model;
  * - billed per `tokens`: charge per 1M tokens = 1,000,000 / tokens_per_credit x
- *   price_per_credit_usd, cost = the model's output_token_rate (the conservative
- *   side), for every active text model.
+ *   price_per_credit_usd, cost = the model's output rate (the conservative side:
+ *   output_token_rate, batch, long-context tiers), for every active text model.
  * margin = charge - cost; margin % = margin / charge; markup % = margin / cost.
+ * Each line is computed at the worst cost the operation can hit (the dearest
+ * tier, size or quality: what the policy checks) and at the cheapest, each with
+ * the price dimension it comes from (domain/prices.ts).
  */
 /** One margin as plans store it: decimal strings (USD; percentages), display precision. */
 export interface MarginFigures {
@@ -25,8 +29,12 @@ export interface MarginLine {
   operation_type: string;
   model_id: string;
   unit: "image" | "tokens";
-  /** Display figures: USD to 6 places, percentages to 2. */
+  /** Display figures at the worst price the operation can hit (what the policy checks): USD to 6 places, percentages to 2. */
   figures: MarginFigures;
+  /** The price dimension the worst cost comes from: `cost_per_image`, `image_prices[1024x1792 hd]`, `context_tiers[>200000].output_token_rate`. */
+  dimension: string;
+  /** The same operation at the cheapest price it can hit (equal to the worst when the model has one price). */
+  cheapest: { dimension: string; figures: MarginFigures };
   /**
    * Exact values for comparing against a policy floor: a per-token charge such
    * as 1,000,000 / 300 x 0.005 has no finite decimal form, so it is kept as the
@@ -44,15 +52,18 @@ export function computeMargins(models: readonly Resource[], credits: readonly Re
     const priced = pricedOperation(op);
     if (!priced) continue;
     for (const model of activeModels) {
-      const cost = costOf(model, priced.unit);
-      if (cost !== null) lines.push(marginLine(op, model, priced, cost));
+      const range = costRange(costCandidates(model, priced.unit));
+      if (range !== null) lines.push(marginLine(op, model, priced, range));
     }
   }
   return lines.sort(byOperationAndModel);
 }
 
+type PricedOperation = { unit: "image" | "tokens"; numerator: Dec; denominator: Dec };
+type CostSpan = { cheapest: CostCandidate; worst: CostCandidate };
+
 /** An active operation with everything its charge needs, or null. */
-function pricedOperation(op: Resource): { unit: "image" | "tokens"; numerator: Dec; denominator: Dec } | null {
+function pricedOperation(op: Resource): PricedOperation | null {
   if (op.kind !== "credit" || op.fields.is_active === false) return null;
   const unit = op.fields.unit;
   const fraction = chargeFraction(op);
@@ -60,12 +71,17 @@ function pricedOperation(op: Resource): { unit: "image" | "tokens"; numerator: D
   return { unit, ...fraction };
 }
 
-function marginLine(op: Resource, model: Resource, priced: NonNullable<ReturnType<typeof pricedOperation>>, cost: Dec): MarginLine {
+/** One line at the model's worst cost (what the policy checks), with the cheapest alongside. */
+function marginLine(op: Resource, model: Resource, priced: PricedOperation, range: CostSpan): MarginLine {
+  const charge = priced.numerator.div(priced.denominator);
+  const cost = range.worst.cost;
   return {
     operation_type: op.key.operation_type ?? op.address,
     model_id: model.key.model_id ?? model.address,
     unit: priced.unit,
-    figures: marginFigures(cost, priced.numerator.div(priced.denominator)),
+    figures: marginFigures(cost, charge),
+    dimension: range.worst.dimension,
+    cheapest: { dimension: range.cheapest.dimension, figures: marginFigures(range.cheapest.cost, charge) },
     exact: { cost, chargeNumerator: priced.numerator, chargeDenominator: priced.denominator },
   };
 }
@@ -78,9 +94,10 @@ const byOperationAndModel = (a: MarginLine, b: MarginLine) => cmp(a.operation_ty
  * operation x model: 10k models x a dozen operations is 100k+ cells. A cost
  * meets a floor f exactly when cost <= n x (100 - f) / (100 x d) (charge = n / d);
  * each operation's bound is worked out once as an integer in units of 10^-S
- * (S: the most decimal places of any cost) and each model's cost once as a
- * BigInt in the same units, so a cell is one integer comparison. Decimal
- * figures are computed for the failing lines only.
+ * (S: the most decimal places of any worst cost) and each model's worst cost
+ * (catalog's dearest dimension, what the policy checks) once as a BigInt in the
+ * same units, so a cell is one integer comparison. Decimal figures, with the
+ * dimensions, are computed for the failing lines only.
  */
 export function linesBelowFloor(
   models: readonly Resource[],
@@ -88,7 +105,7 @@ export function linesBelowFloor(
   floorOf: (operationType: string) => number | string | undefined,
 ): MarginLine[] {
   const activeModels = models.filter((m) => m.kind === "model" && m.fields.is_active === true);
-  const costs = { image: scaledCosts(activeModels, "image"), tokens: scaledCosts(activeModels, "tokens") };
+  const costs = { image: scaledWorstCosts(activeModels, "image"), tokens: scaledWorstCosts(activeModels, "tokens") };
   const out: MarginLine[] = [];
   for (const op of credits) {
     const priced = pricedOperation(op);
@@ -99,43 +116,34 @@ export function linesBelowFloor(
     const bound = priced.numerator.isZero()
       ? null
       : BigInt(priced.numerator.times(new Dec(100).minus(dec(floor))).times(new Dec(10).pow(scale)).div(priced.denominator.times(100)).floor().toFixed());
-    for (const [model, scaled] of byModel) {
+    for (const { model, range, scaled } of byModel) {
       if (bound !== null && scaled <= bound) continue;
-      out.push(marginLine(op, model, priced, costOf(model, priced.unit)!));
+      out.push(marginLine(op, model, priced, range));
     }
   }
   return out.sort(byOperationAndModel);
 }
 
-/** Each model's cost for `unit` as an integer number of 10^-scale dollars. */
-function scaledCosts(models: readonly Resource[], unit: "image" | "tokens"): { scale: number; byModel: [Resource, bigint][] } {
-  const texts: [Resource, string][] = [];
+/** Each model's cost range for `unit`, its worst cost as an integer number of 10^-scale dollars. */
+function scaledWorstCosts(models: readonly Resource[], unit: "image" | "tokens"): { scale: number; byModel: { model: Resource; range: CostSpan; scaled: bigint }[] } {
+  const worst: { model: Resource; range: CostSpan; text: string }[] = [];
   let scale = 0;
-  for (const m of models) {
-    const cost = costText(m, unit);
-    if (cost === null) continue;
-    texts.push([m, cost]);
-    const point = cost.indexOf(".");
-    if (point >= 0) scale = Math.max(scale, cost.length - point - 1);
+  for (const model of models) {
+    const range = costRange(costCandidates(model, unit));
+    if (range === null) continue;
+    const text = range.worst.cost.toFixed();
+    worst.push({ model, range, text });
+    const point = text.indexOf(".");
+    if (point >= 0) scale = Math.max(scale, text.length - point - 1);
   }
-  return { scale, byModel: texts.map(([m, text]) => [m, scaledInteger(text, scale)]) };
+  return { scale, byModel: worst.map(({ model, range, text }) => ({ model, range, scaled: scaledInteger(text, scale) })) };
 }
 
-/** "12.5" at scale 3 -> 12500n. The text is a plain decimal (canonical, no exponent). */
+/** "12.5" at scale 3 -> 12500n. The text is a plain decimal (Dec.toFixed(): no exponent). */
 function scaledInteger(text: string, scale: number): bigint {
   const [whole = "0", fraction = ""] = text.split(".");
   return BigInt(whole + fraction.padEnd(scale, "0"));
 }
-
-/** The cost of `unit` as canonical decimal text (what costOf parses), or null. */
-function costText(model: Resource, unit: "image" | "tokens"): string | null {
-  const type = model.fields.model_type;
-  const v = unit === "image" ? (type === "image" ? model.fields.cost_per_image : null) : type === "text" ? model.fields.output_token_rate : null;
-  if (typeof v === "number") return toDecimalString(v);
-  return typeof v === "string" ? (PLAIN_DECIMAL.test(v) ? v : toDecimalString(v)) : null;
-}
-
-const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** The customer charge per image, or per 1M tokens; null when the rule lacks what it needs. */
 export function chargeOf(op: Resource): Dec | null {
@@ -153,13 +161,6 @@ function chargeFraction(op: Resource): { numerator: Dec; denominator: Dec } | nu
   const perCredit = intField(op, "tokens_per_credit");
   if (!perCredit) return null;
   return { numerator: MILLION.times(price), denominator: new Dec(perCredit) };
-}
-
-/** The provider's cost for the unit, or null when the model is not billed that way. */
-export function costOf(model: Resource, unit: "image" | "tokens"): Dec | null {
-  const type = model.fields.model_type;
-  if (unit === "image") return type === "image" ? decimalField(model, "cost_per_image") : null;
-  return type === "text" ? decimalField(model, "output_token_rate") : null;
 }
 
 export function marginFigures(cost: Dec, charge: Dec): MarginFigures {

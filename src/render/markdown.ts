@@ -1,4 +1,5 @@
 import { renderImpactMarkdown } from "./impact.js";
+import { priceRangeLine } from "./value.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { KINDS, type JsonValue } from "../domain/resources.js";
 import { changesByKind, countsByAction, listedChanges, movedMargins } from "./value.js";
@@ -157,7 +158,7 @@ function formatValue(v: JsonValue | undefined): string {
 function marginSection({ shown, more }: { shown: MarginRow[]; more: number }): string {
   const body = shown.map((r) => [
     `<code>${escapeInline(r.operation_type)}</code>`,
-    `<code>${escapeInline(r.model_id)}</code>`,
+    `<code>${escapeInline(r.model_id)}</code>` + (priceRangeLine(r) ? `<br><sub>${escapeInline(priceRangeLine(r)!)}</sub>` : ""),
     r.unit === "image" ? "image" : "1M tokens",
     beforeToAfter(r, (m) => usd(m.cost)),
     beforeToAfter(r, (m) => usd(m.charge)),

@@ -3,7 +3,7 @@ import { KINDS } from "../domain/resources.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
-import { changesByKind, countsByAction, displaySensitive, displayValue, figure, isSensitive, listedChanges, movedMargins } from "./value.js";
+import { changesByKind, countsByAction, displaySensitive, displayValue, figure, isSensitive, listedChanges, movedMargins, priceRangeLine } from "./value.js";
 
 const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", drift: "!", unmanaged: "?" };
 const NOTE: Partial<Record<Action, string>> = {
@@ -103,6 +103,8 @@ export function* planTextLines(plan: Plan, opts: TextOptions = {}): Generator<st
         `margin ${figure(row.before, "margin_pct")} -> ${figure(row.after, "margin_pct")}, ` +
         `markup ${figure(row.before, "markup_pct")} -> ${figure(row.after, "markup_pct")}`;
       yield low ? style.red(line) : line;
+      const range = priceRangeLine(row);
+      if (range) yield style.dim(`      ${range}`);
     }
     if (margins.more) yield style.dim(`  ... and ${margins.more} more operation x model margins that move (the JSON plan lists all)`);
     yield "";

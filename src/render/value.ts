@@ -50,8 +50,9 @@ export function isSensitive(f: FieldChange): f is Extract<FieldChange, { sensiti
   return (f as { sensitive?: boolean }).sensitive === true;
 }
 
+/** The figures move, or (a model with several prices) the worst or cheapest price does. */
 export function marginChanged(row: MarginRow): boolean {
-  return JSON.stringify(row.before) !== JSON.stringify(row.after);
+  return JSON.stringify(row.before) !== JSON.stringify(row.after) || JSON.stringify(row.prices?.before) !== JSON.stringify(row.prices?.after);
 }
 
 export function figure(f: MarginFigures | null, key: keyof MarginFigures): string {
@@ -59,4 +60,12 @@ export function figure(f: MarginFigures | null, key: keyof MarginFigures): strin
   const v = f[key];
   if (v === null) return "n/a";
   return key.endsWith("_pct") ? `${v} %` : `$${v}`;
+}
+
+/** Which price dimension the worst and the cheapest cost come from, for a model with more than one price (issue #10). */
+export function priceRangeLine(row: MarginRow): string | null {
+  const p = row.prices?.after ?? row.prices?.before;
+  if (!p) return null;
+  const c = p.cheapest.figures;
+  return `at the worst price: ${p.dimension}; cheapest: ${p.cheapest.dimension} (cost $${c.cost}, margin ${c.margin_pct ?? "n/a"} %)`;
 }

@@ -63,4 +63,35 @@ describe("linesBelowFloor: the policy check in scaled integers", () => {
     expect(linking).toContain("t1");
     expect(linking).not.toContain("t0");
   });
+  test("checks each model at its worst price dimension and names it, with the cheapest, like computeMargins", () => {
+    // Only the dearest price of each model fails: a tier, the batch rate or an image size x quality.
+    const models = [
+      model("tiered", { model_type: "text", output_token_rate: "9", context_tiers: [{ above_input_tokens: 200000, output_token_rate: "10.5" }] }),
+      model("batched", { model_type: "text", output_token_rate: "5", batch_output_token_rate: "10.0000001" }),
+      model("sized", {
+        model_type: "image",
+        cost_per_image: "0.04",
+        available_sizes: ["1024x1024", "1024x1792"],
+        image_prices: [
+          { size: "1024x1792", quality: "hd", cost_per_image: "0.12" },
+          { size: "4096x4096", quality: "hd", cost_per_image: "0.5" }, // not offered: never hit
+        ],
+      }),
+      model("plain", { model_type: "text", output_token_rate: "10" }),
+    ];
+    const credits = [
+      credit("image_generation", { unit: "image", credits: 5, min_credits: 5, price_per_credit_usd: "0.02" }),
+      credit("linking", { unit: "tokens", tokens_per_credit: 300, min_credits: 1, price_per_credit_usd: "0.005" }),
+    ];
+    const floorOf = () => 40;
+    const view = (l: ReturnType<typeof computeMargins>[number]) => ({ line: `${l.operation_type}/${l.model_id}`, dimension: l.dimension, figures: l.figures, cheapest: l.cheapest });
+    const expected = computeMargins(models, credits).filter((l) => !meetsFloor(l, 40));
+    expect(linesBelowFloor(models, credits, floorOf).map(view)).toEqual(expected.map(view));
+    expect(expected.map((l) => `${l.model_id} at ${l.dimension}`)).toEqual([
+      "sized at image_prices[1024x1792 hd]",
+      "batched at batch_output_token_rate",
+      "tiered at context_tiers[>200000].output_token_rate",
+    ]);
+    expect(expected.find((l) => l.model_id === "tiered")!.cheapest).toMatchObject({ dimension: "output_token_rate", figures: { cost: "9" } });
+  });
 });

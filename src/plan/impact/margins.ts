@@ -1,29 +1,24 @@
 import { computeMargins, type MarginLine } from "../../domain/margin.js";
+import { COST_INPUT_FIELDS } from "../../domain/prices.js";
 import type { Resource } from "../../domain/resources.js";
+import { sameValue } from "../diff.js";
 import type { MarginRow, PlanImpact } from "../types.js";
 
-/** What a margin reads from a model (scalars): a row's figures can only move when one of these does. */
-const modelInputs = (r: Resource) => [r.fields.is_active, r.fields.model_type, r.fields.cost_per_image, r.fields.output_token_rate];
+/** What a margin reads from a model (catalog's price dimensions included): a row's figures can only move when one of these does. */
+const MODEL_INPUTS = ["is_active", ...COST_INPUT_FIELDS] as const;
 /** What a margin reads from a credit operation. */
-const operationInputs = (r: Resource) => [
-  r.fields.is_active,
-  r.fields.unit,
-  r.fields.price_per_credit_usd,
-  r.fields.credits,
-  r.fields.min_credits,
-  r.fields.tokens_per_credit,
-];
+const OPERATION_INPUTS = ["is_active", "unit", "price_per_credit_usd", "credits", "min_credits", "tokens_per_credit"] as const;
 
 /** Addresses of `kind` whose margin inputs differ between live and desired (or that exist on one side only). */
 function moved(kind: "model" | "credit", live: readonly Resource[], desired: readonly Resource[]): Set<string> {
-  const inputs = kind === "model" ? modelInputs : operationInputs;
-  const before = new Map(live.filter((r) => r.kind === kind).map((r) => [r.address, inputs(r)]));
+  const inputs: readonly string[] = kind === "model" ? MODEL_INPUTS : OPERATION_INPUTS;
+  const before = new Map(live.filter((r) => r.kind === kind).map((r) => [r.address, r]));
   const out = new Set<string>();
   for (const r of desired) {
     if (r.kind !== kind) continue;
     const had = before.get(r.address);
-    const has = inputs(r);
-    if (!had || had.some((v, i) => v !== has[i])) out.add(r.address);
+    // Compared as the diff compares them: decimals by value, the price lists (JSON) structurally.
+    if (!had || inputs.some((f) => had.fields[f] !== r.fields[f] && !sameValue(kind, f, had.fields[f], r.fields[f]))) out.add(r.address);
     before.delete(r.address);
   }
   for (const address of before.keys()) out.add(address);
@@ -61,12 +56,22 @@ export function marginRows(live: readonly Resource[], desired: readonly Resource
   for (const k of keys) {
     const b = before.get(k);
     const a = after.get(k);
-    if (b && a && JSON.stringify(b.figures) === JSON.stringify(a.figures)) continue;
+    if (b && a && samePrices(b, a)) continue;
     const any = (a ?? b)!;
-    rows.push({ operation_type: any.operation_type, model_id: any.model_id, unit: any.unit, before: b ? b.figures : null, after: a ? a.figures : null });
+    const row: MarginRow = { operation_type: any.operation_type, model_id: any.model_id, unit: any.unit, before: b ? b.figures : null, after: a ? a.figures : null };
+    if ((b && hasPriceRange(b)) || (a && hasPriceRange(a))) row.prices = { before: b ? priceRange(b) : null, after: a ? priceRange(a) : null };
+    rows.push(row);
   }
   return rows;
 }
+
+/** Same figures at the worst and the cheapest price, from the same dimensions: nothing to show. */
+const samePrices = (b: MarginLine, a: MarginLine) =>
+  b.dimension === a.dimension && JSON.stringify(b.figures) === JSON.stringify(a.figures) && JSON.stringify(b.cheapest) === JSON.stringify(a.cheapest);
+
+/** More than one price for the unit: the worst and the cheapest differ. */
+const hasPriceRange = (l: MarginLine) => l.cheapest.dimension !== l.dimension;
+const priceRange = (l: MarginLine) => ({ dimension: l.dimension, cheapest: l.cheapest });
 
 export function planImpact(input: { desired: readonly Resource[]; live: readonly Resource[] }): PlanImpact {
   return { margins: marginRows(input.live, input.desired) };
