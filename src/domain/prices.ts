@@ -74,9 +74,10 @@ export const COST_INPUT_FIELDS = [
  */
 export function costCandidates(model: Resource, unit: "image" | "tokens"): CostCandidate[] {
   const type = model.fields.model_type;
+  // The type first: the margin engine asks every model for both units, and only one can apply.
+  if (type !== (unit === "image" ? "image" : "text")) return [];
   const prices = modelPrices(model);
   if (unit === "image") {
-    if (type !== "image") return [];
     const sizes = Array.isArray(model.fields.available_sizes) ? (model.fields.available_sizes as FieldValue[]) : null;
     const offered = new Set(
       objects(model.fields.image_prices)
@@ -87,7 +88,6 @@ export function costCandidates(model: Resource, unit: "image" | "tokens"): CostC
       .filter((p) => p.dimension === "cost_per_image" || (p.field === "image_prices" && offered.has(p.dimension)))
       .map((p) => ({ dimension: p.dimension, cost: p.amount }));
   }
-  if (type !== "text") return [];
   return prices
     .filter(
       (p) =>
