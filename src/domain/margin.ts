@@ -47,16 +47,36 @@ const MILLION = new Dec(1_000_000);
 
 export function computeMargins(models: readonly Resource[], credits: readonly Resource[]): MarginLine[] {
   const lines: MarginLine[] = [];
-  const activeModels = models.filter((m) => m.kind === "model" && m.fields.is_active === true);
+  const ranges = costRangesOf(models);
   for (const op of credits) {
     const priced = pricedOperation(op);
     if (!priced) continue;
-    for (const model of activeModels) {
-      const range = costRange(costCandidates(model, priced.unit));
-      if (range !== null) lines.push(marginLine(op, model, priced, range));
-    }
+    const charge = priced.numerator.div(priced.denominator);
+    for (const { model, range } of ranges(priced.unit)) lines.push(marginLine(op, model, priced, range, charge));
   }
   return lines.sort(byOperationAndModel);
+}
+
+/**
+ * Each active model's cost range for a unit, worked out once per unit and
+ * shared by every operation billed in it (a model can carry a dozen prices;
+ * 10k models x a dozen operations must not walk them per cell).
+ */
+function costRangesOf(models: readonly Resource[]): (unit: "image" | "tokens") => { model: Resource; range: CostSpan }[] {
+  const active = models.filter((m) => m.kind === "model" && m.fields.is_active === true);
+  const byUnit = new Map<"image" | "tokens", { model: Resource; range: CostSpan }[]>();
+  return (unit) => {
+    let ranges = byUnit.get(unit);
+    if (!ranges) {
+      ranges = [];
+      for (const model of active) {
+        const range = costRange(costCandidates(model, unit));
+        if (range !== null) ranges.push({ model, range });
+      }
+      byUnit.set(unit, ranges);
+    }
+    return ranges;
+  };
 }
 
 type PricedOperation = { unit: "image" | "tokens"; numerator: Dec; denominator: Dec };
@@ -72,16 +92,17 @@ function pricedOperation(op: Resource): PricedOperation | null {
 }
 
 /** One line at the model's worst cost (what the policy checks), with the cheapest alongside. */
-function marginLine(op: Resource, model: Resource, priced: PricedOperation, range: CostSpan): MarginLine {
-  const charge = priced.numerator.div(priced.denominator);
+function marginLine(op: Resource, model: Resource, priced: PricedOperation, range: CostSpan, charge: Dec): MarginLine {
   const cost = range.worst.cost;
+  const figures = marginFigures(cost, charge);
   return {
     operation_type: op.key.operation_type ?? op.address,
     model_id: model.key.model_id ?? model.address,
     unit: priced.unit,
-    figures: marginFigures(cost, charge),
+    figures,
     dimension: range.worst.dimension,
-    cheapest: { dimension: range.cheapest.dimension, figures: marginFigures(range.cheapest.cost, charge) },
+    // One price (the common case): the cheapest is the worst, figures and all.
+    cheapest: { dimension: range.cheapest.dimension, figures: range.cheapest === range.worst ? { ...figures } : marginFigures(range.cheapest.cost, charge) },
     exact: { cost, chargeNumerator: priced.numerator, chargeDenominator: priced.denominator },
   };
 }
@@ -104,8 +125,8 @@ export function linesBelowFloor(
   credits: readonly Resource[],
   floorOf: (operationType: string) => number | string | undefined,
 ): MarginLine[] {
-  const activeModels = models.filter((m) => m.kind === "model" && m.fields.is_active === true);
-  const costs = { image: scaledWorstCosts(activeModels, "image"), tokens: scaledWorstCosts(activeModels, "tokens") };
+  const ranges = costRangesOf(models);
+  const costs = { image: scaledWorstCosts(ranges("image")), tokens: scaledWorstCosts(ranges("tokens")) };
   const out: MarginLine[] = [];
   for (const op of credits) {
     const priced = pricedOperation(op);
@@ -118,19 +139,17 @@ export function linesBelowFloor(
       : BigInt(priced.numerator.times(new Dec(100).minus(dec(floor))).times(new Dec(10).pow(scale)).div(priced.denominator.times(100)).floor().toFixed());
     for (const { model, range, scaled } of byModel) {
       if (bound !== null && scaled <= bound) continue;
-      out.push(marginLine(op, model, priced, range));
+      out.push(marginLine(op, model, priced, range, priced.numerator.div(priced.denominator)));
     }
   }
   return out.sort(byOperationAndModel);
 }
 
-/** Each model's cost range for `unit`, its worst cost as an integer number of 10^-scale dollars. */
-function scaledWorstCosts(models: readonly Resource[], unit: "image" | "tokens"): { scale: number; byModel: { model: Resource; range: CostSpan; scaled: bigint }[] } {
+/** Each model's worst cost as an integer number of 10^-scale dollars. */
+function scaledWorstCosts(ranges: readonly { model: Resource; range: CostSpan }[]): { scale: number; byModel: { model: Resource; range: CostSpan; scaled: bigint }[] } {
   const worst: { model: Resource; range: CostSpan; text: string }[] = [];
   let scale = 0;
-  for (const model of models) {
-    const range = costRange(costCandidates(model, unit));
-    if (range === null) continue;
+  for (const { model, range } of ranges) {
     const text = range.worst.cost.toFixed();
     worst.push({ model, range, text });
     const point = text.indexOf(".");
