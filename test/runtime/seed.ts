@@ -1,5 +1,4 @@
-import { migrateDatabase } from "../../src/store/migrate.js";
-import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { openDatabase } from "../../src/store/connect.js";
 import { createTestDatabase, type Dialect, type TestDatabase } from "../helpers/db.js";
 
 /** A fresh, migrated database of one dialect. */
@@ -9,7 +8,8 @@ export async function migratedDatabase(dialect: Dialect): Promise<TestDatabase> 
     // better-sqlite3 creates the file on first open; the runtime refuses a missing file.
     await db.query("SELECT 1");
   }
-  await migrateDatabase(parseDatabaseUrl(db.url));
+  const store = await openDatabase(db.url);
+  await store.migrate().finally(() => store.close());
   return db;
 }
 
