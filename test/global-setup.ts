@@ -21,7 +21,7 @@ export default async function setup(): Promise<void> {
   const built = existsSync(join(root, "dist/commands")) && existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
   if (newestMtime(join(root, "src")) > built || !existsSync(join(root, "src/generated"))) {
     await withBuildLock(() =>
-      execFileSync(process.execPath, [join(root, "scripts/build.mjs"), "--allow-type-errors"], { cwd: root, stdio: "inherit" }),
+      execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" }),
     );
   }
   const client = new pg.Client({ connectionString: pgAdminUrl(), connectionTimeoutMillis: 5000 });

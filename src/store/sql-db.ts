@@ -88,7 +88,7 @@ function sqlDb(target: DatabaseTarget, counter: { n: number }, driver: Driver, c
   return db;
 }
 
-/** Calls on one synchronous better-sqlite3 connection, one holder at a time (a transaction keeps it across awaits). */
+/** Calls on one connection, one at a time (a better-sqlite3 transaction keeps it across awaits; a pg client takes one query at a time). */
 class Turns {
   #tail: Promise<unknown> = Promise.resolve();
   take<T>(work: () => Promise<T>): Promise<T> {
@@ -169,8 +169,11 @@ async function pgDriver(target: DatabaseTarget, opts: OpenOptions): Promise<Driv
       const client = await pool.connect();
       client.on("error", () => {}); // surfaces on the next statement instead of crashing the process
       let broken: Error | undefined;
+      // One client runs one statement at a time (concurrent reads inside a transaction queue here, not in node-pg).
+      const turns = new Turns();
+      const conn = over(client);
       try {
-        return await work(over(client));
+        return await work({ run: (sql, params) => turns.take(() => conn.run(sql, params)), script: (sql) => turns.take(() => conn.script(sql)) });
       } catch (err) {
         if (isConnectionError(err)) broken = err as Error;
         throw err;
