@@ -1,16 +1,8 @@
-import { openDatabase } from "../../src/store/connect.js";
 import { createTestDatabase, type Dialect, type TestDatabase } from "../helpers/db.js";
 
 /** A fresh, migrated database of one dialect. */
 export async function migratedDatabase(dialect: Dialect): Promise<TestDatabase> {
-  const db = await createTestDatabase(dialect);
-  if (dialect === "sqlite") {
-    // better-sqlite3 creates the file on first open; the runtime refuses a missing file.
-    await db.query("SELECT 1");
-  }
-  const store = await openDatabase(db.url);
-  await store.migrate().finally(() => store.close());
-  return db;
+  return createTestDatabase(dialect, { migrated: true });
 }
 
 /** $n placeholders for PostgreSQL, ? for SQLite. */

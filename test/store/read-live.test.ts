@@ -33,9 +33,8 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
   let prisma: PrismaBaseline;
 
   beforeEach(async () => {
-    db = await createTestDatabase(dialect);
+    db = await createTestDatabase(dialect, { migrated: true });
     store = await openDatabase(db.url);
-    await store.migrate();
     prisma = await openPrismaBaseline(db.url);
   });
   afterEach(async () => {

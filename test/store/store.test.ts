@@ -70,9 +70,8 @@ describe.each(DIALECTS)("store (%s)", (dialect) => {
   const extraClosers: (() => Promise<void>)[] = [];
 
   beforeEach(async () => {
-    db = await createTestDatabase(dialect);
+    db = await createTestDatabase(dialect, { migrated: true });
     store = await openDatabase(db.url);
-    await store.migrate();
   });
   afterEach(async () => {
     for (const s of [store, ...extraStores.splice(0)]) await s.close();
