@@ -115,24 +115,14 @@ async function writeKind(
   await run(tx, inserts(rows.creates));
 }
 
-const REVISION_COLUMNS: SqlColumn[] = [
-  { name: "created_at", type: "timestamp" },
-  { name: "git_commit", type: "string" },
-  { name: "actor", type: "string" },
-  { name: "plan_digest", type: "string" },
-  { name: "config_digest", type: "string" },
-  { name: "state_digest", type: "string" },
-  { name: "summary", type: "json" },
-  { name: "changes", type: "json" },
-];
+const sqlColumns = (types: Record<string, SqlColumn["type"]>): SqlColumn[] => Object.entries(types).map(([name, type]) => ({ name, type }));
 
-const STATE_COLUMNS: SqlColumn[] = [
-  { name: "address", type: "string" },
-  { name: "kind", type: "string" },
-  { name: "fields", type: "json" },
-  { name: "revision_id", type: "int" },
-  { name: "updated_at", type: "timestamp" },
-];
+const REVISION_COLUMNS = sqlColumns({
+  created_at: "timestamp", git_commit: "string", actor: "string", plan_digest: "string",
+  config_digest: "string", state_digest: "string", summary: "json", changes: "json",
+});
+
+const STATE_COLUMNS = sqlColumns({ address: "string", kind: "string", fields: "json", revision_id: "int", updated_at: "timestamp" });
 
 /**
  * Applies a plan's changes in one transaction under the apply lock: re-reads the
@@ -242,26 +232,7 @@ async function applyInTransaction(
   );
 }
 
-export function toRevisionRecord(row: {
-  id: number;
-  created_at: Date;
-  git_commit: string | null;
-  actor: string;
-  plan_digest: string;
-  config_digest: string;
-  state_digest: string;
-  summary: unknown;
-  changes: unknown;
-}): RevisionRecord {
-  return {
-    id: row.id,
-    created_at: row.created_at.toISOString(),
-    git_commit: row.git_commit,
-    actor: row.actor,
-    plan_digest: row.plan_digest,
-    config_digest: row.config_digest,
-    state_digest: row.state_digest,
-    summary: row.summary,
-    changes: row.changes,
-  };
+/** The revision as callers see it: created_at as ISO text. */
+export function toRevisionRecord(row: Omit<RevisionRecord, "created_at"> & { created_at: Date }): RevisionRecord {
+  return { ...row, created_at: row.created_at.toISOString() };
 }
