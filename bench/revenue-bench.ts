@@ -99,8 +99,8 @@ export async function benchRevenue(url: string, opts: { rows?: number; days?: nu
   const days = opts.days ?? 30;
   const log = opts.log ?? ((line: string) => process.stdout.write(line + "\n"));
   const target = parseDatabaseUrl(url);
+  await migrateDatabase(target);
   const db = await openSqlDb(target);
-  await migrateDatabase(db);
   try {
     const now = new Date();
     let t = performance.now();

@@ -96,7 +96,7 @@ export function lockedError(timeoutMs: number, holder: LockHolder | null): UserE
   });
 }
 
-export function isBusy(err: unknown): boolean {
+function isBusy(err: unknown): boolean {
   const text = `${(err as Error)?.message ?? ""} ${JSON.stringify(err, Object.getOwnPropertyNames(err ?? {}))}`;
   return /SQLITE_BUSY|database is locked|SocketTimeout/i.test(text);
 }
