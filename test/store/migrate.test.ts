@@ -33,23 +33,27 @@ describe.each(DIALECTS)("migrate (%s)", (dialect) => {
     return store.migrate().finally(() => store.close());
   }
 
-  it("applies the init migration once and is idempotent", async () => {
-    expect(await migrate()).toEqual({ applied: [INIT_MIGRATION] });
+  const ALL = () => readMigrations(migrationsDir(dialect)).map((m) => m.name);
+
+  it("applies every migration once, the init migration first, and is idempotent", async () => {
+    expect(await migrate()).toEqual({ applied: ALL() });
+    expect(ALL()[0]).toBe(INIT_MIGRATION);
     expect(await migrate()).toEqual({ applied: [] });
     const rows = await db.query<{ migration_name: string; checksum: string; applied_steps_count: number | bigint }>(
       `SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations"`,
     );
     const init = readMigrations(migrationsDir(dialect)).find((m) => m.name === INIT_MIGRATION)!;
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.checksum).toBe(init.checksum);
-    expect(Number(rows[0]!.applied_steps_count)).toBe(1);
+    expect(rows).toHaveLength(ALL().length);
+    const initRow = rows.find((r) => r.migration_name === INIT_MIGRATION)!;
+    expect(initRow.checksum).toBe(init.checksum);
+    expect(Number(initRow.applied_steps_count)).toBe(1);
     expect(await db.query(`SELECT COUNT(*) AS n FROM ai_model_config`)).toHaveLength(1);
   });
 
   it("concurrent migrators apply each migration exactly once", async () => {
     const results = await Promise.all([migrate(), migrate(), migrate()]);
-    expect(results.flatMap((r) => r.applied)).toEqual([INIT_MIGRATION]);
-    expect(await db.query(`SELECT migration_name FROM "_prisma_migrations"`)).toHaveLength(1);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual(ALL());
+    expect(await db.query(`SELECT migration_name FROM "_prisma_migrations"`)).toHaveLength(ALL().length);
   });
 
   it("prisma migrate status agrees the database is up to date", async () => {

@@ -69,7 +69,7 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
       accountIntegration("ünï-cøde", "anthropic", {}),
     ];
     await store.apply(request(await store.readLive(), { creates }));
-    // Rows no apply writes: non-canonical money, JSON text with spacing, overrides as strings, an ignored singleton row.
+    // Rows no apply writes: non-canonical money, JSON text with spacing, overrides as strings (a second singleton row is refused by the schema).
     await db.query(
       `INSERT INTO ai_model_config (model_id, display_name, model_type, provider, input_token_rate, available_sizes, updated_at)
        VALUES ('by-hand', 'By hand', 'image', 'bria', '0.0400', ${dialect === "postgresql" ? "'[ 1, {\"a\" : [] } ]'::jsonb" : "'[ 1, {\"a\" : [] } ]'"}, CURRENT_TIMESTAMP)`,
@@ -78,7 +78,6 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
       `INSERT INTO integration_settings (account_id, integration_type, config, updated_at)
        VALUES (2, 'runware', '{"model": "rw", "temperature": "0.50", "max_tokens": "12", "extra": [1]}', CURRENT_TIMESTAMP)`,
     );
-    await db.query(`INSERT INTO global_integration_settings (id, openai_model, updated_at) VALUES (2, 'ignored', CURRENT_TIMESTAMP)`);
   }
 
   it("produces exactly the LiveState findMany produces, in 8 statements", async () => {
