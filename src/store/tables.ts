@@ -3,6 +3,7 @@ import {
   address,
   CREDIT_FIELDS,
   INTEGRATION_FIELDS,
+  INTEGRATION_TYPE_FIELDS,
   MODEL_FIELDS,
   OVERRIDE_FIELDS,
   type FieldSpec,
@@ -81,11 +82,11 @@ function unpackOverrides(config: unknown): Record<string, FieldValue> {
 const accountKey = (r: Resource, accountId: (slug: string, address: string) => number) =>
   accountId(requireKey(r, "account"), r.address);
 
-/** A catalog table (models, credit rules): one row per resource, keyed by one text column, every field a column. */
+/** A catalog table (models, credit rules, declared integration types): one row per resource, keyed by one text column, every field a column. */
 function catalogTable(
-  kind: "model" | "credit",
+  kind: "model" | "credit" | "integration-type",
   table: string,
-  keyColumn: "model_id" | "operation_type",
+  keyColumn: "model_id" | "operation_type" | "integration_type",
   specs: readonly FieldSpec[],
   createdStamps: readonly string[],
   addressOf: (key: string) => string,
@@ -148,6 +149,14 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     keyOf: () => ({ id: 1 }),
     valuesOf: (r, secret) => fieldValues(INTEGRATION_FIELDS, r, secret),
   },
+  "integration-type": catalogTable(
+    "integration-type",
+    "integration_type_settings",
+    "integration_type",
+    INTEGRATION_TYPE_FIELDS,
+    ["updated_at"],
+    address.integrationType,
+  ),
   "settings-schema": {
     kind: "settings-schema",
     table: "settings_schema",

@@ -6,15 +6,17 @@ import { ROOT } from "../helpers/cli.js";
 import { migrationsDir, readMigrations } from "../../src/store/migrate.js";
 import { openDatabase } from "../../src/store/connect.js";
 // @ts-expect-error plain ESM script without types
-import { generatedInitSql, INIT_MIGRATION } from "../../scripts/migrations.mjs";
+import { GENERATED_MIGRATIONS, generatedMigrationSql, INIT_MIGRATION, MIGRATIONS } from "../../scripts/migrations.mjs";
 
 const run = promisify(execFile);
 
 describe("committed migrations", () => {
-  it.each(DIALECTS)("%s: the init migration equals what prisma migrate diff generates from the schema", async (dialect) => {
+  it.each(DIALECTS)("%s: every generated migration equals what prisma migrate diff generates between its schema snapshots", async (dialect) => {
     const committed = readMigrations(migrationsDir(dialect));
-    expect(committed.map((m) => m.name)).toContain(INIT_MIGRATION);
-    expect(committed.find((m) => m.name === INIT_MIGRATION)?.sql).toBe(generatedInitSql(dialect));
+    expect(committed.map((m) => m.name)).toEqual(MIGRATIONS);
+    for (const name of GENERATED_MIGRATIONS as string[]) {
+      expect(committed.find((m) => m.name === name)?.sql).toBe(generatedMigrationSql(dialect, name));
+    }
   });
 });
 
@@ -33,27 +35,26 @@ describe.each(DIALECTS)("migrate (%s)", (dialect) => {
     return store.migrate().finally(() => store.close());
   }
 
-  const ALL = () => readMigrations(migrationsDir(dialect)).map((m) => m.name);
-
-  it("applies every migration once, the init migration first, and is idempotent", async () => {
-    expect(await migrate()).toEqual({ applied: ALL() });
-    expect(ALL()[0]).toBe(INIT_MIGRATION);
+  it("applies each migration once and is idempotent", async () => {
+    expect(await migrate()).toEqual({ applied: MIGRATIONS });
     expect(await migrate()).toEqual({ applied: [] });
     const rows = await db.query<{ migration_name: string; checksum: string; applied_steps_count: number | bigint }>(
       `SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations"`,
     );
-    const init = readMigrations(migrationsDir(dialect)).find((m) => m.name === INIT_MIGRATION)!;
-    expect(rows).toHaveLength(ALL().length);
-    const initRow = rows.find((r) => r.migration_name === INIT_MIGRATION)!;
-    expect(initRow.checksum).toBe(init.checksum);
-    expect(Number(initRow.applied_steps_count)).toBe(1);
+    const committed = readMigrations(migrationsDir(dialect));
+    expect(rows).toHaveLength(MIGRATIONS.length);
+    for (const row of rows) {
+      expect(row.checksum).toBe(committed.find((m) => m.name === row.migration_name)!.checksum);
+      expect(Number(row.applied_steps_count)).toBe(1);
+    }
+    expect(rows.map((r) => r.migration_name)).toContain(INIT_MIGRATION);
     expect(await db.query(`SELECT COUNT(*) AS n FROM ai_model_config`)).toHaveLength(1);
   });
 
   it("concurrent migrators apply each migration exactly once", async () => {
     const results = await Promise.all([migrate(), migrate(), migrate()]);
-    expect(results.flatMap((r) => r.applied).sort()).toEqual(ALL());
-    expect(await db.query(`SELECT migration_name FROM "_prisma_migrations"`)).toHaveLength(ALL().length);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual([...MIGRATIONS].sort());
+    expect(await db.query(`SELECT migration_name FROM "_prisma_migrations"`)).toHaveLength(MIGRATIONS.length);
   });
 
   it("prisma migrate status agrees the database is up to date", async () => {

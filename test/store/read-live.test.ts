@@ -7,8 +7,9 @@ import { openSqlDb } from "../../src/store/sql-db.js";
 import { openPrismaBaseline, type PrismaBaseline } from "../../bench/prisma-baseline.js";
 import { readLiveStateWithPrisma } from "./prisma-reference.js";
 import type { Store } from "../../src/store/types.js";
-import { stateDigest } from "../../src/plan/digest.js";
-import { accountIntegration, accountSetting, credit, integration, model, request, settingsSchema } from "./fixtures.js";
+import { KIND_ORDER } from "../../src/domain/resources.js";
+import { secretDigest, stateDigest } from "../../src/plan/digest.js";
+import { accountIntegration, accountSetting, credit, integration, integrationType, model, request, SECRETS, settingsSchema } from "./fixtures.js";
 
 /*
  * readLive reads through the store's SqlDb; Prisma's findMany is the reference. The
@@ -56,6 +57,12 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
       credit("tokens", { price_per_credit_usd: "0.0000000001", credits: 3, display_name: "Tokens" }),
       credit("images", { price_per_credit_usd: "9999999999.9999999999", is_active: false, credits: null, tokens_per_credit: null, min_credits: 0 }),
       integration({ openai_temperature: "0.040", anthropic_temperature: "1", anthropic_max_tokens: 100, image_style: "vivid" }),
+      integrationType("google", {
+        api_key: { sensitive: true, digest: secretDigest(SECRETS.OPENAI_API_KEY), from_env: "OPENAI_API_KEY" },
+        temperature: "0.250",
+        max_tokens: 4096,
+      }),
+      integrationType("flux", { provider: "runware", model_type: "image", model: "flux-dev", size: "1024x1024" }),
       settingsSchema("rich", RICH_JSON),
       settingsSchema("scalar", 42),
       settingsSchema("null", null),
@@ -69,7 +76,8 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
       accountIntegration("ünï-cøde", "anthropic", {}),
     ];
     await store.apply(request(await store.readLive(), { creates }));
-    // Rows no apply writes: non-canonical money, JSON text with spacing, overrides as strings (a second singleton row is refused by the schema).
+    // Rows no apply writes: non-canonical money, JSON text with spacing, overrides as strings.
+    // (A second singleton row cannot exist: the database refuses it, see test/cli/lock.test.ts.)
     await db.query(
       `INSERT INTO ai_model_config (model_id, display_name, model_type, provider, input_token_rate, available_sizes, updated_at)
        VALUES ('by-hand', 'By hand', 'image', 'bria', '0.0400', ${dialect === "postgresql" ? "'[ 1, {\"a\" : [] } ]'::jsonb" : "'[ 1, {\"a\" : [] } ]'"}, CURRENT_TIMESTAMP)`,
@@ -80,15 +88,18 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
     );
   }
 
-  it("produces exactly the LiveState findMany produces, in 8 statements", async () => {
+  // One statement per table: the accounts, the last-applied state and each resource kind's table.
+  const STATEMENTS = KIND_ORDER.length + 2;
+
+  it("produces exactly the LiveState findMany produces, one statement per table", async () => {
     await writeRichRows();
     const before = store.roundTrips();
     const viaDriver = await store.readLive();
-    expect(store.roundTrips() - before).toBe(8);
+    expect(store.roundTrips() - before).toBe(STATEMENTS);
     const viaPrisma = await readLiveStateWithPrisma(prisma);
 
     expect(viaDriver.resources.length).toBeGreaterThan(15);
-    expect(viaDriver.lastApplied.size).toBe(17);
+    expect(viaDriver.lastApplied.size).toBe(19);
     expect(viaDriver.accounts.size).toBe(4);
     expect(viaDriver).toStrictEqual(viaPrisma);
     expect([...viaDriver.lastApplied]).toStrictEqual([...viaPrisma.lastApplied]);
@@ -100,6 +111,11 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
     expect(decimals.fields.output_token_rate).toBe("0.04");
     expect(viaDriver.resources.find((r) => r.address === "model/bools-and-ints")!.fields.supports_tools).toBe(true);
     expect(viaDriver.resources.find((r) => r.address === "settings-schema/rich")!.fields.schema).toStrictEqual(RICH_JSON);
+    expect(viaDriver.resources.find((r) => r.address === "integration-type/google")!.fields).toMatchObject({
+      temperature: "0.25",
+      max_tokens: 4096,
+      api_key: { sensitive: true, digest: secretDigest(SECRETS.OPENAI_API_KEY) },
+    });
   });
 
   it("reads inside a transaction on that transaction, seeing its uncommitted writes", async () => {
@@ -114,7 +130,7 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
         await tx.execute(`DELETE FROM account_settings WHERE key = 'obj'`);
         const before = sql.roundTrips();
         const live = await readLiveState(tx);
-        expect(sql.roundTrips() - before).toBe(8);
+        expect(sql.roundTrips() - before).toBe(STATEMENTS);
         expect(live.resources.find((r) => r.address === "model/in-tx")?.fields.input_token_rate).toBe("0.04");
         expect(live.resources.some((r) => r.address === "account/acme/setting/obj")).toBe(false);
         return live;

@@ -5,7 +5,7 @@ import { modelDates, modelDefaults, modelProviderMatchesFile, modelTypeFields, u
 import { creditOperations } from "./credits.js";
 import { fileNames, singletonDocuments, uniqueAccounts } from "./documents.js";
 import { globalDefaults } from "./integrations.js";
-import { minimumMargins, protectedAddresses } from "./policy.js";
+import { minimumMargins, priceCeilings, protectedAddresses } from "./policy.js";
 import { settingsSchemasCompile } from "./settings-schemas.js";
 import type { Rule, RuleContext } from "./types.js";
 
@@ -26,6 +26,7 @@ export const RULES: readonly Rule[] = [
   creditOperations,
   settingsSchemasCompile,
   minimumMargins,
+  priceCeilings,
   protectedAddresses,
 ];
 
