@@ -148,7 +148,8 @@ export async function acquireApplyLock(tx: SqlDb, timeoutMs: number, holder: Loc
 
 /* ---- lock status and release (`cfgsync lock`), on the raw drivers like migrate.ts ---- */
 
-const ADVISORY_KEY_WHERE = `l.locktype = 'advisory' AND l.granted AND l.classid = ${Number(APPLY_LOCK_KEY >> 32n)} AND l.objid = ${Number(APPLY_LOCK_KEY & 0xffffffffn)} AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+// Advisory locks belong to one database, but pg_locks shows the whole cluster's: only this database's count.
+const ADVISORY_KEY_WHERE = `l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = ${Number(APPLY_LOCK_KEY >> 32n)} AND l.objid = ${Number(APPLY_LOCK_KEY & 0xffffffffn)} AND l.objsubid = 1`;
 
 function withPg<T>(target: DatabaseTarget, work: (run: Run) => Promise<T>): Promise<T> {
   return withPgSession(target, (client) => work(async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[]));

@@ -224,7 +224,7 @@ describe(`plan and apply through the CLI on ${dialect}`, () => {
     expect(all).toContain("sensitive");
     const stored = JSON.stringify(await ws.db.query("SELECT * FROM cfgsync_revision")) + JSON.stringify(await ws.db.query("SELECT * FROM cfgsync_resource_state"));
     expectNoSecrets(stored);
-  });
+  }, 180_000);
 
   test("export of a hand-seeded database round-trips to YAML that validates and plans to no changes", async () => {
     const q = (sql: string) => ws.db.query(sql);
