@@ -40,6 +40,7 @@ export default class Apply extends BaseCommand {
     const { writeChunks, writeChunksToFile } = await import("../cli/output.js");
     const { wantsColor } = await import("../render/style.js");
     const { assertPlanHasNoErrors, hasChanges } = await import("../plan/types.js");
+    const { applyHooksFromEnv } = await import("../cli/test-hooks.js");
     const opts = {
       configDir: flags["config-dir"],
       databaseUrl: this.databaseUrl(flags["database-url"]),
@@ -48,6 +49,7 @@ export default class Apply extends BaseCommand {
       lockTimeoutMs: flags["lock-timeout"] * 1000,
       requireSecrets: flags["require-secrets"],
       progress: this.progress(this.jsonEnabled()),
+      hooks: applyHooksFromEnv(process.env),
     };
     const json = this.jsonEnabled();
     const reviewed = await import("../plan/reviewed.js");

@@ -186,6 +186,10 @@ describe(`plan and apply through the CLI on ${dialect}`, () => {
     expect(await ws.db.query("SELECT model_id, cost_per_image FROM ai_model_config ORDER BY model_id")).toEqual(before);
     const revisions = await ws.db.query<{ n: unknown }>("SELECT count(*) AS n FROM cfgsync_revision");
     expect(Number(revisions[0]!.n)).toBe(1);
+    // The lock died with the process: the next apply goes through.
+    const next = await ws.cli(["apply", "--auto-approve", "--lock-timeout", "5"]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(await ws.db.query("SELECT model_id, cost_per_image FROM ai_model_config ORDER BY model_id")).not.toEqual(before);
   });
 
   test("plan text, JSON, history and errors never contain a secret value", async () => {

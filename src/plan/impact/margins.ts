@@ -2,7 +2,7 @@ import { computeMargins, type MarginLine } from "../../domain/margin.js";
 import { COST_INPUT_FIELDS } from "../../domain/prices.js";
 import type { Resource } from "../../domain/resources.js";
 import { sameValue } from "../diff.js";
-import type { MarginRow, PlanImpact } from "../types.js";
+import type { MarginRow, PlanImpact } from "./types.js";
 
 /** What a margin reads from a model (catalog's price dimensions included): a row's figures can only move when one of these does. */
 const MODEL_INPUTS = ["is_active", ...COST_INPUT_FIELDS] as const;
