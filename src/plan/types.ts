@@ -1,7 +1,7 @@
 import { UserError, type Diagnostic } from "../domain/diagnostic.js";
 import type { JsonValue, ResourceKind } from "../domain/resources.js";
 import type { BlastRadius, RevenueImpact } from "./impact/index.js";
-import type { MarginFigures } from "../domain/margin.js";
+import type { MarginBasis, MarginFigures } from "../domain/margin.js";
 
 export type { MarginFigures } from "../domain/margin.js";
 
@@ -29,7 +29,9 @@ export interface MarginRow {
   operation_type: string;
   model_id: string;
   unit: "image" | "tokens";
-  /** Decimal strings (USD); "per" says per what (image, 1M tokens). */
+  /** What the figures are per, named (per image, per 1M output tokens). */
+  per: MarginBasis;
+  /** Decimal strings (USD); token operations also carry their minimum charge per call. */
   before: MarginFigures | null;
   after: MarginFigures | null;
 }

@@ -22,13 +22,13 @@ describe("computeMargins (SPEC §2.6)", () => {
 
   it("gives the seed's dall-e-3 example: cost 0.04, charge 0.10, margin 0.06 = 60 %, markup 150 %", () => {
     const row = computeMargins(models, credits).find((r) => r.model_id === "dall-e-3")!;
-    expect(row.figures).toEqual({ cost: "0.04", charge: "0.1", margin: "0.06", margin_pct: "60", markup_pct: "150" });
+    expect(row.figures).toEqual({ cost: "0.04", charge: "0.1", margin: "0.06", margin_pct: "60.00", markup_pct: "150.00" });
   });
 
   it("charges token operations per 1M tokens against the output rate, active models and operations only", () => {
     const rows = computeMargins(models, credits);
     expect(rows.map((r) => `${r.operation_type}/${r.model_id}`)).toEqual(["image_generation/dall-e-3", "linking/gpt-4o", "linking/gpt-5.2"]);
-    expect(rows[2]!.figures).toMatchObject({ charge: "16.666667", cost: "14", margin_pct: "16" });
+    expect(rows[2]!.figures).toMatchObject({ charge: "16.666667", cost: "14", margin_pct: "16.00" });
   });
 
   it("compares a floor exactly even when the charge has no finite decimal form", () => {

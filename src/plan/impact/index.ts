@@ -1,10 +1,10 @@
 import type { Resource } from "../../domain/resources.js";
 import type { Change } from "../types.js";
 import { blastRadius, type BlastRadius } from "./blast-radius.js";
-import type { UsageWindow } from "../../domain/usage.js";
+import type { Audience, UsageWindow } from "../../domain/usage.js";
 import { replayRevenue, type RevenueImpact } from "./revenue.js";
 
-export type { UsageWindow } from "../../domain/usage.js";
+export type { Audience, UsageWindow } from "../../domain/usage.js";
 
 export type { BlastRadius } from "./blast-radius.js";
 export type { RevenueImpact, UsageAggregate } from "./revenue.js";
@@ -18,6 +18,7 @@ export function pricingImpact(input: {
   changes: readonly Change[];
   accounts: Iterable<string>;
   usage?: UsageWindow | undefined;
+  audience?: Audience | undefined;
 }): { revenue?: RevenueImpact; blast_radius: BlastRadius } {
   const blast_radius = blastRadius(input);
   const usage = input.usage;
