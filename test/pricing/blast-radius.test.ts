@@ -3,7 +3,7 @@ import { INTEGRATION_FIELDS, address, type FieldValue, type Resource } from "../
 import { blastRadius } from "../../src/plan/impact/blast-radius.js";
 import { diffResources } from "../../src/plan/diff.js";
 import type { UsageAggregate } from "../../src/domain/usage.js";
-import { credit, imageModel, model } from "../plan/fixtures.js";
+import { credit, imageModel, model, usageAggregate } from "../plan/fixtures.js";
 
 function global(fields: Record<string, FieldValue>): Resource {
   const base: Record<string, FieldValue> = Object.fromEntries(INTEGRATION_FIELDS.filter((f) => f.type !== "secret").map((f) => [f.name, null]));
@@ -201,19 +201,5 @@ describe("blast radius (SPEC §7)", () => {
 });
 
 function usageRow(account: string, operation_type: string, model_id: string, calls: number, credits: number): UsageAggregate {
-  return {
-    account,
-    operation_type,
-    model_id,
-    calls,
-    images: 0,
-    tokens: 0,
-    recorded_credits: credits,
-    recorded_cost_usd: "0",
-    split_calls: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    split_cost_usd: "0",
-    token_credits: {},
-  };
+  return usageAggregate({ account, operation_type, model_id, calls, recorded_credits: credits });
 }

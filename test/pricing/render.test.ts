@@ -3,7 +3,7 @@ import type { Resource } from "../../src/domain/resources.js";
 import { marginRows } from "../../src/plan/impact/margins.js";
 import { renderImpactMarkdown, renderImpactText, type ImpactSections } from "../../src/render/impact.js";
 import { replayRevenue, type UsageAggregate } from "../../src/plan/impact/revenue.js";
-import { credit, imageModel, model } from "../plan/fixtures.js";
+import { credit, imageModel, model, usageAggregate } from "../plan/fixtures.js";
 
 const live: Resource[] = [
   imageModel("dall-e-3", "0.04"),
@@ -23,18 +23,7 @@ const desired: Resource[] = [
   credit("content_generation", { unit: "tokens", tokens_per_credit: 150, min_credits: 2, price_per_credit_usd: "0.01" }),
 ];
 // A small log, as the reader sums it (per account): content generation logs the input/output split for one call.
-const row = (a: Partial<UsageAggregate> & Pick<UsageAggregate, "account" | "operation_type" | "model_id" | "calls">): UsageAggregate => ({
-  images: 0,
-  tokens: 0,
-  recorded_credits: 0,
-  recorded_cost_usd: "0",
-  split_calls: 0,
-  input_tokens: 0,
-  output_tokens: 0,
-  split_cost_usd: "0",
-  token_credits: {},
-  ...a,
-});
+const row = usageAggregate;
 const aggregates: UsageAggregate[] = [
   row({ account: "acme", operation_type: "content_generation", model_id: "gpt-4o-mini", calls: 3, tokens: 1349, recorded_credits: 16, recorded_cost_usd: "0.0005394", split_calls: 1, input_tokens: 600, output_tokens: 400, split_cost_usd: "0.00033", token_credits: { "100:3": 16, "150:2": 11 } }),
   row({ account: "acme", operation_type: "image_generation", model_id: "dall-e-3", calls: 2, images: 3, recorded_credits: 15, recorded_cost_usd: "0.12" }),

@@ -5,7 +5,7 @@ import { readUsageAggregates } from "../../src/store/usage.js";
 import { openSqlDb, type SqlDb } from "../../src/runtime/db.js";
 import { openDatabase, storeClient } from "../../src/store/connect.js";
 import { DIALECTS, type TestDatabase } from "../helpers/db.js";
-import { credit, imageModel, model } from "../plan/fixtures.js";
+import { credit, imageModel, model, usageAggregate } from "../plan/fixtures.js";
 import { insert, migratedDatabase } from "../runtime/seed.js";
 
 const gptMini = (output: string) => model("gpt-4o-mini", { input_token_rate: "0.15", output_token_rate: output });
@@ -93,19 +93,7 @@ async function seedLog(db: TestDatabase): Promise<void> {
   }
 }
 
-const aggregate = (a: Partial<UsageAggregate> & Pick<UsageAggregate, "operation_type" | "model_id" | "calls">): UsageAggregate => ({
-  account: "acme",
-  images: 0,
-  tokens: 0,
-  recorded_credits: 0,
-  recorded_cost_usd: "0",
-  split_calls: 0,
-  input_tokens: 0,
-  output_tokens: 0,
-  split_cost_usd: "0",
-  token_credits: {},
-  ...a,
-});
+const aggregate = usageAggregate;
 const replay = (aggregates: UsageAggregate[], d: Resource[] = desired, l: Resource[] = live) =>
   replayRevenue({ aggregates, live: l, desired: d, days: 30, since: SINCE, until: UNTIL });
 
