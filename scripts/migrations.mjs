@@ -4,7 +4,8 @@
 // The last migration's schema is prisma/models.prisma itself; earlier ones are
 // frozen in prisma/history/<name>.prisma. `--check` exits 1 when a committed
 // migration differs from what its schemas generate, so the models file and the
-// migrations cannot drift.
+// migrations cannot drift. Hand-written migrations (HAND_WRITTEN) sit between
+// them and change no model.
 //
 // To change the database schema: copy prisma/models.prisma to
 // prisma/history/<last migration>.prisma, edit prisma/models.prisma, add the new
@@ -18,8 +19,13 @@ import { composeSchema } from "./prisma-schemas.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const INIT_MIGRATION = "20261125145300_init";
-/** Oldest first; the last one's schema is prisma/models.prisma. */
+/** The generated migrations, oldest first; the last one's schema is prisma/models.prisma. */
 export const MIGRATIONS = [INIT_MIGRATION, "20261128231500_usage_token_counts"];
+/**
+ * Migrations written by hand (what a models file cannot say: CHECKs, triggers),
+ * one per provider with the same directory name; neither written nor checked here.
+ */
+export const HAND_WRITTEN = ["20261128230000_singleton_rows"];
 const PROVIDERS = ["sqlite", "postgresql"];
 
 const modelsOf = (name) =>

@@ -134,6 +134,7 @@ export const CODES = {
     "policy.max-price-change": "change the price in smaller steps, or raise max_price_change_pct in policies.yaml",
     "policy.protected": "protected resources are never deleted: keep it in config/ or unprotect it in policies.yaml",
     "policy.protected-unknown": "protect only resources that config/ defines",
+    "policy.unknown-operation": "give a floor only to an operation credits.yaml declares (or declare the operation)",
   }),
   ...family("#plan-and-apply", {
     "plan.has-errors": "fix the errors listed; nothing was changed",

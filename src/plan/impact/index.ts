@@ -20,8 +20,9 @@ export function pricingImpact(input: {
   usage?: UsageWindow | undefined;
   audience?: Audience | undefined;
 }): { revenue?: RevenueImpact; blast_radius: BlastRadius } {
-  const blast_radius = blastRadius(input);
-  const usage = input.usage;
-  if (!usage || usage.aggregates.length === 0) return { blast_radius };
+  // An empty log says nothing about usage: the reach by usage is left out rather than shown as zero.
+  const usage = input.usage && input.usage.aggregates.length > 0 ? input.usage : undefined;
+  const blast_radius = blastRadius({ ...input, usage });
+  if (!usage) return { blast_radius };
   return { revenue: replayRevenue({ ...usage, live: input.live, desired: input.desired }), blast_radius };
 }
