@@ -4,12 +4,12 @@
 // The last migration's schema is prisma/models.prisma itself; earlier ones are
 // frozen in prisma/history/<name>.prisma. `--check` exits 1 when a committed
 // migration differs from what its schemas generate, so the models file and the
-// migrations cannot drift. Hand-written migrations (HAND_WRITTEN) sit between
-// them and change no model.
+// migrations cannot drift.
 //
 // To change the database schema: copy prisma/models.prisma to
-// prisma/history/<last migration>.prisma, edit prisma/models.prisma, add the new
-// migration's name to MIGRATIONS, run `node scripts/migrations.mjs`, review the SQL.
+// prisma/history/<last generated migration>.prisma, edit prisma/models.prisma,
+// add the new migration's name to MIGRATIONS, run `node scripts/migrations.mjs`,
+// review the SQL. A hand-written migration (HAND_WRITTEN) changes no model.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,18 +19,26 @@ import { composeSchema } from "./prisma-schemas.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const INIT_MIGRATION = "20261125145300_init";
-/** The generated migrations, oldest first; the last one's schema is prisma/models.prisma. */
-export const MIGRATIONS = [INIT_MIGRATION, "20261128231500_usage_token_counts"];
+/** Every migration, oldest first; the last one's schema is prisma/models.prisma. */
+export const MIGRATIONS = [
+  INIT_MIGRATION,
+  "20261128230000_singleton_rows",
+  "20261128231500_usage_token_counts",
+  "20261128233000_catalog_dimensions",
+];
 /**
- * Migrations written by hand (what a models file cannot say: CHECKs, triggers),
- * one per provider with the same directory name; neither written nor checked here.
+ * Migrations written by hand for what Prisma's schema language cannot say
+ * (CHECK constraints, triggers): they change no model, so they are not
+ * generated or checked here and their schema is the one before them.
  */
-export const HAND_WRITTEN = ["20261128230000_singleton_rows"];
+export const HAND_WRITTEN = new Set(["20261128230000_singleton_rows"]);
+/** The migrations this script generates and checks. */
+export const GENERATED_MIGRATIONS = MIGRATIONS.filter((name) => !HAND_WRITTEN.has(name));
 const PROVIDERS = ["sqlite", "postgresql"];
 
 const modelsOf = (name) =>
   readFileSync(
-    name === MIGRATIONS[MIGRATIONS.length - 1] ? join(root, "prisma/models.prisma") : join(root, "prisma/history", `${name}.prisma`),
+    name === GENERATED_MIGRATIONS[GENERATED_MIGRATIONS.length - 1] ? join(root, "prisma/models.prisma") : join(root, "prisma/history", `${name}.prisma`),
     "utf8",
   );
 
@@ -45,8 +53,8 @@ function prismaDiff(provider, from, to) {
 
 /** The SQL `prisma migrate diff` generates for one migration of a provider. */
 export function generatedMigrationSql(provider, name) {
-  const index = MIGRATIONS.indexOf(name);
-  if (index < 0) throw new Error(`unknown migration ${name}`);
+  const index = GENERATED_MIGRATIONS.indexOf(name);
+  if (index < 0) throw new Error(`not a generated migration: ${name}`);
   const dir = mkdtempSync(join(tmpdir(), "cfgsync-migrations-"));
   try {
     const schemaFile = (n) => {
@@ -54,7 +62,7 @@ export function generatedMigrationSql(provider, name) {
       writeFileSync(file, composeSchema(modelsOf(n), provider));
       return file;
     };
-    const from = index === 0 ? ["--from-empty"] : ["--from-schema-datamodel", schemaFile(MIGRATIONS[index - 1])];
+    const from = index === 0 ? ["--from-empty"] : ["--from-schema-datamodel", schemaFile(GENERATED_MIGRATIONS[index - 1])];
     return prismaDiff(provider, from, ["--to-schema-datamodel", schemaFile(name)]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -70,7 +78,7 @@ function main() {
   for (const provider of PROVIDERS) {
     const dir = join(root, "prisma", provider, "migrations");
     const files = [
-      ...MIGRATIONS.map((name) => [join(dir, name, "migration.sql"), generatedMigrationSql(provider, name)]),
+      ...GENERATED_MIGRATIONS.map((name) => [join(dir, name, "migration.sql"), generatedMigrationSql(provider, name)]),
       [join(dir, "migration_lock.toml"), lockToml(provider)],
     ];
     for (const [file, text] of files) {

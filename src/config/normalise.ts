@@ -11,7 +11,10 @@ import {
   type JsonValue,
   type Resource,
 } from "../domain/resources.js";
+import { isIntegrationType } from "../domain/inheritance.js";
 import type { DesiredState } from "../domain/state.js";
+import type { DeclaredIntegrationDoc, ModelDoc } from "../schema/documents.js";
+import { SCALAR_PRICES, SEED_PRICE_FIELDS, TIER_RATES } from "../schema/prices.js";
 import { at, docsOf, startOf, type ConfigDocument, type DocOf } from "./documents.js";
 
 /**
@@ -32,6 +35,7 @@ export function normalise(docs: readonly ConfigDocument[]): DesiredState {
   for (const doc of docsOf(docs, "CreditCosts")) creditResources(doc).forEach(add);
   const integration = docsOf(docs, "IntegrationSettings")[0];
   if (integration) add(integrationResource(integration, secretRefs));
+  if (integration) declaredIntegrationResources(integration, resources, secretRefs).forEach(add);
   for (const doc of docsOf(docs, "SettingsSchemas")) settingsSchemaResources(doc).forEach(add);
   for (const doc of docsOf(docs, "Account")) accountResources(doc).forEach(add);
 
@@ -77,6 +81,7 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       notes: m.notes ?? null,
       release_date: m.release_date ?? null,
       deprecation_date: m.deprecation_date ?? null,
+      ...priceDimensions(m),
     };
     const fields: Record<string, FieldValue> = {};
     for (const spec of MODEL_FIELDS) fields[spec.name] = values[spec.name] ?? null;
@@ -91,6 +96,25 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       fieldSources,
     };
   });
+}
+
+/** The price dimensions beyond the seed's three: scalars canonical, lists with canonical decimal strings. */
+function priceDimensions(m: ModelDoc): Record<string, FieldValue> {
+  const values: Record<string, FieldValue> = {};
+  for (const { field } of SCALAR_PRICES) if (!SEED_PRICE_FIELDS.includes(field)) values[field] = decimalOrNull(m[field]);
+  values.context_tiers = m.context_tiers
+    ? [...m.context_tiers]
+        .sort((a, b) => a.above_input_tokens - b.above_input_tokens)
+        .map((tier) => {
+          const out: Record<string, JsonValue> = { above_input_tokens: tier.above_input_tokens };
+          for (const rate of TIER_RATES) if (tier[rate] !== undefined) out[rate] = toDecimalString(tier[rate]);
+          return out;
+        })
+    : null;
+  values.image_prices = m.image_prices
+    ? m.image_prices.map((p) => ({ size: p.size, quality: p.quality, cost_per_image: toDecimalString(p.cost_per_image) }))
+    : null;
+  return values;
 }
 
 function creditResources(doc: DocOf<"CreditCosts">): Resource[] {
@@ -136,8 +160,8 @@ function integrationResource(doc: DocOf<"IntegrationSettings">, secretRefs: Desi
     }
   }
   const globals = {
-    default_text_provider: d.default_text_provider,
-    default_image_service: d.default_image_service,
+    default_text_provider: d.default_text_provider ?? null,
+    default_image_service: d.default_image_service ?? null,
     image_quality: d.image_quality ?? "standard",
     image_style: d.image_style ?? null,
     max_in_article_images: d.max_in_article_images ?? 2,
@@ -148,6 +172,42 @@ function integrationResource(doc: DocOf<"IntegrationSettings">, secretRefs: Desi
     if (name in d) fieldSources[name] = at(doc, [name]);
   }
   return { address: address.integration(), kind: "integration", key: { id: "1" }, fields, source: startOf(doc), fieldSources };
+}
+
+/**
+ * Integration types the document declares beyond the seed's five: one
+ * resource each. Provider defaults to the type's name, model type to its
+ * default model's (from the catalog resources built before it).
+ */
+function declaredIntegrationResources(
+  doc: DocOf<"IntegrationSettings">,
+  catalog: readonly Resource[],
+  secretRefs: DesiredState["secretRefs"],
+): Resource[] {
+  const modelType = new Map(catalog.filter((r) => r.kind === "model").map((r) => [r.key.model_id, r.fields.model_type]));
+  return Object.entries(doc.data.providers)
+    .filter(([type]) => !isIntegrationType(type))
+    .map(([type, raw]) => {
+      const settings = raw as DeclaredIntegrationDoc;
+      const addr = address.integrationType(type);
+      const fieldSources = writtenSources(doc, ["providers", type], settings);
+      const apiKey = settings.api_key;
+      if (apiKey) {
+        const pos = at(doc, ["providers", type, "api_key", "from_env"]);
+        fieldSources.api_key = pos;
+        secretRefs.push({ name: apiKey.from_env, address: addr, field: "api_key", ...pos });
+      }
+      const fields: Record<string, FieldValue> = {
+        provider: settings.provider ?? type,
+        model_type: settings.model_type ?? (modelType.get(settings.model) as string | undefined) ?? null,
+        api_key: apiKey ? { sensitive: true, digest: null, from_env: apiKey.from_env } : null,
+        model: settings.model,
+        temperature: decimalOrNull(settings.temperature),
+        max_tokens: settings.max_tokens ?? null,
+        size: settings.size ?? null,
+      };
+      return { address: addr, kind: "integration-type", key: { integration_type: type }, fields, source: at(doc, ["providers", type], "key"), fieldSources };
+    });
 }
 
 function settingsSchemaResources(doc: DocOf<"SettingsSchemas">): Resource[] {

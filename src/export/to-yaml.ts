@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { INTEGRATION_PROVIDERS, PROVIDER_PARAMS, isSecret, type FieldValue, type Resource } from "../domain/resources.js";
 import type { LiveState } from "../domain/state.js";
+import { SCALAR_PRICES } from "../schema/prices.js";
 
 const API_VERSION = "cfgsync/v1";
 
@@ -23,7 +24,7 @@ function doc(header: string, body: Record<string, unknown>): string {
   return `# yaml-language-server: $schema=${header}\n` + stringify({ apiVersion: API_VERSION, ...body }, { lineWidth: 0 });
 }
 
-const MODEL_MONEY = ["input_token_rate", "output_token_rate", "cost_per_image"];
+const MODEL_MONEY = SCALAR_PRICES.map((p) => p.field);
 
 /**
  * The live configuration as config/ files (adoption of an existing database):
@@ -64,7 +65,12 @@ export function exportLiveState(live: LiveState): Map<string, string> {
   }
 
   const integration = byKind("integration")[0];
-  if (integration) files.set("integrations.yaml", doc("../schemas/integration-settings.schema.json", integrationDocument(integration)));
+  if (integration) {
+    const body = integrationDocument(integration);
+    // Declared integration types (their own rows) join the seed's five under providers.
+    for (const d of byKind("integration-type")) (body.providers as Record<string, unknown>)[d.key.integration_type!] = declaredIntegrationEntry(d);
+    files.set("integrations.yaml", doc("../schemas/integration-settings.schema.json", body));
+  }
 
   const schemas = byKind("settings-schema");
   if (schemas.length) {
@@ -92,6 +98,14 @@ export function exportLiveState(live: LiveState): Map<string, string> {
     files.set(`accounts/${slug}.yaml`, doc("../../schemas/account.schema.json", body));
   }
   return files;
+}
+
+function declaredIntegrationEntry(r: Resource): Record<string, FieldValue> {
+  const type = r.key.integration_type!;
+  const { api_key: key, ...rest } = compact(r.fields, ["temperature"]);
+  const entry: Record<string, FieldValue> = {};
+  if (isSecret(key) && key.digest) entry.api_key = { from_env: `${type.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}_API_KEY` };
+  return { ...entry, ...rest };
 }
 
 function integrationDocument(r: Resource): Record<string, unknown> {

@@ -67,3 +67,14 @@ export function marginLineText(row: MarginRow): string {
 
 /** Whether a row ends at a loss (for the text renderer's colour, on top of the marker). */
 export const endsAtLoss = (row: MarginRow): boolean => isNegative(row.after?.margin_pct ?? null);
+
+/**
+ * Which price dimension the worst and the cheapest cost come from, for a model
+ * with more than one price (issue #10); null for a single-price model.
+ */
+export function priceRangeLine(row: MarginRow): string | null {
+  const p = row.prices?.after ?? row.prices?.before;
+  if (!p) return null;
+  const c = p.cheapest.figures;
+  return `at the worst price: ${p.dimension}; cheapest: ${p.cheapest.dimension} (cost ${money(c.cost)}, margin ${marginPercent(c.margin_pct)})`;
+}

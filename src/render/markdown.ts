@@ -1,5 +1,5 @@
 import { renderImpactMarkdown } from "./impact.js";
-import { LOSS, MARGIN_BASIS_NOTE, marginCells } from "./figures.js";
+import { LOSS, MARGIN_BASIS_NOTE, marginCells, priceRangeLine } from "./figures.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { KIND_ORDER, KINDS, type JsonValue, type ResourceKind } from "../domain/resources.js";
 import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginRow, type Plan } from "../plan/types.js";
@@ -147,9 +147,10 @@ function marginSection(rows: MarginRow[]): string {
   const tokens = rows.some((r) => r.unit === "tokens");
   const body = rows.map((r) => {
     const c = marginCells(r, "→");
+    const range = priceRangeLine(r);
     return [
       `<code>${escapeInline(r.operation_type)}</code>`,
-      `<code>${escapeInline(r.model_id)}</code>`,
+      `<code>${escapeInline(r.model_id)}</code>` + (range ? `<br><sub>${escapeInline(range)}</sub>` : ""),
       r.unit === "image" ? "image" : "1M output tokens",
       escapeInline(c.cost),
       escapeInline(c.charge),

@@ -3,7 +3,7 @@ import { KIND_ORDER, KINDS } from "../domain/resources.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
-import { MARGIN_BASIS_NOTE, endsAtLoss, marginLineText } from "./figures.js";
+import { MARGIN_BASIS_NOTE, endsAtLoss, marginLineText, priceRangeLine } from "./figures.js";
 import { displaySensitive, displayValue, isSensitive, marginChanged } from "./value.js";
 
 const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", drift: "!", unmanaged: "?" };
@@ -81,6 +81,8 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
     for (const row of margins) {
       const line = marginLineText(row);
       out.push(endsAtLoss(row) ? style.red(line) : line);
+      const range = priceRangeLine(row);
+      if (range) out.push(style.dim(`      ${range}`));
     }
     out.push("");
   }

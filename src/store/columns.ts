@@ -19,6 +19,7 @@ export const NOT_NULL_COLUMNS: Record<string, ReadonlySet<string>> = {
   ]),
   credit_cost_config: new Set(["unit", "min_credits", "price_per_credit_usd", "is_active"]),
   global_integration_settings: new Set(),
+  integration_type_settings: new Set(["provider", "model_type", "model"]),
   settings_schema: new Set(["schema"]),
   account_settings: new Set(["value"]),
   integration_settings: new Set(["config"]),

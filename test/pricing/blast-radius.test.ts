@@ -131,6 +131,22 @@ describe("blast radius (SPEC §7)", () => {
     ]);
   });
 
+  test("a model's price reaches the accounts whose declared integration type (issue #10) runs it, as resolve resolves", () => {
+    const gemini = model("gemini-2.5-pro", { provider: "google", output_token_rate: "10" });
+    const google: Resource = {
+      address: address.integrationType("google"),
+      kind: "integration-type",
+      key: { integration_type: "google" },
+      fields: { provider: "google", model_type: "text", model: "gemini-2.5-pro", temperature: null, max_tokens: null, size: null },
+    };
+    const live = [...liveWorld(), gemini, google];
+    const desired = desiredWith((x) => x).concat([withFields(gemini, gemini.address, { output_token_rate: "12" }), google]);
+    const r = radius(desired, live);
+    expect(r.prices).toEqual([
+      { address: "model/gemini-2.5-pro", fields: ["output_token_rate"], reaches: { count: 4, accounts: ACCOUNTS }, basis: "effective-model", users: null, usage: null },
+    ]);
+  });
+
   test("no change, no radius", () => {
     expect(radius(desiredWith((x) => x))).toEqual({ accounts_total: 4, users_total: null, usage_days: null, defaults: [], prices: [], broken_overrides: [] });
   });

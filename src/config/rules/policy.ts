@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
 import { computeMargins, meetsFloor } from "../../domain/margin.js";
-import { formatPct, formatUsd } from "../../domain/money.js";
+import { dec, formatPct, formatUsd } from "../../domain/money.js";
+import { modelPrices } from "../../domain/prices.js";
 import { at, docsOf } from "../documents.js";
 import { closest } from "../../domain/suggest.js";
 import { creditsOf, modelsOf, sourceOf, type Rule } from "./types.js";
@@ -84,6 +85,38 @@ export const protectedAddresses: Rule = {
         ),
       );
     });
+    return out;
+  },
+};
+
+/**
+ * A price above its unit's ceiling is almost always a unit slip (a per-token
+ * price typed into a per-1M field is 1,000,000 times too small; the reverse,
+ * too large): validate fails at the field unless the policy lists the model.
+ */
+export const priceCeilings: Rule = {
+  name: "price-ceilings",
+  needs: ["ModelCatalog", "Policy"],
+  check({ docs, desired }) {
+    const ceilings = docsOf(docs, "Policy")[0]?.data.price_ceilings;
+    if (!ceilings) return [];
+    const out: Diagnostic[] = [];
+    for (const m of modelsOf(desired)) {
+      const id = m.key.model_id ?? m.address;
+      for (const price of modelPrices(m)) {
+        const ceiling = ceilings[price.unit];
+        if (!ceiling || ceiling.except?.includes(id) || !price.amount.gt(dec(ceiling.max))) continue;
+        out.push(
+          diagnostic(
+            "error",
+            "policy.price-ceiling",
+            `model ${id}: ${price.dimension} = ${price.amount.toFixed()} is above the ${price.unit} ceiling of ${dec(ceiling.max).toFixed()} ` +
+              `(a per-token price typed as per 1M?); fix the unit, or list the model under price_ceilings.${price.unit}.except`,
+            sourceOf(m, price.field),
+          ),
+        );
+      }
+    }
     return out;
   },
 };

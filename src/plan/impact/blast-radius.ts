@@ -117,6 +117,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 
 interface World {
   global: Resource | undefined;
+  /** Integration types config declares beyond the seed's five (issue #10): resolved like them. */
+  declared: Resource[];
   models: Map<string, Resource>;
   /** address -> override resource. */
   overrides: Map<string, Resource>;
@@ -134,11 +136,15 @@ function worldOf(resources: readonly Resource[], accountRows: Map<string, Resour
   }
   return {
     global: resources.find((r) => r.kind === "integration"),
+    declared: resources.filter((r) => r.kind === "integration-type"),
     models: new Map(resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r])),
     overrides: new Map([...accountRows].filter(([, r]) => r.kind === "account-integration")),
     byAccount,
   };
 }
+
+/** `integration.<type>.model`: the model of an integration, seeded or declared. */
+const INTEGRATION_MODEL_KEY = /^integration\.[^.]+\.model$/;
 
 const isAccountRow = (r: Resource) => r.kind === "account-integration" || r.kind === "account-setting";
 
@@ -188,7 +194,7 @@ const ORIGIN: OriginOf = originFromResource("global", "global_integration_settin
 
 /** Effective Global -> Account values of every account in a world, as `resolve` merges them. */
 function effectiveByAccount(world: World, accounts: readonly string[]): Map<string, Record<string, JsonValue>> {
-  const global = globalContributions(world.global, ORIGIN);
+  const global = globalContributions(world.global, ORIGIN, world.declared);
   const out = new Map<string, Record<string, JsonValue>>();
   for (const slug of accounts) {
     const own = accountContributions(world.byAccount.get(slug) ?? [], originFromResource("account", "account"));
@@ -347,7 +353,7 @@ export function blastRadius(input: {
     const viaIntegration = new Set<string>();
     for (const slug of accounts) {
       for (const values of [eb.get(slug)!, ea.get(slug)!]) {
-        const usesIt = Object.keys(INTEGRATION_MODEL).some((type) => values[`integration.${type}.model`] === modelId) || accountAiModel(values) === modelId;
+        const usesIt = Object.entries(values).some(([key, v]) => INTEGRATION_MODEL_KEY.test(key) && v === modelId) || accountAiModel(values) === modelId;
         if (usesIt) viaIntegration.add(slug);
       }
     }
