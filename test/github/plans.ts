@@ -46,11 +46,12 @@ export function largePlan(minBytes: number): Plan {
       operation_type: "content_generation",
       model_id: `bulk-model-${i}`,
       unit: "tokens",
+      per: "per_1m_output_tokens",
       before: { cost: "4", charge: "100", margin: "96", margin_pct: "96.00", markup_pct: "2400.00" },
       after: { cost: "4.5", charge: "100", margin: "95.5", margin_pct: "95.50", markup_pct: "2122.22" },
     });
     if (i % 3 === 0) {
-      diagnostics.push({ severity: "warning", code: "price.change", message: `price of bulk-model-${i} changes by 12 %`, file: "config/models/bulk.yaml", line: 10 + i * 12, col: 5 });
+      diagnostics.push({ severity: "warning", code: "price.change" as never, message: `price of bulk-model-${i} changes by 12 %`, file: "config/models/bulk.yaml", line: 10 + i * 12, col: 5 });
     }
   }
   return plan;

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Resource } from "../../src/domain/resources.js";
 import { replayRevenue, tokenTermsOfRules, usageWindowStart, type UsageAggregate } from "../../src/plan/impact/revenue.js";
 import { readUsageAggregates } from "../../src/store/usage.js";
-import { openSqlDb, type SqlDb } from "../../src/runtime/db.js";
-import { openDatabase, storeClient } from "../../src/store/connect.js";
+import { openRuntimeDb, type SqlDb } from "../../src/runtime/db.js";
+import { openPrismaBaseline } from "../../bench/prisma-baseline.js";
 import { DIALECTS, type TestDatabase } from "../helpers/db.js";
 import { credit, imageModel, model, usageAggregate } from "../plan/fixtures.js";
 import { insert, migratedDatabase } from "../runtime/seed.js";
@@ -167,7 +167,7 @@ describe.each(DIALECTS)("revenue replay from credit_usage_log on %s", (dialect) 
   beforeEach(async () => {
     db = await migratedDatabase(dialect);
     await seedLog(db);
-    sql = await openSqlDb(db.url);
+    sql = await openRuntimeDb(db.url);
   });
   afterEach(async () => {
     await sql.close();
@@ -211,18 +211,18 @@ describe.each(DIALECTS)("revenue replay from credit_usage_log on %s", (dialect) 
     expect(aggregates.find((a) => a.operation_type === "linking")!.recorded_cost_usd).toBe("0.0000000012");
   });
 
-  test("the same reader works through the Store's Prisma client ($queryRawUnsafe)", async () => {
-    const store = await openDatabase(db.url);
+  test("the same reader works through a Prisma client ($queryRawUnsafe)", async () => {
+    const baseline = await openPrismaBaseline(db.url);
     try {
-      const client = storeClient(store);
-      const raw = { dialect: store.dialect, query: (text: string, params: unknown[]) => client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
+      const client = baseline.db;
+      const raw = { dialect, query: (text: string, params: unknown[]) => client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
       const viaPrisma = await readUsageAggregates(raw, { since: SINCE, until: UNTIL }, tokenTermsOfRules(live, desired));
       const viaDriver = await readUsageAggregates(sql, { since: SINCE, until: UNTIL }, tokenTermsOfRules(live, desired));
       const key = (a: UsageAggregate) => `${a.account} ${a.operation_type} ${a.model_id}`;
       const byKey = (a: UsageAggregate, b: UsageAggregate) => key(a).localeCompare(key(b));
       expect(viaPrisma.sort(byKey)).toEqual(viaDriver.sort(byKey));
     } finally {
-      await store.close();
+      await baseline.close();
     }
   });
 

@@ -11,7 +11,7 @@ import { dec, pctFigure, type Dec } from "../../domain/money.js";
 import type { FieldValue, JsonValue, Resource } from "../../domain/resources.js";
 import { isSecret } from "../../domain/resources.js";
 import type { Audience, UsageAggregate } from "../../domain/usage.js";
-import type { Change } from "../types.js";
+import type { Change } from "../change.js";
 
 /*
  * Blast radius (SPEC §7, issue #13): whom a change reaches, two ways, side by side.
