@@ -1,4 +1,4 @@
-import { Dec, dec } from "./money.js";
+import { Dec, dec, pctFigure, usdFigure } from "./money.js";
 import { costCandidates, costRange, type CostCandidate } from "./prices.js";
 import type { Resource } from "./resources.js";
 
@@ -23,12 +23,24 @@ export interface MarginFigures {
   margin: string;
   margin_pct: string | null;
   markup_pct: string | null;
+  /**
+   * Token operations: what a call below min_credits pays (min_credits x
+   * price_per_credit_usd) and how many tokens that minimum covers
+   * (min_credits x tokens_per_credit); a smaller call pays it all the same.
+   */
+  min_charge?: string;
+  min_charge_tokens?: number;
 }
+
+/** What a margin is per, named: the JSON says it instead of leaving "tokens" to mean per 1M output tokens. */
+export type MarginBasis = "per_image" | "per_1m_output_tokens";
+export const marginBasis = (unit: "image" | "tokens"): MarginBasis => (unit === "image" ? "per_image" : "per_1m_output_tokens");
 
 export interface MarginLine {
   operation_type: string;
   model_id: string;
   unit: "image" | "tokens";
+  per: MarginBasis;
   /** Display figures at the worst price the operation can hit (what the policy checks): USD to 6 places, percentages to 2. */
   figures: MarginFigures;
   /** The price dimension the worst cost comes from: `cost_per_image`, `image_prices[1024x1792 hd]`, `context_tiers[>200000].output_token_rate`. */
@@ -79,7 +91,7 @@ function costRangesOf(models: readonly Resource[]): (unit: "image" | "tokens") =
   };
 }
 
-type PricedOperation = { unit: "image" | "tokens"; numerator: Dec; denominator: Dec };
+type PricedOperation = { unit: "image" | "tokens"; numerator: Dec; denominator: Dec; minimum: ReturnType<typeof minimumCharge> };
 type CostSpan = { cheapest: CostCandidate; worst: CostCandidate };
 
 /** An active operation with everything its charge needs, or null. */
@@ -88,10 +100,13 @@ function pricedOperation(op: Resource): PricedOperation | null {
   const unit = op.fields.unit;
   const fraction = chargeFraction(op);
   if (fraction === null || (unit !== "image" && unit !== "tokens")) return null;
-  return { unit, ...fraction };
+  return { unit, ...fraction, minimum: minimumCharge(op) };
 }
 
-/** One line at the model's worst cost (what the policy checks), with the cheapest alongside. */
+/**
+ * One line at the model's worst cost (what the policy checks), with the
+ * operation's minimum charge, and the cheapest alongside.
+ */
 function marginLine(op: Resource, model: Resource, priced: PricedOperation, range: CostSpan, charge: Dec): MarginLine {
   const cost = range.worst.cost;
   const figures = marginFigures(cost, charge);
@@ -99,10 +114,11 @@ function marginLine(op: Resource, model: Resource, priced: PricedOperation, rang
     operation_type: op.key.operation_type ?? op.address,
     model_id: model.key.model_id ?? model.address,
     unit: priced.unit,
-    figures,
+    per: marginBasis(priced.unit),
+    figures: { ...figures, ...priced.minimum },
     dimension: range.worst.dimension,
     // One price (the common case): the cheapest is the worst, figures and all.
-    cheapest: { dimension: range.cheapest.dimension, figures: range.cheapest === range.worst ? { ...figures } : marginFigures(range.cheapest.cost, charge) },
+    cheapest: { dimension: range.cheapest.dimension, figures: range.cheapest === range.worst ? figures : marginFigures(range.cheapest.cost, charge) },
     exact: { cost, chargeNumerator: priced.numerator, chargeDenominator: priced.denominator },
   };
 }
@@ -204,8 +220,17 @@ export function meetsFloor(line: Pick<MarginLine, "exact">, floorPct: number | s
   return n.minus(cost.times(d)).times(100).gte(n.times(dec(floorPct)));
 }
 
-const usd = (v: Dec) => v.toDecimalPlaces(6).toFixed();
-const pct = (ratio: Dec) => ratio.times(100).toDecimalPlaces(2).toFixed();
+/** A token operation's minimum charge per call and the tokens it covers; {} for image operations. */
+export function minimumCharge(op: Resource): Pick<MarginFigures, "min_charge" | "min_charge_tokens"> {
+  const price = decimalField(op, "price_per_credit_usd");
+  const perCredit = intField(op, "tokens_per_credit");
+  if (op.fields.unit !== "tokens" || price === null || !perCredit) return {};
+  const min = intField(op, "min_credits") ?? 0;
+  return { min_charge: usd(price.times(min)), min_charge_tokens: min * perCredit };
+}
+
+const usd = usdFigure;
+const pct = pctFigure;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function decimalField(r: Resource, name: string): Dec | null {

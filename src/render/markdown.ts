@@ -1,9 +1,9 @@
 import { renderImpactMarkdown } from "./impact.js";
-import { priceRangeLine } from "./value.js";
+import { LOSS, MARGIN_BASIS_NOTE, marginCells, priceRangeLine } from "./figures.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { KINDS, type JsonValue } from "../domain/resources.js";
 import { changesByKind, countsByAction, listedChanges, movedMargins } from "./value.js";
-import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginFigures, type MarginRow, type Plan } from "../plan/types.js";
+import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginRow, type Plan } from "../plan/types.js";
 
 /** GitHub rejects a comment (and a check run summary) longer than this. The one place it is written. */
 export const GITHUB_COMMENT_MAX_CHARS = 65_535;
@@ -156,19 +156,25 @@ function formatValue(v: JsonValue | undefined): string {
 }
 
 function marginSection({ shown, more }: { shown: MarginRow[]; more: number }): string {
-  const body = shown.map((r) => [
-    `<code>${escapeInline(r.operation_type)}</code>`,
-    `<code>${escapeInline(r.model_id)}</code>` + (priceRangeLine(r) ? `<br><sub>${escapeInline(priceRangeLine(r)!)}</sub>` : ""),
-    r.unit === "image" ? "image" : "1M tokens",
-    beforeToAfter(r, (m) => usd(m.cost)),
-    beforeToAfter(r, (m) => usd(m.charge)),
-    beforeToAfter(r, (m) => usd(m.margin)) + (isNegative(r.after?.margin) ? " ⚠️" : ""),
-    beforeToAfter(r, (m) => pct(m.margin_pct)),
-    beforeToAfter(r, (m) => pct(m.markup_pct)),
-  ]);
+  const tokens = shown.some((r) => r.unit === "tokens");
+  const body = shown.map((r) => {
+    const c = marginCells(r, "→");
+    const range = priceRangeLine(r);
+    return [
+      `<code>${escapeInline(r.operation_type)}</code>`,
+      `<code>${escapeInline(r.model_id)}</code>` + (range ? `<br><sub>${escapeInline(range)}</sub>` : ""),
+      r.unit === "image" ? "image" : "1M output tokens",
+      escapeInline(c.cost),
+      escapeInline(c.charge),
+      escapeInline(c.margin),
+      escapeInline(c.margin_pct),
+      escapeInline(c.markup_pct),
+      ...(tokens ? [escapeInline(c.minimum || "-")] : []),
+    ];
+  });
   return (
-    "### Margin impact\n\nProvider cost against customer charge, before → after. Token operations are priced per 1M tokens against the model's output rate.\n\n" +
-    table(["operation", "model", "per", "cost", "charge", "margin", "margin %", "markup %"], body, [
+    `### Margin impact\n\nProvider cost against customer charge, before → after: ${MARGIN_BASIS_NOTE}. Token operations are priced against the model's output rate; a loss is marked ${LOSS}.\n\n` +
+    table(["operation", "model", "per", "cost", "charge", "margin", "margin %", "markup %", ...(tokens ? ["minimum per call"] : [])], body, [
       "left",
       "left",
       "left",
@@ -177,20 +183,11 @@ function marginSection({ shown, more }: { shown: MarginRow[]; more: number }): s
       "right",
       "right",
       "right",
+      ...(tokens ? (["right"] as const) : []),
     ]) +
     (more > 0 ? `\n\n… and ${more} more operation × model margins that move (the full plan lists all)` : "")
   );
 }
-
-function beforeToAfter(row: MarginRow, figure: (m: MarginFigures) => string): string {
-  const before = row.before ? figure(row.before) : "—";
-  const after = row.after ? figure(row.after) : "—";
-  return before === after ? before : `${before} → ${after}`;
-}
-
-const usd = (amount: string): string => escapeInline(amount.startsWith("-") ? `-$${amount.slice(1)}` : `$${amount}`);
-const pct = (p: string | null): string => (p === null ? "—" : `${escapeInline(p)} %`);
-const isNegative = (amount: string | undefined): boolean => amount !== undefined && amount.startsWith("-");
 
 function diagnosticSection(diagnostics: Diagnostic[], limit: number): string {
   const sorted = sortDiagnostics(diagnostics);

@@ -3,7 +3,8 @@ import { KINDS } from "../domain/resources.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
-import { changesByKind, countsByAction, displaySensitive, displayValue, figure, isSensitive, listedChanges, movedMargins, priceRangeLine } from "./value.js";
+import { MARGIN_BASIS_NOTE, endsAtLoss, marginLineText, priceRangeLine } from "./figures.js";
+import { changesByKind, countsByAction, displaySensitive, displayValue, isSensitive, listedChanges, movedMargins } from "./value.js";
 
 const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", drift: "!", unmanaged: "?" };
 const NOTE: Partial<Record<Action, string>> = {
@@ -94,15 +95,10 @@ export function* planTextLines(plan: Plan, opts: TextOptions = {}): Generator<st
   }
   const margins = movedMargins(plan.impact.margins);
   if (margins.shown.length) {
-    yield style.bold("Margin impact") + style.dim("  (image: per image; tokens: per 1M output tokens)");
+    yield style.bold("Margin impact") + style.dim(`  (${MARGIN_BASIS_NOTE})`);
     for (const row of margins.shown) {
-      const low = row.after?.margin_pct != null && Number(row.after.margin_pct) < 0;
-      const line =
-        `  ${row.operation_type} x ${row.model_id}: cost ${figure(row.before, "cost")} -> ${figure(row.after, "cost")}, ` +
-        `charge ${figure(row.before, "charge")} -> ${figure(row.after, "charge")}, ` +
-        `margin ${figure(row.before, "margin_pct")} -> ${figure(row.after, "margin_pct")}, ` +
-        `markup ${figure(row.before, "markup_pct")} -> ${figure(row.after, "markup_pct")}`;
-      yield low ? style.red(line) : line;
+      const line = marginLineText(row);
+      yield endsAtLoss(row) ? style.red(line) : line;
       const range = priceRangeLine(row);
       if (range) yield style.dim(`      ${range}`);
     }

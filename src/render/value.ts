@@ -1,5 +1,5 @@
 import { KIND_ORDER, type ResourceKind } from "../domain/resources.js";
-import { ACTIONS, type Change, type FieldChange, type MarginFigures, type MarginRow } from "../plan/types.js";
+import { ACTIONS, type Change, type FieldChange, type MarginRow } from "../plan/types.js";
 
 /** A kind with more changes than this is summarised in text and Markdown: counts by action and the first ones. */
 export const LISTED_CHANGES = 50;
@@ -55,17 +55,3 @@ export function marginChanged(row: MarginRow): boolean {
   return JSON.stringify(row.before) !== JSON.stringify(row.after) || JSON.stringify(row.prices?.before) !== JSON.stringify(row.prices?.after);
 }
 
-export function figure(f: MarginFigures | null, key: keyof MarginFigures): string {
-  if (!f) return "-";
-  const v = f[key];
-  if (v === null) return "n/a";
-  return key.endsWith("_pct") ? `${v} %` : `$${v}`;
-}
-
-/** Which price dimension the worst and the cheapest cost come from, for a model with more than one price (issue #10). */
-export function priceRangeLine(row: MarginRow): string | null {
-  const p = row.prices?.after ?? row.prices?.before;
-  if (!p) return null;
-  const c = p.cheapest.figures;
-  return `at the worst price: ${p.dimension}; cheapest: ${p.cheapest.dimension} (cost $${c.cost}, margin ${c.margin_pct ?? "n/a"} %)`;
-}

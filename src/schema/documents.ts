@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { identifier } from "./fields.js";
 import { listPriceFields, priceCeilings, scalarPriceFields } from "./prices.js";
 
 /**
@@ -46,22 +47,15 @@ export const MODEL_TYPES = [
   "moderation",
   "realtime",
 ] as const;
-export const OPERATIONS = [
-  "image_generation",
-  "image_prompt_extraction",
-  "content_generation",
-  "clustering",
-  "idea_generation",
-  "linking",
-  "optimization",
-] as const;
-export const SETTINGS_KEYS = [
-  "table_settings",
-  "user_preferences",
-  "ai_settings",
-  "planner_automation",
-  "writer_automation",
-] as const;
+/**
+ * Credit operations and settings keys are data (issue #13): config/credits.yaml
+ * declares the operations and config/settings-schemas.yaml the settings keys
+ * (the seed's seven and five are the sample); a new one is a YAML change,
+ * checked like the rest. A name is what the platform stores and logs
+ * (credit_usage_log.operation_type, user_settings.key).
+ */
+const operationName = identifier(100).describe("an operation name of lowercase letters, digits and '_', as credit_usage_log.operation_type logs it");
+const settingsKey = identifier(100).describe("a settings key of lowercase letters, digits and '_', as user_settings.key stores it");
 export const INTEGRATION_TYPES = ["openai", "anthropic", "dalle", "runware", "bria"] as const;
 
 export const modelSchema = z.strictObject({
@@ -148,7 +142,7 @@ export const integrationSettingsSchema = z.strictObject({
 });
 
 export const creditOperationSchema = z.strictObject({
-  operation_type: z.enum(OPERATIONS),
+  operation_type: operationName,
   display_name: z.string().min(1).max(200).optional(),
   unit: z.enum(["tokens", "image"]),
   credits: z.int().min(0).optional().describe("Credits per image (image operations)"),
@@ -171,7 +165,7 @@ export const settingsSchemasSchema = z.strictObject({
   apiVersion,
   kind: z.literal("SettingsSchemas"),
   // Partial: a configuration may manage some of the keys and leave the rest to the platform.
-  schemas: z.partialRecord(z.enum(SETTINGS_KEYS), jsonSchemaObject),
+  schemas: z.record(settingsKey, jsonSchemaObject),
 });
 
 const integrationOverride = z.strictObject({
@@ -198,12 +192,12 @@ export const policySchema = z.strictObject({
   kind: z.literal("Policy"),
   min_margin_pct: z.number().min(-100).max(100).optional().describe("Minimum margin, percent of the customer charge"),
   min_margin_pct_by_operation: z
-    .partialRecord(
-      z.enum(OPERATIONS),
+    .record(
+      operationName,
       z.strictObject({ min_margin_pct: z.number().min(-1000).max(100), note: z.string().min(1) }),
     )
     .optional()
-    .describe("Per-operation floors; each needs a note saying why"),
+    .describe("Per-operation floors, by an operation declared in credits.yaml; each needs a note saying why"),
   max_price_change_pct: z.number().min(0).optional().describe("Largest price change per resource per change set"),
   protected: z.array(z.string().regex(/^[a-z-]+\/.+$/, "a resource address such as credit/image_generation")).optional(),
   price_ceilings: priceCeilings.optional(),

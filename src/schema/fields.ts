@@ -51,3 +51,9 @@ export function printableName(max: number) {
 export function storableText(max: number) {
   return z.string().max(max).regex(STORABLE_TEXT, "text without NUL characters or unpaired surrogates");
 }
+
+/** A name the platform stores and logs as a key (credit operations, settings keys): snake_case. */
+export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+export function identifier(max: number) {
+  return z.string().min(1).max(max).regex(IDENTIFIER, "lowercase letters, digits and '_', starting with a letter");
+}

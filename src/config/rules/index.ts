@@ -5,7 +5,7 @@ import { modelDates, modelDefaults, modelProviderMatchesFile, modelTypeFields, u
 import { creditOperations } from "./credits.js";
 import { fileNames, singletonDocuments, uniqueAccounts } from "./documents.js";
 import { globalDefaults } from "./integrations.js";
-import { minimumMargins, priceCeilings, protectedAddresses } from "./policy.js";
+import { minimumMargins, policyOperations, priceCeilings, protectedAddresses } from "./policy.js";
 import { settingsSchemasCompile } from "./settings-schemas.js";
 import type { Rule, RuleContext } from "./types.js";
 
@@ -25,6 +25,7 @@ export const RULES: readonly Rule[] = [
   accountOverrides,
   creditOperations,
   settingsSchemasCompile,
+  policyOperations,
   minimumMargins,
   priceCeilings,
   protectedAddresses,

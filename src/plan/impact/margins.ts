@@ -58,7 +58,7 @@ export function marginRows(live: readonly Resource[], desired: readonly Resource
     const a = after.get(k);
     if (b && a && samePrices(b, a)) continue;
     const any = (a ?? b)!;
-    const row: MarginRow = { operation_type: any.operation_type, model_id: any.model_id, unit: any.unit, before: b ? b.figures : null, after: a ? a.figures : null };
+    const row: MarginRow = { operation_type: any.operation_type, model_id: any.model_id, unit: any.unit, per: any.per, before: b ? b.figures : null, after: a ? a.figures : null };
     if ((b && hasPriceRange(b)) || (a && hasPriceRange(a))) row.prices = { before: b ? priceRange(b) : null, after: a ? priceRange(a) : null };
     rows.push(row);
   }
