@@ -13,6 +13,7 @@ import {
 } from "../domain/resources.js";
 import type { DesiredState } from "../domain/state.js";
 import { at, docsOf, startOf, type ConfigDocument, type DocOf } from "./documents.js";
+import { writtenNumber, type Path } from "./yaml-source.js";
 
 /**
  * Schema-valid documents -> the desired state: every field of every resource
@@ -47,7 +48,16 @@ export function sortResources(resources: Resource[]): Resource[] {
   return resources.sort((a, b) => rank(a) - rank(b) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
-const decimalOrNull = (v: number | string | undefined): string | null => (v === undefined ? null : toDecimalString(v));
+/**
+ * A money value from the text the author wrote (never through a JS float),
+ * canonical when the column holds it exactly; otherwise the text as written,
+ * which the `money` rule reports at its line.
+ */
+function moneyAt(doc: ConfigDocument, path: Path, v: number | string | undefined): string | null {
+  if (v === undefined) return null;
+  const text = typeof v === "number" ? writtenNumber(doc.yaml, path, v) : v;
+  return /^\d+(\.\d+)?$/.test(text) ? toDecimalString(text) : text;
+}
 
 /** Positions of the fields the author wrote, under `base` in the document. */
 function writtenSources(doc: ConfigDocument, base: (string | number)[], written: object, rename: (k: string) => string = (k) => k) {
@@ -62,11 +72,11 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       display_name: m.display_name,
       model_type: m.model_type,
       provider: m.provider ?? doc.data.provider,
-      input_token_rate: decimalOrNull(m.input_token_rate),
-      output_token_rate: decimalOrNull(m.output_token_rate),
+      input_token_rate: moneyAt(doc, ["models", i, "input_token_rate"], m.input_token_rate),
+      output_token_rate: moneyAt(doc, ["models", i, "output_token_rate"], m.output_token_rate),
       max_input_tokens: m.max_input_tokens ?? null,
       max_output_tokens: m.max_output_tokens ?? null,
-      cost_per_image: decimalOrNull(m.cost_per_image),
+      cost_per_image: moneyAt(doc, ["models", i, "cost_per_image"], m.cost_per_image),
       available_sizes: m.available_sizes ? [...m.available_sizes] : null,
       supports_json_mode: m.supports_json_mode ?? false,
       supports_vision: m.supports_vision ?? false,
@@ -107,7 +117,7 @@ function creditResources(doc: DocOf<"CreditCosts">): Resource[] {
         credits: op.credits ?? null,
         tokens_per_credit: op.tokens_per_credit ?? null,
         min_credits: op.min_credits,
-        price_per_credit_usd: toDecimalString(op.price_per_credit_usd),
+        price_per_credit_usd: moneyAt(doc, ["operations", i, "price_per_credit_usd"], op.price_per_credit_usd),
         is_active: op.is_active ?? true,
       },
       source: at(doc, ["operations", i]),
@@ -131,7 +141,7 @@ function integrationResource(doc: DocOf<"IntegrationSettings">, secretRefs: Desi
     }
     for (const param of PROVIDER_PARAMS[p]) {
       const raw = settings?.[param.name] as string | number | undefined;
-      fields[`${p}_${param.name}`] = raw === undefined ? null : param.type === "decimal" ? toDecimalString(raw) : raw;
+      fields[`${p}_${param.name}`] = param.type === "decimal" ? moneyAt(doc, ["providers", p, param.name], raw) : (raw ?? null);
       if (raw !== undefined) fieldSources[`${p}_${param.name}`] = at(doc, ["providers", p, param.name]);
     }
   }
@@ -176,7 +186,7 @@ function accountResources(doc: DocOf<"Account">): Resource[] {
     const fields: Record<string, FieldValue> = {};
     for (const spec of OVERRIDE_FIELDS) {
       const raw = o[spec.name];
-      fields[spec.name] = raw === undefined ? null : spec.type === "decimal" ? toDecimalString(raw) : raw;
+      fields[spec.name] = spec.type === "decimal" ? moneyAt(doc, ["integrations", type, spec.name], raw) : (raw ?? null);
     }
     return {
       address: address.accountIntegration(account, type),

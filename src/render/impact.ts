@@ -1,3 +1,4 @@
+import { inert, inertMarkdown } from "../domain/inert.js";
 import type { MarginFigures, MarginRow } from "../plan/types.js";
 import type { BlastRadius, AccountList } from "../plan/impact/blast-radius.js";
 import type { RevenueFigures, RevenueImpact, RevenueLine } from "../plan/impact/revenue.js";
@@ -46,7 +47,12 @@ const unitsLabel = (l: RevenueLine) => (l.unit === "image" ? count(l.units, "ima
 
 /* ------------------------------------------------------------------ text */
 
+/** Lines of text; every line is made inert (the values in it come from config and the database). */
 export function renderImpactText(impact: ImpactSections): string[] {
+  return impactTextLines(impact).map(inert);
+}
+
+function impactTextLines(impact: ImpactSections): string[] {
   const out: string[] = [];
   const margins = impact.margins.filter((m) => !same(m.before, m.after));
   if (margins.length) {
@@ -108,6 +114,7 @@ export function renderImpactText(impact: ImpactSections): string[] {
 /* -------------------------------------------------------------- Markdown */
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const code = (s: string) => `<code>${inertMarkdown(s)}</code>`;
 const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
 const change = (a: string, b: string) => (a === b ? a : `${a} → **${b}**`);
 
@@ -125,8 +132,8 @@ export function renderImpactMarkdown(impact: ImpactSections): string {
         "| --- | --- | ---: | ---: | ---: | ---: |",
         ...margins.map((m) =>
           row([
-            `\`${m.operation_type}\``,
-            `\`${m.model_id}\``,
+            `${code(m.operation_type)}`,
+            `${code(m.model_id)}`,
             change(marginFigure(m.before, "cost"), marginFigure(m.after, "cost")),
             change(marginFigure(m.before, "charge"), marginFigure(m.after, "charge")),
             change(marginFigure(m.before, "margin_pct"), marginFigure(m.after, "margin_pct")),
@@ -152,8 +159,8 @@ export function renderImpactMarkdown(impact: ImpactSections): string {
           .filter((l) => !same(l.before, l.after))
           .map((l) =>
             row([
-              `\`${l.operation_type}\``,
-              l.model_id ? `\`${l.model_id}\`` : "(no model)",
+              `${code(l.operation_type)}`,
+              l.model_id ? `${code(l.model_id)}` : "(no model)",
               l.calls.toLocaleString("en"),
               unitsLabel(l),
               change(revenueFigure(l.before, "revenue"), revenueFigure(l.after, "revenue")),
@@ -179,17 +186,17 @@ export function renderImpactMarkdown(impact: ImpactSections): string {
     if (br.defaults.length || br.prices.length) {
       lines.push(row(["Change", "Reaches", "Unaffected (own override)"]), "| --- | --- | --- |");
       for (const d of br.defaults) {
-        lines.push(row([`\`${d.field}\`: ${shown(d.before)} → ${shown(d.after)}`, `${d.reaches.count}${d.reaches.count ? `: ${names(d.reaches)}` : ""}`, `${d.shielded.count}${d.shielded.count ? `: ${names(d.shielded)}` : ""}`]));
+        lines.push(row([`${code(d.field)}: ${inertMarkdown(shown(d.before))} → ${inertMarkdown(shown(d.after))}`, `${d.reaches.count}${d.reaches.count ? `: ${inertMarkdown(names(d.reaches))}` : ""}`, `${d.shielded.count}${d.shielded.count ? `: ${inertMarkdown(names(d.shielded))}` : ""}`]));
       }
       for (const p of br.prices) {
-        lines.push(row([`\`${p.address}\` (${p.fields.join(", ")})`, `${p.reaches.count}${p.reaches.count ? `: ${names(p.reaches)}` : ""}`, p.basis === "all-accounts" ? "-" : "accounts on other models"]));
+        lines.push(row([`${code(p.address)} (${inertMarkdown(p.fields.join(", "))})`, `${p.reaches.count}${p.reaches.count ? `: ${inertMarkdown(names(p.reaches))}` : ""}`, p.basis === "all-accounts" ? "-" : "accounts on other models"]));
       }
       lines.push("");
     }
     if (br.broken_overrides.length) {
       lines.push("**Overrides this change breaks**", "", row(["Override", "Field", "Problem", "Declared in"]), "| --- | --- | --- | --- |");
       for (const o of br.broken_overrides) {
-        lines.push(row([`\`${o.address}\``, `\`${o.field}\` = ${shown(o.value)}`, o.reason, o.source === "database" ? "database (saved at runtime)" : `\`${o.source.file}:${o.source.line}\``]));
+        lines.push(row([`${code(o.address)}`, `${code(o.field)} = ${inertMarkdown(shown(o.value))}`, inertMarkdown(o.reason), o.source === "database" ? "database (saved at runtime)" : code(`${o.source.file}:${o.source.line}`)]));
       }
     }
     sections.push(lines.join("\n").trimEnd());

@@ -1,4 +1,5 @@
 import { formatDiagnosticLine, type Diagnostic } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
 import { KIND_ORDER, KINDS } from "../domain/resources.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
@@ -27,19 +28,19 @@ function paint(style: Style, action: Action, s: string): string {
 }
 
 function renderChange(change: Change, style: Style): string[] {
-  const where = change.source ? style.dim(`  (${change.source.file}:${change.source.line})`) : "";
+  const where = change.source ? style.dim(`  (${inert(change.source.file)}:${change.source.line})`) : "";
   const note = NOTE[change.action] ? style.dim(`  # ${NOTE[change.action]}`) : "";
-  const lines = [`  ${paint(style, change.action, `${SYMBOL[change.action]} ${change.address}`)}${where}${note}`];
+  const lines = [`  ${paint(style, change.action, `${SYMBOL[change.action]} ${inert(change.address)}`)}${where}${note}`];
   for (const f of change.fields) {
     const drift = f.drifted ? style.magenta("  (drifted)") : "";
     if (isSensitive(f)) {
-      lines.push(`      ${f.changed ? "~" : " "} ${f.name}: ${displaySensitive(f)}${drift}`);
+      lines.push(`      ${f.changed ? "~" : " "} ${inert(f.name)}: ${displaySensitive(f)}${drift}`);
     } else if (change.action === "create" || f.before === undefined) {
-      lines.push(`      ${style.green("+")} ${f.name} = ${displayValue(f.after)}${drift}`);
+      lines.push(`      ${style.green("+")} ${inert(f.name)} = ${displayValue(f.after)}${drift}`);
     } else if (change.action === "delete" || f.after === undefined) {
-      lines.push(`      ${style.red("-")} ${f.name} = ${displayValue(f.before)}${drift}`);
+      lines.push(`      ${style.red("-")} ${inert(f.name)} = ${displayValue(f.before)}${drift}`);
     } else {
-      lines.push(`      ${style.yellow("~")} ${f.name}: ${displayValue(f.before)} -> ${displayValue(f.after)}${drift}`);
+      lines.push(`      ${style.yellow("~")} ${inert(f.name)}: ${displayValue(f.before)} -> ${displayValue(f.after)}${drift}`);
     }
   }
   return lines;
@@ -80,7 +81,7 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
     for (const row of margins) {
       const low = row.after?.margin_pct != null && Number(row.after.margin_pct) < 0;
       const line =
-        `  ${row.operation_type} x ${row.model_id}: cost ${figure(row.before, "cost")} -> ${figure(row.after, "cost")}, ` +
+        `  ${inert(row.operation_type)} x ${inert(row.model_id)}: cost ${figure(row.before, "cost")} -> ${figure(row.after, "cost")}, ` +
         `charge ${figure(row.before, "charge")} -> ${figure(row.after, "charge")}, ` +
         `margin ${figure(row.before, "margin_pct")} -> ${figure(row.after, "margin_pct")}, ` +
         `markup ${figure(row.before, "markup_pct")} -> ${figure(row.after, "markup_pct")}`;

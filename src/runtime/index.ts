@@ -10,7 +10,11 @@ import {
 } from "./effective.js";
 import { cleanOverrideConfig, requireIntegrationType } from "./override-validation.js";
 import { readAccount, readAccountResources, readCatalog, readGlobal, readSettingsSchemas, readUserSettings, requireUserOfAccount } from "./read.js";
-import { asJsonValue, stripApiKeys } from "./sanitize.js";
+import { printableName } from "../schema/fields.js";
+import { jsonCopy, stripApiKeys } from "./sanitize.js";
+
+/** A settings key, by the declaration account files use (src/schema/fields.ts). */
+const settingsKey = printableName(100);
 import { SettingsValidator } from "./settings-validation.js";
 
 /*
@@ -147,10 +151,11 @@ export async function createRuntime(opts: { databaseUrl: string; poolSize?: numb
       whenMigrated(opts.databaseUrl, async () => {
         const userId = requireId("userId", input.userId);
         const accountId = requireId("accountId", input.accountId);
-        if (typeof input.key !== "string" || !input.key) throw new UserError("settings.key-missing", "a settings key is required");
-        const json = asJsonValue(input.value);
-        if (json === undefined) throw new UserError("settings.not-json", `the value for "${input.key}" is not JSON`);
-        const { value } = stripApiKeys(json);
+        if (typeof input.key !== "string" || !settingsKey.safeParse(input.key).success) {
+          throw new UserError("settings.key-missing", "a settings key is required: printable text of at most 100 characters");
+        }
+        // One copy: the object validated below is the object stored.
+        const { value } = stripApiKeys(jsonCopy(input.value, `the value for "${input.key}"`));
         validator.validate(input.key, value, await readSettingsSchemas(db));
         await requireUserOfAccount(db, userId, accountId);
         return upsertUserSetting(db, { userId, accountId, key: input.key, value }, clock());

@@ -1,8 +1,10 @@
 import { UserError } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
 import { INTEGRATION_PROVIDERS, type IntegrationProvider, type JsonValue } from "../domain/resources.js";
 import { didYouMean } from "../domain/suggest.js";
 import { INTEGRATION_MODEL, isIntegrationType, overrideFieldsOf } from "../domain/inheritance.js";
-import { asJsonValue, stripApiKeys } from "./sanitize.js";
+import { integrationOverrideSchema } from "../schema/documents.js";
+import { jsonCopy, stripApiKeys } from "./sanitize.js";
 
 /*
  * The seed's Integration Override Pattern: API key fields are stripped
@@ -18,16 +20,12 @@ export interface CatalogModel {
   available_sizes: unknown;
 }
 
-type Check = (v: JsonValue) => string | null;
-
-const FIELD_CHECKS: Record<string, Check> = {
-  model: (v) => (typeof v === "string" && v.trim() !== "" ? null : "must be a model id"),
-  temperature: (v) => (typeof v === "number" && v >= 0 && v <= 2 ? null : "must be a number from 0 to 2"),
-  max_tokens: (v) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? null : "must be a positive integer"),
-  size: (v) => (typeof v === "string" && /^\d+x\d+$/.test(v) ? null : "must be a size such as 1024x1024"),
-  quality: (v) => (v === "standard" || v === "hd" ? null : "must be standard or hd"),
-  style: (v) => (typeof v === "string" && v.trim() !== "" ? null : "must be a non-empty string"),
-};
+/** A field's problem by the same declaration validate uses for account files (src/schema). */
+function fieldProblem(name: string, v: JsonValue): string | null {
+  const rule = integrationOverrideSchema.shape[name as keyof typeof integrationOverrideSchema.shape];
+  const result = rule.safeParse(v);
+  return result.success ? null : `is invalid: ${result.error.issues.map((i) => i.message).join("; ")}`;
+}
 
 export function requireIntegrationType(type: string): IntegrationProvider {
   if (isIntegrationType(type)) return type;
@@ -47,7 +45,7 @@ export function cleanOverrideConfig(
   catalog: ReadonlyMap<string, CatalogModel>,
   globalModel: string | null,
 ): Record<string, JsonValue> {
-  const json = asJsonValue(config);
+  const json = config === null || config === undefined ? null : jsonCopy(config, `the ${type} override`);
   if (json === null || json === undefined || typeof json !== "object" || Array.isArray(json)) {
     throw new UserError("override.invalid", `the ${type} override must be an object of override fields`);
   }
@@ -57,10 +55,10 @@ export function cleanOverrideConfig(
   const problems: string[] = [];
   for (const [name, v] of Object.entries(fields)) {
     if (!allowed.includes(name)) {
-      problems.push(`${name} is not an override field of ${type} (allowed: ${allowed.join(", ")})${didYouMean(name, allowed)}`);
+      problems.push(`${inert(name)} is not an override field of ${type} (allowed: ${allowed.join(", ")})${didYouMean(name, allowed)}`);
       continue;
     }
-    const problem = FIELD_CHECKS[name]?.(v);
+    const problem = fieldProblem(name, v);
     if (problem) problems.push(`${name} ${problem}`);
   }
   if (!problems.length && typeof fields.model === "string") {

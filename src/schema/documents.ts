@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { int32, money, printableName, slug as slugField, storableText, MONEY_COLUMN } from "./fields.js";
+
+export { money } from "./fields.js";
 
 /**
  * The public contract of config/ (SPEC §2.0): the one source from which the
@@ -10,21 +13,15 @@ export const API_VERSION = "cfgsync/v1";
 
 const apiVersion = z.literal(API_VERSION).describe("Schema version of this document");
 
-/** 0.040 or "0.040": both mean the decimal 0.040. Strings keep precision beyond a float's. */
-export const money = z
-  .union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/, "a decimal such as 0.040")])
-  .describe("Decimal amount in USD (number or string)");
-
 export const temperature = z
-  .union([z.number().min(0).max(2), z.string().regex(/^(0|1|2)(\.\d+)?$/)])
+  .union([z.number().min(0).max(2), z.string().regex(new RegExp(`^([01](\\.\\d{1,${MONEY_COLUMN.fractionDigits}})?|2(\\.0{1,${MONEY_COLUMN.fractionDigits}})?)$`))])
   .describe("Sampling temperature, 0 to 2");
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "a date YYYY-MM-DD")
-  .describe("a date YYYY-MM-DD");
+// A real calendar date (2025-02-31 is not one): zod's pattern knows month lengths and leap years,
+// and the generated JSON Schemas carry it.
+const isoDate = z.iso.date("a date YYYY-MM-DD").describe("a date YYYY-MM-DD");
 const imageSize = z.string().regex(/^\d{2,5}x\d{2,5}$/, "WxH such as 1024x1024").describe("an image size WxH such as 1024x1024");
-const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' or '-'");
+const slug = slugField();
 
 export const PROVIDERS = ["openai", "anthropic", "runware", "google", "bria"] as const;
 export const MODEL_TYPES = ["text", "image", "embedding"] as const;
@@ -47,14 +44,14 @@ export const SETTINGS_KEYS = [
 export const INTEGRATION_TYPES = ["openai", "anthropic", "dalle", "runware", "bria"] as const;
 
 export const modelSchema = z.strictObject({
-  model_id: z.string().min(1).max(100).describe("Provider's model identifier, unique across the catalog"),
-  display_name: z.string().min(1).max(200),
+  model_id: printableName(100).describe("Provider's model identifier, unique across the catalog"),
+  display_name: printableName(200),
   model_type: z.enum(MODEL_TYPES),
   provider: z.enum(PROVIDERS).optional().describe("Defaults to the file's provider; must match it"),
   input_token_rate: money.optional().describe("USD per 1M input tokens"),
   output_token_rate: money.optional().describe("USD per 1M output tokens"),
-  max_input_tokens: z.int().min(1).optional(),
-  max_output_tokens: z.int().min(1).optional(),
+  max_input_tokens: int32({ min: 1 }).optional(),
+  max_output_tokens: int32({ min: 1 }).optional(),
   cost_per_image: money.optional().describe("USD per generated image"),
   available_sizes: z.array(imageSize).min(1).optional(),
   supports_json_mode: z.boolean().optional(),
@@ -62,8 +59,8 @@ export const modelSchema = z.strictObject({
   supports_tools: z.boolean().optional(),
   is_active: z.boolean().optional().describe("Defaults to true"),
   is_default: z.boolean().optional().describe("Defaults to false; one active default per model_type"),
-  sort_order: z.int().optional(),
-  notes: z.string().max(2000).optional(),
+  sort_order: int32().optional(),
+  notes: storableText(2000).optional(),
   release_date: isoDate.optional(),
   deprecation_date: isoDate.optional(),
 });
@@ -81,16 +78,16 @@ const apiKeyRef = z
 
 const textProvider = z.strictObject({
   api_key: apiKeyRef.optional(),
-  model: z.string().min(1),
+  model: printableName(100),
   temperature: temperature.optional(),
-  max_tokens: z.int().min(1).max(1_000_000).optional(),
+  max_tokens: int32({ min: 1, max: 1_000_000 }).optional(),
 });
 const imageProvider = z.strictObject({
   api_key: apiKeyRef.optional(),
-  model: z.string().min(1),
+  model: printableName(100),
   size: imageSize.optional(),
 });
-const plainProvider = z.strictObject({ api_key: apiKeyRef.optional(), model: z.string().min(1) });
+const plainProvider = z.strictObject({ api_key: apiKeyRef.optional(), model: printableName(100) });
 
 export const integrationSettingsSchema = z.strictObject({
   apiVersion,
@@ -105,18 +102,18 @@ export const integrationSettingsSchema = z.strictObject({
   default_text_provider: z.enum(["openai", "anthropic"]),
   default_image_service: z.enum(["openai", "runware", "bria"]),
   image_quality: z.enum(["standard", "hd"]).optional(),
-  image_style: z.string().min(1).max(100).optional(),
-  max_in_article_images: z.int().min(0).max(20).optional(),
+  image_style: printableName(100).optional(),
+  max_in_article_images: int32({ min: 0, max: 20 }).optional(),
   desktop_image_size: imageSize.optional(),
 });
 
 export const creditOperationSchema = z.strictObject({
   operation_type: z.enum(OPERATIONS),
-  display_name: z.string().min(1).max(200).optional(),
+  display_name: printableName(200).optional(),
   unit: z.enum(["tokens", "image"]),
-  credits: z.int().min(0).optional().describe("Credits per image (image operations)"),
-  tokens_per_credit: z.int().min(1).optional(),
-  min_credits: z.int().min(0),
+  credits: int32({ min: 0 }).optional().describe("Credits per image (image operations)"),
+  tokens_per_credit: int32({ min: 1 }).optional(),
+  min_credits: int32({ min: 0 }),
   price_per_credit_usd: money,
   is_active: z.boolean().optional(),
 });
@@ -137,21 +134,21 @@ export const settingsSchemasSchema = z.strictObject({
   schemas: z.partialRecord(z.enum(SETTINGS_KEYS), jsonSchemaObject),
 });
 
-const integrationOverride = z.strictObject({
-  model: z.string().min(1).optional(),
+export const integrationOverrideSchema = z.strictObject({
+  model: printableName(100).optional(),
   temperature: temperature.optional(),
-  max_tokens: z.int().min(1).max(1_000_000).optional(),
+  max_tokens: int32({ min: 1, max: 1_000_000 }).optional(),
   size: imageSize.optional(),
   quality: z.enum(["standard", "hd"]).optional(),
-  style: z.string().min(1).max(100).optional(),
+  style: printableName(100).optional(),
 });
 
 export const accountSchema = z.strictObject({
   apiVersion,
   kind: z.literal("Account"),
   account: slug.describe("Slug of an account that exists in the database"),
-  settings: z.record(z.string().min(1), z.unknown()).optional().describe("Account settings: key -> any JSON value"),
-  integrations: z.partialRecord(z.enum(INTEGRATION_TYPES), integrationOverride).optional(),
+  settings: z.record(printableName(100), z.unknown()).optional().describe("Account settings: key -> any JSON value"),
+  integrations: z.partialRecord(z.enum(INTEGRATION_TYPES), integrationOverrideSchema).optional(),
 });
 
 export const policySchema = z.strictObject({
@@ -161,12 +158,12 @@ export const policySchema = z.strictObject({
   min_margin_pct_by_operation: z
     .partialRecord(
       z.enum(OPERATIONS),
-      z.strictObject({ min_margin_pct: z.number().min(-1000).max(100), note: z.string().min(1) }),
+      z.strictObject({ min_margin_pct: z.number().min(-1000).max(100), note: storableText(2000).min(1) }),
     )
     .optional()
     .describe("Per-operation floors; each needs a note saying why"),
   max_price_change_pct: z.number().min(0).optional().describe("Largest price change per resource per change set"),
-  protected: z.array(z.string().regex(/^[a-z-]+\/.+$/, "a resource address such as credit/image_generation")).optional(),
+  protected: z.array(printableName(200).regex(/^[a-z-]+\/.+$/, "a resource address such as credit/image_generation")).optional(),
 });
 
 export const DOCUMENT_SCHEMAS = {

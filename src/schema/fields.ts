@@ -32,6 +32,13 @@ export const STORABLE_TEXT = /^[^\u0000\p{Cs}]*$/u;
  */
 export const PRINTABLE_NAME = /^[^\p{Cc}\p{Cs}]*$/u;
 
+/**
+ * Slugs (account slugs, provider names): lowercase letters, digits, '.', '_'
+ * and '-', starting with a letter or digit. A slug is also a file name under
+ * config/ (accounts/<slug>.yaml): it can hold no '/' and never be `..`.
+ */
+export const SLUG_TEXT = /^[a-z0-9][a-z0-9._-]*$/;
+
 /** A money amount: a YAML number (read from its source text by the loader) or a decimal string. */
 export const money = z
   .union([z.number().min(0), z.string().regex(MONEY_TEXT, "a decimal such as 0.040 (at most 10 digits before and 10 after the point)")])
@@ -50,4 +57,9 @@ export function printableName(max: number) {
 /** Free text of at most `max` characters that any database can store (notes). */
 export function storableText(max: number) {
   return z.string().max(max).regex(STORABLE_TEXT, "text without NUL characters or unpaired surrogates");
+}
+
+/** A slug of at most `max` characters (see SLUG_TEXT). */
+export function slug(max = 100) {
+  return printableName(max).regex(SLUG_TEXT, "lowercase letters, digits, '.', '_' or '-'");
 }
