@@ -1,6 +1,6 @@
 import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseAllDocuments, type Document, type Node, type Scalar } from "yaml";
 import { diagnostic, type Code, type Diagnostic } from "../domain/diagnostic.js";
-import { JSON_SAFE_INTEGER, STORABLE_TEXT } from "../schema/fields.js";
+import { FORBIDDEN_KEYS, JSON_SAFE_INTEGER, STORABLE_TEXT } from "../schema/fields.js";
 import { positionAt, type YamlDocument } from "./yaml-source.js";
 
 /** Deeper than any sane configuration; stops stack-hungry input before it is converted. */
@@ -26,8 +26,6 @@ export function countYamlNodes(text: string, limit: number): number {
   return n;
 }
 
-/** Keys that would reach Object.prototype in a naive consumer. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** The core schema's own tags; anything else (`!foo`, `!!js/function`, `!!binary`) is rejected. */
 const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 

@@ -63,3 +63,46 @@ export function storableText(max: number) {
 export function slug(max = 100) {
   return printableName(max).regex(SLUG_TEXT, "lowercase letters, digits, '.', '_' or '-'");
 }
+
+/** Keys that would reach Object.prototype in a naive consumer. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+/** Deeper than any settings value; also stops cycles. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The first reason a JSON value cannot be stored and read back unchanged
+ * (`path` like `/rules/0/trigger`), or undefined: numbers finite and integers
+ * within ±2^53, text storable, keys that cannot reach a prototype, plain
+ * objects and arrays only.
+ */
+export function jsonValueProblem(value: unknown, path = "", depth = 0): { path: string; why: string } | undefined {
+  if (depth > MAX_JSON_DEPTH) return { path, why: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+  if (value === null || typeof value === "boolean") return undefined;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return { path, why: "not a finite number (JSON has no NaN or Infinity)" };
+    if (Number.isInteger(value) && (value > JSON_SAFE_INTEGER.max || value < JSON_SAFE_INTEGER.min)) {
+      return { path, why: "integer beyond ±2^53 cannot be read back exactly" };
+    }
+    return undefined;
+  }
+  if (typeof value === "string") return STORABLE_TEXT.test(value) ? undefined : { path, why: "text holds a NUL character or an unpaired surrogate" };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = jsonValueProblem(value[i], `${path}/${i}`, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (typeof value === "object" && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+    for (const k of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(k)) return { path: `${path}/${k}`, why: `the key "${k}" is not allowed (it could alter object prototypes)` };
+      if (!STORABLE_TEXT.test(k)) return { path, why: "a key holds a NUL character or an unpaired surrogate" };
+      const item = (value as Record<string, unknown>)[k];
+      if (item === undefined) return { path: `${path}/${k}`, why: "undefined is not a JSON value" };
+      const problem = jsonValueProblem(item, `${path}/${k}`, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  return { path, why: `a ${typeof value === "object" ? "non-plain object" : typeof value} is not a JSON value` };
+}
