@@ -1,6 +1,7 @@
 import { formatDiagnosticLine, type Diagnostic } from "../domain/diagnostic.js";
 import { inert } from "../domain/inert.js";
 import { KIND_ORDER, KINDS } from "../domain/resources.js";
+import { planContentDigest } from "../plan/digest.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
@@ -99,5 +100,5 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
 
 /** The stable JSON form (SPEC §5). */
 export function renderPlanJson(plan: Plan): string {
-  return JSON.stringify(plan, null, 2) + "\n";
+  return JSON.stringify({ ...plan, content_digest: planContentDigest(plan) }, null, 2) + "\n";
 }

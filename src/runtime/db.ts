@@ -1,6 +1,6 @@
 import { parseDatabaseUrl, type Dialect } from "../store/database-url.js";
 import { UserError } from "../domain/diagnostic.js";
-import { connectionFailed, isConnectionError, isMissingTable, notMigrated } from "../store/errors.js";
+import { connectionFailed, isConnectionError, isMissingTable, notMigrated, translateDbError } from "../store/errors.js";
 
 /**
  * A thin raw-SQL connection for the runtime library. The platform's hot paths
@@ -47,12 +47,16 @@ export async function openSqlDb(databaseUrl: string, opts: { poolSize?: number }
     return {
       dialect: "sqlite",
       async query<T>(sql: string, params: readonly unknown[] = []) {
-        const q = toSqlitePlaceholders(sql, params);
-        const stmt = db.prepare(q.sql);
-        const bound = q.params.map(sqliteValue);
-        if (stmt.reader) return stmt.all(...bound) as T[];
-        stmt.run(...bound);
-        return [];
+        try {
+          const q = toSqlitePlaceholders(sql, params);
+          const stmt = db.prepare(q.sql);
+          const bound = q.params.map(sqliteValue);
+          if (stmt.reader) return stmt.all(...bound) as T[];
+          stmt.run(...bound);
+          return [];
+        } catch (err) {
+          throw translateDbError(target, err);
+        }
       },
       async close() {
         db.close();
@@ -73,7 +77,11 @@ export async function openSqlDb(databaseUrl: string, opts: { poolSize?: number }
   return {
     dialect: "postgresql",
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      return (await pool.query(sql, params as unknown[])).rows as T[];
+      try {
+        return (await pool.query(sql, params as unknown[])).rows as T[];
+      } catch (err) {
+        throw translateDbError(target, err);
+      }
     },
     async close() {
       await pool.end();

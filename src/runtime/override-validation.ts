@@ -18,6 +18,7 @@ export interface CatalogModel {
   provider: string;
   is_active: boolean;
   available_sizes: unknown;
+  max_output_tokens?: number | null;
 }
 
 /** A field's problem by the same declaration validate uses for account files (src/schema). */
@@ -69,6 +70,12 @@ export function cleanOverrideConfig(
     else if (model.model_type !== want.modelType || model.provider !== want.provider) {
       problems.push(`model ${fields.model} (${model.provider}, ${model.model_type}) does not fit ${type}, which takes ${want.provider} ${want.modelType} models`);
     }
+  }
+  // The same limit validate checks for account files (rule integration.max-tokens).
+  if (!problems.length && typeof fields.max_tokens === "number") {
+    const modelId = typeof fields.model === "string" ? fields.model : globalModel;
+    const limit = modelId ? catalog.get(modelId)?.max_output_tokens : undefined;
+    if (typeof limit === "number" && fields.max_tokens > limit) problems.push(`max_tokens ${fields.max_tokens} exceeds ${modelId}'s max_output_tokens ${limit}`);
   }
   if (!problems.length && typeof fields.size === "string") {
     const modelId = typeof fields.model === "string" ? fields.model : globalModel;

@@ -82,7 +82,7 @@ export async function readSettingsSchemas(db: SqlDb): Promise<Map<string, unknow
 }
 
 export async function readCatalog(db: SqlDb): Promise<Map<string, CatalogModel>> {
-  const rows = await db.query(`SELECT model_id, model_type, provider, is_active, available_sizes FROM ai_model_config`);
+  const rows = await db.query(`SELECT model_id, model_type, provider, is_active, available_sizes, max_output_tokens FROM ai_model_config`);
   return new Map(
     rows.map((r) => [
       String(r.model_id),
@@ -92,6 +92,7 @@ export async function readCatalog(db: SqlDb): Promise<Map<string, CatalogModel>>
         provider: String(r.provider),
         is_active: r.is_active === true || r.is_active === 1 || r.is_active === 1n,
         available_sizes: r.available_sizes == null ? null : jsonColumn(db.dialect, r.available_sizes),
+        max_output_tokens: r.max_output_tokens == null ? null : Number(r.max_output_tokens),
       },
     ]),
   );

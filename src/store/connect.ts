@@ -4,7 +4,7 @@ import { applyChanges, toRevisionRecord } from "./apply.js";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.js";
 import { trackDriverReads } from "./driver-reads.js";
 import { DriverTransactions } from "./driver-transaction.js";
-import { connectionFailed, isConnectionError, isMissingTable, notMigrated } from "./errors.js";
+import { connectionFailed, connectionWatch, translateDbError } from "./errors.js";
 import { SQLITE_BUSY_TIMEOUT_MS, pgHolderRecord, sqliteHolderRecord } from "./lock.js";
 import { migrateDatabase } from "./migrate.js";
 import type { Db, PrismaValues } from "./prisma-client.js";
@@ -21,7 +21,7 @@ interface Client {
 }
 
 /** Loads only the generated client and driver of the URL's dialect. */
-async function createClient(target: DatabaseTarget, counter: RoundTripCounter): Promise<Client> {
+async function createClient(target: DatabaseTarget, counter: RoundTripCounter, onConnectionError: (err: unknown) => void): Promise<Client> {
   if (target.dialect === "sqlite") {
     const [{ PrismaClient, Prisma }, { PrismaBetterSQLite3 }] = await Promise.all([
       import("../generated/sqlite/client.js"),
@@ -43,25 +43,22 @@ async function createClient(target: DatabaseTarget, counter: RoundTripCounter): 
   const adapter = transactions.track(
     trackDriverReads(
       countingAdapterFactory(
-        new PrismaPg({
-          connectionString: target.url,
-          connectionTimeoutMillis: 10_000,
-          // Idle pooled connections must not keep a finished CLI process alive.
-          allowExitOnIdle: true,
-        }),
+        new PrismaPg(
+          {
+            connectionString: target.url,
+            connectionTimeoutMillis: 10_000,
+            // Idle pooled connections must not keep a finished CLI process alive.
+            allowExitOnIdle: true,
+          },
+          // A session the server ends mid-transaction: the store's operations fail with it (see connectionWatch).
+          { onConnectionError },
+        ),
         counter,
       ),
     ),
   );
   // Same runtime models as the SQLite client; see prisma-client.ts.
   return { db: new PrismaClient({ adapter }) as unknown as Db, prisma: Prisma, transactions };
-}
-
-function translate(target: DatabaseTarget, err: unknown): unknown {
-  if (err instanceof UserError) return err;
-  if (isMissingTable(err)) return notMigrated(target);
-  if (isConnectionError(err)) return connectionFailed(target, err);
-  return err;
 }
 
 /**
@@ -72,7 +69,8 @@ function translate(target: DatabaseTarget, err: unknown): unknown {
 export async function openDatabase(url: string): Promise<Store> {
   const target = parseDatabaseUrl(url);
   const counter: RoundTripCounter = { count: 0 };
-  const { db, prisma, transactions } = await createClient(target, counter);
+  const watch = connectionWatch(target);
+  const { db, prisma, transactions } = await createClient(target, counter, watch.onError);
   try {
     await db.$queryRawUnsafe("SELECT 1");
   } catch (err) {
@@ -81,9 +79,9 @@ export async function openDatabase(url: string): Promise<Store> {
   }
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
-      return await work();
+      return await watch.race(work());
     } catch (err) {
-      throw translate(target, err);
+      throw translateDbError(target, err);
     }
   };
 
@@ -106,7 +104,8 @@ export async function openDatabase(url: string): Promise<Store> {
       ),
     roundTrips: () => counter.count,
     query: (sql, params) => guard(() => db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params)),
-    close: () => db.$disconnect(),
+    // After a dropped session Prisma's disconnect waits for the transaction that session held, forever.
+    close: () => (watch.lost ? (void db.$disconnect().catch(() => {}), Promise.resolve()) : db.$disconnect()),
   };
   clients.set(store, db);
   return store;
