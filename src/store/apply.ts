@@ -4,6 +4,7 @@ import { stateDigest } from "../domain/digest.js";
 import { batchDeleteStatements } from "./batch-delete.js";
 import { batchInsertStatements } from "./batch-insert.js";
 import { batchUpdateStatements } from "./batch-update.js";
+import { assertConverged } from "./converged.js";
 import { NOT_NULL_COLUMNS, type SecretResolver } from "./columns.js";
 import type { Dialect } from "./database-url.js";
 import type { DriverTransaction, DriverTransactions } from "./driver-transaction.js";
@@ -243,6 +244,7 @@ async function applyInTransaction(
       const stamp = timestampParam(ctx.dialect, now);
       const driver = await ctx.transactions.of(tx, ctx.dialect);
       for (const { table, rows } of prepared) await writeKind(ctx, tx, driver, table, rows, stamp);
+      if (req.creates.length || req.updates.length) assertConverged(await readLiveState(tx, { sequential: true }), [...req.creates, ...req.updates]);
 
       const [insertRevision] = batchInsertStatements(ctx.dialect, "cfgsync_revision", REVISION_COLUMNS, [
         { ...revisionScalars, created_at: stamp, summary: new JsonText(summaryText), changes: new JsonText(changesText) },

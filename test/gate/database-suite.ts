@@ -122,6 +122,25 @@ export function gateSuite(dialect: Dialect): void {
       expect(validated.code, validated.stdout).toBe(0);
     });
 
+    test("7 (convergence): a value the database does not keep as written is refused, rolled back, no revision", async () => {
+      expect((await ws.cli(["apply", "--auto-approve"])).code).toBe(0);
+      // A trigger that rewrites display names: what apply writes is not what the database keeps.
+      if (dialect === "postgresql") {
+        await ws.db.query(`CREATE FUNCTION shout() RETURNS trigger AS $$ BEGIN NEW.display_name := upper(NEW.display_name); RETURN NEW; END $$ LANGUAGE plpgsql`);
+        await ws.db.query(`CREATE TRIGGER shout BEFORE UPDATE ON ai_model_config FOR EACH ROW EXECUTE FUNCTION shout()`);
+      } else {
+        await ws.db.query(`CREATE TRIGGER shout AFTER UPDATE OF display_name ON ai_model_config BEGIN UPDATE ai_model_config SET display_name = upper(NEW.display_name) WHERE id = NEW.id AND display_name <> upper(NEW.display_name); END`);
+      }
+      ws.edit("models/openai.yaml", (s) => s.replace("display_name: GPT-4.1", "display_name: GPT-4.1 quiet"));
+      const r = await ws.cli(["apply", "--auto-approve"]);
+      expect(r.code).toBe(1);
+      noBug(r);
+      expect(r.stderr).toMatch(/model\/gpt-4\.1 display_name: the database stored "GPT-4\.1 QUIET" instead of "GPT-4\.1 quiet"; the apply was rolled back/);
+      expect(await ws.db.query("SELECT id FROM cfgsync_revision")).toHaveLength(1);
+      const [row] = await ws.db.query<{ display_name: string }>("SELECT display_name FROM ai_model_config WHERE model_id = 'gpt-4.1'");
+      expect(row!.display_name).toBe("GPT-4.1");
+    });
+
     test("14: a hand-edited saved plan is refused as tampered; an untouched one applies", async () => {
       const saved = await ws.cli(["plan", "--out", "plan.json"]);
       expect(saved.code, saved.stderr).toBe(0);
