@@ -59,7 +59,7 @@ function canonicalValue(kind: ResourceKind, name: string, value: JsonValue | und
  * and from the plan it computes now, so an edited file is refused as
  * tampered instead of applied.
  */
-export function planContentDigest(plan: Pick<Plan, "config_digest" | "state_digest" | "summary" | "changes">): string {
-  const { config_digest, state_digest, summary, changes } = plan;
-  return sha256(canonicalJson({ config_digest, state_digest, summary, changes }));
+export function planContentDigest(plan: Pick<Plan, "config_digest" | "state_digest" | "summary" | "changes" | "changes_digest">): string {
+  const { config_digest, state_digest, summary, changes, changes_digest } = plan;
+  return sha256(canonicalJson({ config_digest, state_digest, summary, changes, changes_digest }));
 }
