@@ -155,7 +155,7 @@ export async function createRuntime(opts: { databaseUrl: string; poolSize?: numb
           throw new UserError("settings.key-missing", "a settings key is required: printable text of at most 100 characters");
         }
         // One copy: the object validated below is the object stored.
-        const { value } = stripApiKeys(jsonCopy(input.value, `the value for "${input.key}"`));
+        const { value } = stripApiKeys(jsonCopy(input.value, `the value for "${input.key}"`, "settings.not-json"));
         validator.validate(input.key, value, await readSettingsSchemas(db));
         await requireUserOfAccount(db, userId, accountId);
         return upsertUserSetting(db, { userId, accountId, key: input.key, value }, clock());

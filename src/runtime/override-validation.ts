@@ -46,7 +46,7 @@ export function cleanOverrideConfig(
   catalog: ReadonlyMap<string, CatalogModel>,
   globalModel: string | null,
 ): Record<string, JsonValue> {
-  const json = config === null || config === undefined ? null : jsonCopy(config, `the ${type} override`);
+  const json = config === null || config === undefined ? null : jsonCopy(config, `the ${type} override`, "override.invalid");
   if (json === null || json === undefined || typeof json !== "object" || Array.isArray(json)) {
     throw new UserError("override.invalid", `the ${type} override must be an object of override fields`);
   }

@@ -44,9 +44,9 @@ export function stripApiKeys(value: JsonValue, path = ""): { value: JsonValue; s
  * unstorable text, values JSON cannot carry). The copy is what gets
  * validated and stored: nothing can change between the check and the write.
  */
-export function jsonCopy(value: unknown, what: string): JsonValue {
+export function jsonCopy(value: unknown, what: string, code: "settings.not-json" | "override.invalid"): JsonValue {
   const problem = jsonValueProblem(value);
-  if (problem) throw new UserError("runtime.invalid-json", `${what}${problem.path ? ` at ${inert(problem.path)}` : ""}: ${problem.why}`);
+  if (problem) throw new UserError(code, `${what}${problem.path ? ` at ${inert(problem.path)}` : ""}: ${problem.why}`);
   // Checked above: plain data without prototype keys, so JSON's own copy is exact and safe.
   return JSON.parse(JSON.stringify(value)) as JsonValue;
 }
