@@ -182,10 +182,12 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
   const { summary: _s, changes: _c, ...revisionScalars } = req.revision;
   assertNoSecretValues(req.secrets, [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields)]);
   const lockTimeoutMs = req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  // Test hook, read when the apply starts (a test may unset it while this apply runs).
+  const pauseMs = Number(process.env.CFGSYNC_TEST_PAUSE_IN_APPLY_MS ?? 0);
   const holder = lockHolder(req.holder ?? { actor: req.revision.actor });
 
   try {
-    return await applyInTransaction(ctx, req, { lockTimeoutMs, holder, summaryText, changesText, stateRows, revisionScalars });
+    return await applyInTransaction(ctx, req, { lockTimeoutMs, pauseMs, holder, summaryText, changesText, stateRows, revisionScalars });
   } finally {
     // The lock ended with the transaction; its record goes too (only ours: a later holder's stays).
     await ctx.holderRecord.clear(holder).catch(() => {});
@@ -197,6 +199,7 @@ async function applyInTransaction(
   req: ApplyRequest,
   prepared: {
     lockTimeoutMs: number;
+    pauseMs: number;
     holder: ReturnType<typeof lockHolder>;
     summaryText: string;
     changesText: string;
@@ -204,7 +207,7 @@ async function applyInTransaction(
     revisionScalars: Omit<ApplyRequest["revision"], "summary" | "changes">;
   },
 ): Promise<RevisionRecord> {
-  const { lockTimeoutMs, holder, summaryText, changesText, stateRows, revisionScalars } = prepared;
+  const { lockTimeoutMs, pauseMs, holder, summaryText, changesText, stateRows, revisionScalars } = prepared;
   return ctx.db.$transaction(
     async (tx) => {
       await acquireApplyLock(tx, ctx.dialect, lockTimeoutMs, holder, ctx.holderRecord);
@@ -263,7 +266,6 @@ async function applyInTransaction(
         ),
       );
 
-      const pauseMs = Number(process.env.CFGSYNC_TEST_PAUSE_IN_APPLY_MS ?? 0);
       if (pauseMs > 0) {
         // Test hook: the writes are done and the transaction is open; a test kills the process here.
         process.stderr.write("cfgsync: paused in apply (CFGSYNC_TEST_PAUSE_IN_APPLY_MS)\n");
