@@ -1,32 +1,67 @@
-// Writes the initial migration of each provider from its composed Prisma schema
-// with `prisma migrate diff --from-empty` (offline, no database needed).
-// `--check` exits 1 when a committed migration differs from what the current
-// schema generates, so prisma/models.prisma and the migrations cannot drift.
+// Writes each provider's migrations from snapshots of prisma/models.prisma with
+// `prisma migrate diff` (offline, no database needed): migration N is the diff
+// from the schema of migration N-1 (empty for the first) to its own schema.
+// The last migration's schema is prisma/models.prisma itself; earlier ones are
+// frozen in prisma/history/<name>.prisma. `--check` exits 1 when a committed
+// migration differs from what its schemas generate, so the models file and the
+// migrations cannot drift.
 //
-// There is one migration per provider until the first release ships; after that,
-// new migrations are added by hand-reviewed `prisma migrate diff` between the
-// previous schema and the new one, and this script keeps checking only `init`.
+// To change the database schema: copy prisma/models.prisma to
+// prisma/history/<last generated migration>.prisma, edit prisma/models.prisma,
+// add the new migration's name to MIGRATIONS, run `node scripts/migrations.mjs`,
+// review the SQL. A hand-written migration (HAND_WRITTEN) changes no model.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { composeSchema } from "./prisma-schemas.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const INIT_MIGRATION = "20261125145300_init";
+/** Every migration, oldest first; the last one's schema is prisma/models.prisma. */
+export const MIGRATIONS = [INIT_MIGRATION, "20261128230000_singleton_rows", "20261128233000_catalog_dimensions"];
+/**
+ * Migrations written by hand for what Prisma's schema language cannot say
+ * (CHECK constraints, triggers): they change no model, so they are not
+ * generated or checked here and their schema is the one before them.
+ */
+export const HAND_WRITTEN = new Set(["20261128230000_singleton_rows"]);
+/** The migrations this script generates and checks. */
+export const GENERATED_MIGRATIONS = MIGRATIONS.filter((name) => !HAND_WRITTEN.has(name));
 const PROVIDERS = ["sqlite", "postgresql"];
 
-/** The SQL `prisma migrate diff` generates for a provider's schema, from an empty database. */
-export function generatedInitSql(provider) {
-  return execFileSync(
-    join(root, "node_modules", ".bin", "prisma"),
-    ["migrate", "diff", "--from-empty", "--to-schema-datamodel", `prisma/${provider}/schema.prisma`, "--script"],
-    {
-      cwd: root,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, CFGSYNC_PRISMA_PROVIDER: provider, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-    },
+const modelsOf = (name) =>
+  readFileSync(
+    name === GENERATED_MIGRATIONS[GENERATED_MIGRATIONS.length - 1] ? join(root, "prisma/models.prisma") : join(root, "prisma/history", `${name}.prisma`),
+    "utf8",
   );
+
+function prismaDiff(provider, from, to) {
+  return execFileSync(join(root, "node_modules", ".bin", "prisma"), ["migrate", "diff", ...from, ...to, "--script"], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CFGSYNC_PRISMA_PROVIDER: provider, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  });
+}
+
+/** The SQL `prisma migrate diff` generates for one migration of a provider. */
+export function generatedMigrationSql(provider, name) {
+  const index = GENERATED_MIGRATIONS.indexOf(name);
+  if (index < 0) throw new Error(`not a generated migration: ${name}`);
+  const dir = mkdtempSync(join(tmpdir(), "cfgsync-migrations-"));
+  try {
+    const schemaFile = (n) => {
+      const file = join(dir, `${n}.prisma`);
+      writeFileSync(file, composeSchema(modelsOf(n), provider));
+      return file;
+    };
+    const from = index === 0 ? ["--from-empty"] : ["--from-schema-datamodel", schemaFile(GENERATED_MIGRATIONS[index - 1])];
+    return prismaDiff(provider, from, ["--to-schema-datamodel", schemaFile(name)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const lockToml = (provider) =>
@@ -38,7 +73,7 @@ function main() {
   for (const provider of PROVIDERS) {
     const dir = join(root, "prisma", provider, "migrations");
     const files = [
-      [join(dir, INIT_MIGRATION, "migration.sql"), generatedInitSql(provider)],
+      ...GENERATED_MIGRATIONS.map((name) => [join(dir, name, "migration.sql"), generatedMigrationSql(provider, name)]),
       [join(dir, "migration_lock.toml"), lockToml(provider)],
     ];
     for (const [file, text] of files) {

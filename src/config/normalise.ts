@@ -1,5 +1,4 @@
 import type { SourceRef } from "../domain/diagnostic.js";
-import { toDecimalString } from "../domain/money.js";
 import {
   INTEGRATION_PROVIDERS,
   KIND_ORDER,
@@ -11,9 +10,11 @@ import {
   type JsonValue,
   type Resource,
 } from "../domain/resources.js";
+import { isIntegrationType } from "../domain/inheritance.js";
 import type { DesiredState } from "../domain/state.js";
-import { at, docsOf, startOf, type ConfigDocument, type DocOf } from "./documents.js";
-import { writtenNumber, type Path } from "./yaml-source.js";
+import type { DeclaredIntegrationDoc, ModelDoc } from "../schema/documents.js";
+import { SCALAR_PRICES, TIER_RATES } from "../schema/prices.js";
+import { at, docsOf, moneyAt, startOf, type ConfigDocument, type DocOf } from "./documents.js";
 
 /**
  * Schema-valid documents -> the desired state: every field of every resource
@@ -33,6 +34,7 @@ export function normalise(docs: readonly ConfigDocument[]): DesiredState {
   for (const doc of docsOf(docs, "CreditCosts")) creditResources(doc).forEach(add);
   const integration = docsOf(docs, "IntegrationSettings")[0];
   if (integration) add(integrationResource(integration, secretRefs));
+  if (integration) declaredIntegrationResources(integration, resources, secretRefs).forEach(add);
   for (const doc of docsOf(docs, "SettingsSchemas")) settingsSchemaResources(doc).forEach(add);
   for (const doc of docsOf(docs, "Account")) accountResources(doc).forEach(add);
 
@@ -48,17 +50,6 @@ export function sortResources(resources: Resource[]): Resource[] {
   return resources.sort((a, b) => rank(a) - rank(b) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
-/**
- * A money value from the text the author wrote (never through a JS float),
- * canonical when the column holds it exactly; otherwise the text as written,
- * which the `money` rule reports at its line.
- */
-function moneyAt(doc: ConfigDocument, path: Path, v: number | string | undefined): string | null {
-  if (v === undefined) return null;
-  const text = typeof v === "number" ? writtenNumber(doc.yaml, path, v) : v;
-  return /^\d+(\.\d+)?$/.test(text) ? toDecimalString(text) : text;
-}
-
 /** Positions of the fields the author wrote, under `base` in the document. */
 function writtenSources(doc: ConfigDocument, base: (string | number)[], written: object, rename: (k: string) => string = (k) => k) {
   const sources: Record<string, SourceRef> = {};
@@ -72,11 +63,8 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       display_name: m.display_name,
       model_type: m.model_type,
       provider: m.provider ?? doc.data.provider,
-      input_token_rate: moneyAt(doc, ["models", i, "input_token_rate"], m.input_token_rate),
-      output_token_rate: moneyAt(doc, ["models", i, "output_token_rate"], m.output_token_rate),
       max_input_tokens: m.max_input_tokens ?? null,
       max_output_tokens: m.max_output_tokens ?? null,
-      cost_per_image: moneyAt(doc, ["models", i, "cost_per_image"], m.cost_per_image),
       available_sizes: m.available_sizes ? [...m.available_sizes] : null,
       supports_json_mode: m.supports_json_mode ?? false,
       supports_vision: m.supports_vision ?? false,
@@ -87,6 +75,7 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       notes: m.notes ?? null,
       release_date: m.release_date ?? null,
       deprecation_date: m.deprecation_date ?? null,
+      ...priceDimensions(doc, i, m),
     };
     const fields: Record<string, FieldValue> = {};
     for (const spec of MODEL_FIELDS) fields[spec.name] = values[spec.name] ?? null;
@@ -101,6 +90,32 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       fieldSources,
     };
   });
+}
+
+/**
+ * Every price of model `i`, each read from the text the author wrote
+ * (moneyAt): scalars canonical, lists with canonical decimal strings.
+ */
+function priceDimensions(doc: DocOf<"ModelCatalog">, i: number, m: ModelDoc): Record<string, FieldValue> {
+  const values: Record<string, FieldValue> = {};
+  for (const { field } of SCALAR_PRICES) values[field] = moneyAt(doc, ["models", i, field], m[field]);
+  values.context_tiers = m.context_tiers
+    ? m.context_tiers
+        .map((tier, j) => {
+          const out: Record<string, JsonValue> = { above_input_tokens: tier.above_input_tokens };
+          for (const rate of TIER_RATES) if (tier[rate] !== undefined) out[rate] = moneyAt(doc, ["models", i, "context_tiers", j, rate], tier[rate]);
+          return out;
+        })
+        .sort((a, b) => (a.above_input_tokens as number) - (b.above_input_tokens as number))
+    : null;
+  values.image_prices = m.image_prices
+    ? m.image_prices.map((p, j) => ({
+        size: p.size,
+        quality: p.quality,
+        cost_per_image: moneyAt(doc, ["models", i, "image_prices", j, "cost_per_image"], p.cost_per_image),
+      }))
+    : null;
+  return values;
 }
 
 function creditResources(doc: DocOf<"CreditCosts">): Resource[] {
@@ -146,8 +161,8 @@ function integrationResource(doc: DocOf<"IntegrationSettings">, secretRefs: Desi
     }
   }
   const globals = {
-    default_text_provider: d.default_text_provider,
-    default_image_service: d.default_image_service,
+    default_text_provider: d.default_text_provider ?? null,
+    default_image_service: d.default_image_service ?? null,
     image_quality: d.image_quality ?? "standard",
     image_style: d.image_style ?? null,
     max_in_article_images: d.max_in_article_images ?? 2,
@@ -158,6 +173,42 @@ function integrationResource(doc: DocOf<"IntegrationSettings">, secretRefs: Desi
     if (name in d) fieldSources[name] = at(doc, [name]);
   }
   return { address: address.integration(), kind: "integration", key: { id: "1" }, fields, source: startOf(doc), fieldSources };
+}
+
+/**
+ * Integration types the document declares beyond the seed's five: one
+ * resource each. Provider defaults to the type's name, model type to its
+ * default model's (from the catalog resources built before it).
+ */
+function declaredIntegrationResources(
+  doc: DocOf<"IntegrationSettings">,
+  catalog: readonly Resource[],
+  secretRefs: DesiredState["secretRefs"],
+): Resource[] {
+  const modelType = new Map(catalog.filter((r) => r.kind === "model").map((r) => [r.key.model_id, r.fields.model_type]));
+  return Object.entries(doc.data.providers)
+    .filter(([type]) => !isIntegrationType(type))
+    .map(([type, raw]) => {
+      const settings = raw as DeclaredIntegrationDoc;
+      const addr = address.integrationType(type);
+      const fieldSources = writtenSources(doc, ["providers", type], settings);
+      const apiKey = settings.api_key;
+      if (apiKey) {
+        const pos = at(doc, ["providers", type, "api_key", "from_env"]);
+        fieldSources.api_key = pos;
+        secretRefs.push({ name: apiKey.from_env, address: addr, field: "api_key", ...pos });
+      }
+      const fields: Record<string, FieldValue> = {
+        provider: settings.provider ?? type,
+        model_type: settings.model_type ?? (modelType.get(settings.model) as string | undefined) ?? null,
+        api_key: apiKey ? { sensitive: true, digest: null, from_env: apiKey.from_env } : null,
+        model: settings.model,
+        temperature: moneyAt(doc, ["providers", type, "temperature"], settings.temperature),
+        max_tokens: settings.max_tokens ?? null,
+        size: settings.size ?? null,
+      };
+      return { address: addr, kind: "integration-type", key: { integration_type: type }, fields, source: at(doc, ["providers", type], "key"), fieldSources };
+    });
 }
 
 function settingsSchemaResources(doc: DocOf<"SettingsSchemas">): Resource[] {

@@ -59,6 +59,7 @@ export const CODES = {
     "sync.repo-missing": "pass --repo URL_OR_PATH",
     "apply.expect-changes-invalid": "pass the reviewed plan's changes_digest (sha256:...) or `none`",
     "github.retry-wait-invalid": "CFGSYNC_GITHUB_MAX_RETRY_WAIT is a number of seconds",
+    "catalog.format": "pass --format litellm, and at most one output format (text, json, markdown)",
   }, ExitCode.usage),
   ...family("#validate", {
     "config.invalid": "run `cfgsync validate` for every problem with its file and line",
@@ -134,6 +135,8 @@ export const CODES = {
     "account.duplicate": "each account slug appears once in config/accounts/",
     "account.file-name": "name the file after the account's slug",
     "account.override-field": "override only the fields an account may override",
+    "account.unknown-integration": "override an integration integrations.yaml defines, or declare it under providers",
+    "integration.type-name": "name an integration type with lowercase letters, digits, '_' or '-'",
     "secrets.plaintext": "reference the key instead: `api_key: { from_env: NAME }`",
     "secrets.api-key-form": "write `api_key: { from_env: NAME }`",
     "secrets.api-key-in-account": "API keys are platform-wide: set them in integrations.yaml",
@@ -143,6 +146,7 @@ export const CODES = {
     "policy.max-price-change": "change the price in smaller steps, or raise max_price_change_pct in policies.yaml",
     "policy.protected": "protected resources are never deleted: keep it in config/ or unprotect it in policies.yaml",
     "policy.protected-unknown": "protect only resources that config/ defines",
+    "policy.price-ceiling": "fix the price's unit (per 1M tokens, per image, ...), or list the model under the ceiling's `except`",
   }),
   ...family("#plan-and-apply", {
     "plan.has-errors": "fix the errors listed; nothing was changed",
@@ -173,6 +177,12 @@ export const CODES = {
   }, ExitCode.retry),
   ...family("#locks", {
     "lock.release-refused": "check `cfgsync lock status`, then pass --force to release a lock whose holder died",
+  }),
+  ...family("#model-catalog-any-provider-price-dimensions-import-and-compare", {
+    "catalog.reference-unreadable": "pass the path of a readable price list file",
+    "catalog.reference-invalid": "pass LiteLLM's model_prices_and_context_window.json (or an extract of it)",
+    "catalog.reference-too-large": "pass a price list, not another file",
+    "catalog.files-invalid": "fix the catalog file's YAML (`cfgsync validate`), then import again",
   }),
   ...family("#database", {
     "db.url": "DATABASE_URL is file:./cfgsync.db (SQLite) or postgresql://user@host/db",

@@ -1,4 +1,5 @@
 import { Dec, dec } from "./money.js";
+import { costCandidates, costRange } from "./prices.js";
 import type { Resource } from "./resources.js";
 
 /**
@@ -6,11 +7,14 @@ import type { Resource } from "./resources.js";
  * handed the resources and returns numbers.
  *
  * - billed per `image`: charge = max(credits, min_credits) x price_per_credit_usd,
- *   cost = the model's cost_per_image, for every active image model;
+ *   cost = the model's cost_per_image or image_prices entry, for every active image model;
  * - billed per `tokens`: charge per 1M tokens = 1,000,000 / tokens_per_credit x
- *   price_per_credit_usd, cost = the model's output_token_rate (the conservative
- *   side), for every active text model.
+ *   price_per_credit_usd, cost = the model's output rate (the conservative side:
+ *   output_token_rate, batch, long-context tiers), for every active text model.
  * margin = charge - cost; margin % = margin / charge; markup % = margin / cost.
+ * Each line is computed at the worst cost the operation can hit (the dearest
+ * tier, size or quality: what the policy checks) and at the cheapest, each with
+ * the price dimension it comes from (domain/prices.ts).
  */
 /** One margin as plans store it: decimal strings (USD; percentages), display precision. */
 export interface MarginFigures {
@@ -25,8 +29,12 @@ export interface MarginLine {
   operation_type: string;
   model_id: string;
   unit: "image" | "tokens";
-  /** Display figures: USD to 6 places, percentages to 2. */
+  /** Display figures at the worst price the operation can hit (what the policy checks): USD to 6 places, percentages to 2. */
   figures: MarginFigures;
+  /** The price dimension the worst cost comes from: `cost_per_image`, `image_prices[1024x1792 hd]`, `context_tiers[>200000].output_token_rate`. */
+  dimension: string;
+  /** The same operation at the cheapest price it can hit (equal to the worst when the model has one price). */
+  cheapest: { dimension: string; figures: MarginFigures };
   /**
    * Exact values for comparing against a policy floor: a per-token charge such
    * as 1,000,000 / 300 x 0.005 has no finite decimal form, so it is kept as the
@@ -47,13 +55,16 @@ export function computeMargins(models: readonly Resource[], credits: readonly Re
     if (fraction === null || (unit !== "image" && unit !== "tokens")) continue;
     const charge = fraction.numerator.div(fraction.denominator);
     for (const model of activeModels) {
-      const cost = costOf(model, unit);
-      if (cost === null) continue;
+      const range = costRange(costCandidates(model, unit));
+      if (range === null) continue;
+      const cost = range.worst.cost;
       lines.push({
         operation_type: op.key.operation_type ?? op.address,
         model_id: model.key.model_id ?? model.address,
         unit,
         figures: marginFigures(cost, charge),
+        dimension: range.worst.dimension,
+        cheapest: { dimension: range.cheapest.dimension, figures: marginFigures(range.cheapest.cost, charge) },
         exact: { cost, chargeNumerator: fraction.numerator, chargeDenominator: fraction.denominator },
       });
     }
@@ -77,13 +88,6 @@ function chargeFraction(op: Resource): { numerator: Dec; denominator: Dec } | nu
   const perCredit = intField(op, "tokens_per_credit");
   if (!perCredit) return null;
   return { numerator: MILLION.times(price), denominator: new Dec(perCredit) };
-}
-
-/** The provider's cost for the unit, or null when the model is not billed that way. */
-export function costOf(model: Resource, unit: "image" | "tokens"): Dec | null {
-  const type = model.fields.model_type;
-  if (unit === "image") return type === "image" ? decimalField(model, "cost_per_image") : null;
-  return type === "text" ? decimalField(model, "output_token_rate") : null;
 }
 
 export function marginFigures(cost: Dec, charge: Dec): MarginFigures {

@@ -1,4 +1,5 @@
 import type { SourceRef } from "./diagnostic.js";
+import { SCALAR_PRICES, SEED_PRICE_FIELDS } from "../schema/prices.js";
 
 /**
  * The closed set of things cfgsync manages. One declaration per kind feeds the
@@ -8,6 +9,7 @@ export type ResourceKind =
   | "model"
   | "credit"
   | "integration"
+  | "integration-type"
   | "settings-schema"
   | "account-setting"
   | "account-integration";
@@ -79,6 +81,10 @@ export const MODEL_FIELDS: FieldSpec[] = [
   f("notes", "string"),
   f("release_date", "date"),
   f("deprecation_date", "date"),
+  // Price dimensions of issue #10: nullable NUMERIC columns, and two JSON columns of canonical decimal strings.
+  ...SCALAR_PRICES.filter((p) => !SEED_PRICE_FIELDS.includes(p.field)).map((p) => f(p.field, "decimal")),
+  f("context_tiers", "json"),
+  f("image_prices", "json"),
 ];
 
 export const CREDIT_FIELDS: FieldSpec[] = [
@@ -126,6 +132,21 @@ export const INTEGRATION_FIELDS: FieldSpec[] = [
   f("desktop_image_size", "string"),
 ];
 
+/**
+ * An integration type declared in config beyond the seed's five (issue #10),
+ * one row each in integration_type_settings: what it serves, its key and its
+ * defaults. The seed's five keep their singleton columns (the platform reads them).
+ */
+export const INTEGRATION_TYPE_FIELDS: FieldSpec[] = [
+  f("provider", "string"),
+  f("model_type", "string"),
+  f("api_key", "secret"),
+  f("model", "string"),
+  f("temperature", "decimal"),
+  f("max_tokens", "int"),
+  f("size", "string"),
+];
+
 /** The fields an account may override per integration type (SPEC §2.5): never an API key. */
 export const OVERRIDE_FIELDS: FieldSpec[] = [
   f("model", "string"),
@@ -140,6 +161,12 @@ export const KINDS: Record<ResourceKind, KindSpec> = {
   model: { kind: "model", label: "Models", destroyNeedsFlag: true, fields: MODEL_FIELDS },
   credit: { kind: "credit", label: "Credit costs", destroyNeedsFlag: true, fields: CREDIT_FIELDS },
   integration: { kind: "integration", label: "Integration settings", destroyNeedsFlag: true, fields: INTEGRATION_FIELDS },
+  "integration-type": {
+    kind: "integration-type",
+    label: "Declared integration types",
+    destroyNeedsFlag: true,
+    fields: INTEGRATION_TYPE_FIELDS,
+  },
   "settings-schema": {
     kind: "settings-schema",
     label: "Settings schemas",
@@ -164,6 +191,7 @@ export const KIND_ORDER: ResourceKind[] = [
   "model",
   "credit",
   "integration",
+  "integration-type",
   "settings-schema",
   "account-setting",
   "account-integration",
@@ -177,6 +205,7 @@ export const address = {
   model: (modelId: string) => `model/${modelId}`,
   credit: (operation: string) => `credit/${operation}`,
   integration: () => "integration/global",
+  integrationType: (type: string) => `integration-type/${type}`,
   settingsSchema: (key: string) => `settings-schema/${key}`,
   accountSetting: (account: string, key: string) => `account/${account}/setting/${key}`,
   accountIntegration: (account: string, type: string) => `account/${account}/integration/${type}`,
@@ -187,6 +216,7 @@ export function kindOfAddress(addr: string): ResourceKind | undefined {
   if (addr.startsWith("model/")) return "model";
   if (addr.startsWith("credit/")) return "credit";
   if (addr.startsWith("integration/")) return "integration";
+  if (addr.startsWith("integration-type/")) return "integration-type";
   if (addr.startsWith("settings-schema/")) return "settings-schema";
   if (/^account\/[^/]+\/setting\//.test(addr)) return "account-setting";
   if (/^account\/[^/]+\/integration\//.test(addr)) return "account-integration";

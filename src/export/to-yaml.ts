@@ -1,10 +1,11 @@
 import { stringify } from "yaml";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 import { inert } from "../domain/inert.js";
-import type { DocumentKind } from "../schema/documents.js";
+import { INTEGRATION_TYPE_NAME, type DocumentKind } from "../schema/documents.js";
 import { SLUG_TEXT } from "../schema/fields.js";
 import { INTEGRATION_PROVIDERS, PROVIDER_PARAMS, isSecret, type FieldValue, type Resource } from "../domain/resources.js";
 import type { LiveState } from "../domain/state.js";
+import { SCALAR_PRICES } from "../schema/prices.js";
 
 const API_VERSION = "cfgsync/v1";
 
@@ -33,7 +34,7 @@ export interface ExportResult {
   skipped: Diagnostic[];
 }
 
-const MODEL_MONEY = ["input_token_rate", "output_token_rate", "cost_per_image"];
+const MODEL_MONEY = SCALAR_PRICES.map((p) => p.field);
 
 /**
  * The live configuration as config/ files (adoption of an existing database):
@@ -80,7 +81,21 @@ export function exportLiveState(live: LiveState, schemaHref: SchemaHref): Export
   }
 
   const integration = byKind("integration")[0];
-  if (integration) add("integrations.yaml", "IntegrationSettings", integrationDocument(integration));
+  if (integration) {
+    const body = integrationDocument(integration);
+    const providers = body.providers as Record<string, unknown>;
+    // Declared integration types (their own rows) join the seed's five under providers; a row
+    // whose name validate would refuse (or that could reach a prototype) is reported, not written.
+    for (const d of byKind("integration-type")) {
+      const type = d.key.integration_type!;
+      if (!INTEGRATION_TYPE_NAME.test(type)) {
+        skipped.push(diagnostic("error", "export.unsafe-name", `skipped the declared integration type ${inert(JSON.stringify(type))}: not a valid integration type name`));
+        continue;
+      }
+      providers[type] = declaredIntegrationEntry(d);
+    }
+    add("integrations.yaml", "IntegrationSettings", body);
+  }
 
   const schemas = byKind("settings-schema");
   if (schemas.length) {
@@ -105,6 +120,14 @@ export function exportLiveState(live: LiveState, schemaHref: SchemaHref): Export
     add(`accounts/${slug}.yaml`, "Account", body);
   }
   return { files, skipped };
+}
+
+function declaredIntegrationEntry(r: Resource): Record<string, FieldValue> {
+  const type = r.key.integration_type!;
+  const { api_key: key, ...rest } = compact(r.fields, ["temperature"]);
+  const entry: Record<string, FieldValue> = {};
+  if (isSecret(key) && key.digest) entry.api_key = { from_env: `${type.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}_API_KEY` };
+  return { ...entry, ...rest };
 }
 
 function integrationDocument(r: Resource): Record<string, unknown> {

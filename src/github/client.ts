@@ -69,7 +69,7 @@ export function gitHubClientFromEnv(
         return await request(options);
       } catch (error) {
         const wait = rateLimitWait(error);
-        if (wait === undefined || wait > maxRetryWaitMs || retries >= MAX_RATE_LIMIT_RETRIES) {
+        if (wait === undefined || maxRetryWaitMs === 0 || wait > maxRetryWaitMs || retries >= MAX_RATE_LIMIT_RETRIES) {
           if (wait !== undefined) Object.assign(error as object, { cfgsyncRetries: retries });
           throw error;
         }

@@ -24,7 +24,7 @@ export interface PlanInput {
 /** Desired resources with each `from_env` secret's digest filled from the environment. */
 export function resolveSecretDigests(resources: readonly Resource[], env: PlanInput["env"]): Resource[] {
   return resources.map((r) => {
-    if (r.kind !== "integration") return r;
+    if (r.kind !== "integration" && r.kind !== "integration-type") return r;
     const fields = { ...r.fields };
     for (const [name, value] of Object.entries(fields)) {
       if (isSecret(value) && value.from_env) fields[name] = { ...value, digest: secretDigest(env[value.from_env]) };

@@ -1,11 +1,13 @@
 import { dec } from "../domain/money.js";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 import type { DesiredState, LiveState } from "../domain/state.js";
+import { SCALAR_PRICES } from "../schema/prices.js";
 import type { Change } from "./types.js";
 
 /** Price fields a change-size policy watches, by kind. */
 export const PRICE_FIELDS: Record<string, readonly string[]> = {
-  model: ["input_token_rate", "output_token_rate", "cost_per_image"],
+  // Every scalar price dimension (src/schema/prices.ts); tiers and image_prices are lists it does not size.
+  model: SCALAR_PRICES.map((p) => p.field),
   credit: ["price_per_credit_usd", "credits", "min_credits", "tokens_per_credit"],
 };
 

@@ -32,6 +32,16 @@ export interface MarginRow {
   /** Decimal strings (USD); "per" says per what (image, 1M tokens). */
   before: MarginFigures | null;
   after: MarginFigures | null;
+  /**
+   * Set when the model has more than one price for the unit (image sizes x
+   * qualities, long-context tiers, batch): `before`/`after` above are at the
+   * worst price (`dimension` names it, what the policy checks), `cheapest` at
+   * the cheapest. Absent for a single-price model, whose dimension is its base price.
+   */
+  prices?: {
+    before: { dimension: string; cheapest: { dimension: string; figures: MarginFigures } } | null;
+    after: { dimension: string; cheapest: { dimension: string; figures: MarginFigures } } | null;
+  };
 }
 
 export interface PlanImpact {

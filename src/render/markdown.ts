@@ -1,5 +1,6 @@
 import { inertMarkdown as escapeInline } from "../domain/inert.js";
 import { renderImpactMarkdown } from "./impact.js";
+import { priceRangeLine } from "./value.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { KIND_ORDER, KINDS, type JsonValue, type ResourceKind } from "../domain/resources.js";
 import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginFigures, type MarginRow, type Plan } from "../plan/types.js";
@@ -146,7 +147,7 @@ function formatValue(v: JsonValue | undefined): string {
 function marginSection(rows: MarginRow[]): string {
   const body = rows.map((r) => [
     `<code>${escapeInline(r.operation_type)}</code>`,
-    `<code>${escapeInline(r.model_id)}</code>`,
+    `<code>${escapeInline(r.model_id)}</code>` + (priceRangeLine(r) ? `<br><sub>${escapeInline(priceRangeLine(r)!)}</sub>` : ""),
     r.unit === "image" ? "image" : "1M tokens",
     beforeToAfter(r, (m) => usd(m.cost)),
     beforeToAfter(r, (m) => usd(m.charge)),

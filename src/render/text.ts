@@ -5,7 +5,7 @@ import { planContentDigest } from "../plan/digest.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
-import { displaySensitive, displayValue, figure, isSensitive, marginChanged } from "./value.js";
+import { displaySensitive, displayValue, figure, isSensitive, marginChanged, priceRangeLine } from "./value.js";
 
 const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", drift: "!", unmanaged: "?" };
 const NOTE: Partial<Record<Action, string>> = {
@@ -87,6 +87,8 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
         `margin ${figure(row.before, "margin_pct")} -> ${figure(row.after, "margin_pct")}, ` +
         `markup ${figure(row.before, "markup_pct")} -> ${figure(row.after, "markup_pct")}`;
       out.push(low ? style.red(line) : line);
+      const range = priceRangeLine(row);
+      if (range) out.push(style.dim(`      ${range}`));
     }
     out.push("");
   }

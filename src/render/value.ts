@@ -27,3 +27,11 @@ export function figure(f: MarginFigures | null, key: keyof MarginFigures): strin
   if (v === null) return "n/a";
   return key.endsWith("_pct") ? `${v} %` : `$${v}`;
 }
+
+/** Which price dimension the worst and the cheapest cost come from, for a model with more than one price (issue #10). */
+export function priceRangeLine(row: MarginRow): string | null {
+  const p = row.prices?.after ?? row.prices?.before;
+  if (!p) return null;
+  const c = p.cheapest.figures;
+  return `at the worst price: ${p.dimension}; cheapest: ${p.cheapest.dimension} (cost $${c.cost}, margin ${c.margin_pct ?? "n/a"} %)`;
+}

@@ -1,6 +1,6 @@
 import type { SourceRef } from "../domain/diagnostic.js";
 import { INTEGRATION_PROVIDERS, fieldType, isSecret, type FieldValue, type JsonValue, type Resource } from "../domain/resources.js";
-import { GENERAL_FIELDS, globalBaseOf, overrideFieldsOf } from "../domain/inheritance.js";
+import { declaredBaseOf, GENERAL_FIELDS, globalBaseOf, overrideFieldsForModelType, overrideFieldsOf } from "../domain/inheritance.js";
 
 /*
  * Effective configuration (SPEC §2.5): Global -> Account -> User, later wins,
@@ -91,19 +91,33 @@ export function originFromResource(layer: Layer, table: string, id?: (r: Resourc
   };
 }
 
-/** The global singleton's values: general settings and each provider's defaults (with image quality/style inherited). */
-export function globalContributions(global: Resource | undefined, originOf: OriginOf): Contribution[] {
-  if (!global) return [];
+/**
+ * The global singleton's values: general settings and each provider's defaults
+ * (with image quality/style inherited), then the integration types config
+ * declares beyond the seed's five (issue #10), from their own rows.
+ */
+export function globalContributions(global: Resource | undefined, originOf: OriginOf, declared: readonly Resource[] = []): Contribution[] {
   const out: Contribution[] = [];
-  const add = (key: string, field: string) => {
-    const value = platformValue("integration", field, global.fields[field]);
-    if (value !== undefined) out.push({ key, value, origin: originOf(global, field) });
+  const add = (from: Resource, key: string, field: string) => {
+    const value = platformValue(from.kind, field, from.fields[field]);
+    if (value !== undefined) out.push({ key, value, origin: originOf(from, field) });
   };
-  for (const field of GENERAL_FIELDS) add(`integration.${field}`, field);
-  for (const type of INTEGRATION_PROVIDERS) {
-    for (const field of overrideFieldsOf(type)) {
-      const base = globalBaseOf(type, field);
-      if (base) add(`integration.${type}.${field}`, base);
+  if (global) {
+    for (const field of GENERAL_FIELDS) add(global, `integration.${field}`, field);
+    for (const type of INTEGRATION_PROVIDERS) {
+      for (const field of overrideFieldsOf(type)) {
+        const base = globalBaseOf(type, field);
+        if (base) add(global, `integration.${type}.${field}`, base);
+      }
+    }
+  }
+  for (const r of declared) {
+    if (r.kind !== "integration-type") continue;
+    for (const field of overrideFieldsForModelType(String(r.fields.model_type))) {
+      const base = declaredBaseOf(r, field);
+      const key = `integration.${r.key.integration_type}.${field}`;
+      if (base === "own") add(r, key, field);
+      else if (base && global) add(global, key, base);
     }
   }
   return out;

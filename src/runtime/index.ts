@@ -9,12 +9,19 @@ import {
   type EffectiveConfig,
 } from "./effective.js";
 import { cleanOverrideConfig, requireIntegrationType } from "./override-validation.js";
-import { readAccount, readAccountResources, readCatalog, readGlobal, readSettingsSchemas, readUserSettings, requireUserOfAccount } from "./read.js";
-import { printableName } from "../schema/fields.js";
+import {
+  readAccount,
+  readAccountResources,
+  readCatalog,
+  readDeclaredIntegrations,
+  readGlobal,
+  readSettingsSchemas,
+  readUserSettings,
+  requireUserOfAccount,
+} from "./read.js";
+import { declaredIntegration } from "../domain/inheritance.js";
+import { settingsKey } from "../schema/documents.js";
 import { jsonCopy, stripApiKeys } from "./sanitize.js";
-
-/** A settings key, by the declaration account files use (src/schema/fields.ts). */
-const settingsKey = printableName(100);
 import { SettingsValidator } from "./settings-validation.js";
 
 /*
@@ -58,13 +65,21 @@ export interface Runtime {
 export async function resolveFromDatabase(db: SqlDb, who: { accountId: number; userId?: number }): Promise<EffectiveConfig> {
   const account = await readAccount(db, { id: who.accountId });
   if (who.userId !== undefined) await requireUserOfAccount(db, who.userId, account.id);
-  const [global, stored, userRows] = await Promise.all([
+  const [global, declared, stored, userRows] = await Promise.all([
     readGlobal(db),
+    readDeclaredIntegrations(db),
     readAccountResources(db, account),
     who.userId === undefined ? Promise.resolve([]) : readUserSettings(db, who.userId, account.id),
   ]);
   return mergeLayers([
-    ...globalContributions(global, () => ({ layer: "global", kind: "database", table: "global_integration_settings", id: 1 })),
+    ...globalContributions(
+      global,
+      (r) =>
+        r.kind === "integration-type"
+          ? { layer: "global", kind: "database", table: "integration_type_settings" }
+          : { layer: "global", kind: "database", table: "global_integration_settings", id: 1 },
+      declared,
+    ),
     ...accountContributions(stored.resources, (r) => {
       const table = r.kind === "account-setting" ? "account_settings" : "integration_settings";
       const id = stored.rowIds.get(r.address);
@@ -164,10 +179,11 @@ export async function createRuntime(opts: { databaseUrl: string; poolSize?: numb
     saveIntegrationOverride: (input) =>
       whenMigrated(opts.databaseUrl, async () => {
         const accountId = requireId("accountId", input.accountId);
-        const type = requireIntegrationType(String(input.integrationType));
-        const [catalog, global] = await Promise.all([readCatalog(db), readGlobal(db)]);
-        const globalModel = global?.fields[`${type}_model`];
-        const config = cleanOverrideConfig(type, input.config, catalog, typeof globalModel === "string" ? globalModel : null);
+        const type = String(input.integrationType);
+        const [catalog, global, declared] = await Promise.all([readCatalog(db), readGlobal(db), readDeclaredIntegrations(db)]);
+        const target = requireIntegrationType(type, declared);
+        const globalModel = declaredIntegration(type, declared)?.fields.model ?? global?.fields[`${type}_model`];
+        const config = cleanOverrideConfig(type, target, input.config, catalog, typeof globalModel === "string" ? globalModel : null);
         await readAccount(db, { id: accountId });
         return upsertIntegrationOverride(db, { accountId, integrationType: type, config }, clock());
       }),

@@ -1,8 +1,8 @@
 import { UserError } from "../domain/diagnostic.js";
 import { inert } from "../domain/inert.js";
-import { INTEGRATION_PROVIDERS, type IntegrationProvider, type JsonValue } from "../domain/resources.js";
+import { INTEGRATION_PROVIDERS, type JsonValue, type Resource } from "../domain/resources.js";
 import { didYouMean } from "../domain/suggest.js";
-import { INTEGRATION_MODEL, isIntegrationType, overrideFieldsOf } from "../domain/inheritance.js";
+import { integrationTarget, isIntegrationType, overrideFieldsForModelType } from "../domain/inheritance.js";
 import { integrationOverrideSchema } from "../schema/documents.js";
 import { jsonCopy, stripApiKeys } from "./sanitize.js";
 
@@ -28,10 +28,13 @@ function fieldProblem(name: string, v: JsonValue): string | null {
   return result.success ? null : `is invalid: ${result.error.issues.map((i) => i.message).join("; ")}`;
 }
 
-export function requireIntegrationType(type: string): IntegrationProvider {
-  if (isIntegrationType(type)) return type;
-  throw new UserError("override.unknown-integration", `unknown integration type "${type}"${didYouMean(type, INTEGRATION_PROVIDERS)}`, {
-    suggestions: [`integration types: ${INTEGRATION_PROVIDERS.join(", ")}`],
+/** What an integration type serves: one of the seed's five, or a type declared in config (live rows handed in). */
+export function requireIntegrationType(type: string, declared: readonly Resource[] = []): { modelType: string; provider: string } {
+  const target = integrationTarget(type, declared);
+  if (target) return target;
+  const known = [...INTEGRATION_PROVIDERS, ...declared.map((r) => r.key.integration_type ?? "").filter((t) => t && !isIntegrationType(t))];
+  throw new UserError("override.unknown-integration", `unknown integration type ${inert(JSON.stringify(type))}${didYouMean(type, known)}`, {
+    suggestions: [`integration types: ${known.join(", ")}`],
   });
 }
 
@@ -41,7 +44,8 @@ export function requireIntegrationType(type: string): IntegrationProvider {
  * effective model offers. `catalog` and `globalModel` are the live values.
  */
 export function cleanOverrideConfig(
-  type: IntegrationProvider,
+  type: string,
+  want: { modelType: string; provider: string },
   config: unknown,
   catalog: ReadonlyMap<string, CatalogModel>,
   globalModel: string | null,
@@ -52,7 +56,7 @@ export function cleanOverrideConfig(
   }
   const { value } = stripApiKeys(json);
   const fields = value as Record<string, JsonValue>;
-  const allowed = overrideFieldsOf(type);
+  const allowed = overrideFieldsForModelType(want.modelType);
   const problems: string[] = [];
   for (const [name, v] of Object.entries(fields)) {
     if (!allowed.includes(name)) {
@@ -63,7 +67,6 @@ export function cleanOverrideConfig(
     if (problem) problems.push(`${name} ${problem}`);
   }
   if (!problems.length && typeof fields.model === "string") {
-    const want = INTEGRATION_MODEL[type];
     const model = catalog.get(fields.model);
     if (!model) problems.push(`model ${fields.model} is not in the catalog${didYouMean(fields.model, catalog.keys())}`);
     else if (!model.is_active) problems.push(`model ${fields.model} is inactive`);

@@ -45,6 +45,12 @@ export async function readGlobal(db: SqlDb): Promise<Resource | undefined> {
   return row ? KIND_TABLES.integration.toResource(row, () => undefined) : undefined;
 }
 
+/** The integration types config declared beyond the seed's five (their own rows), as Resources. */
+export async function readDeclaredIntegrations(db: SqlDb): Promise<Resource[]> {
+  const rows = await db.query(`SELECT * FROM integration_type_settings ORDER BY integration_type`);
+  return rows.flatMap((row) => KIND_TABLES["integration-type"].toResource(row, () => undefined) ?? []);
+}
+
 export interface StoredAccountResources {
   resources: Resource[];
   /** address -> row id, for origins like `database:account_settings#7`. */

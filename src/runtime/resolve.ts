@@ -10,7 +10,7 @@ import {
   userContributions,
   type EffectiveConfig,
 } from "./effective.js";
-import { readAccount, readAccountResources, readGlobal, readUserSettings, requireUserOfAccount } from "./read.js";
+import { readAccount, readAccountResources, readDeclaredIntegrations, readGlobal, readUserSettings, requireUserOfAccount } from "./read.js";
 
 /**
  * `cfgsync resolve`: the effective configuration as config/ declares it, on
@@ -34,14 +34,22 @@ export async function resolveWithConfig(
   });
   if (who.userId !== undefined) await requireUserOfAccount(db, who.userId, account.id);
   const declaredGlobal = desired.resources.find((r) => r.kind === "integration");
-  const [storedGlobal, stored, userRows] = await Promise.all([
+  const [storedGlobal, storedDeclared, stored, userRows] = await Promise.all([
     declaredGlobal ? Promise.resolve(undefined) : readGlobal(db),
+    declaredGlobal ? Promise.resolve([]) : readDeclaredIntegrations(db),
     readAccountResources(db, account),
     who.userId === undefined ? Promise.resolve([]) : readUserSettings(db, who.userId, account.id),
   ]);
   const accountResources = overlayAccountResources(account.slug, desired.resources, stored.resources);
   return mergeLayers([
-    ...globalContributions(declaredGlobal ?? storedGlobal, originFromResource("global", "global_integration_settings", () => 1)),
+    ...globalContributions(
+      declaredGlobal ?? storedGlobal,
+      (r, field) =>
+        r.kind === "integration-type"
+          ? originFromResource("global", "integration_type_settings")(r, field)
+          : originFromResource("global", "global_integration_settings", () => 1)(r, field),
+      declaredGlobal ? desired.resources.filter((r) => r.kind === "integration-type") : storedDeclared,
+    ),
     ...accountContributions(
       accountResources,
       (r, field) =>

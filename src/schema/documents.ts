@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { int32, money, printableName, slug as slugField, storableText, MONEY_COLUMN } from "./fields.js";
+import { int32, money, printableName, slug as slugField, storableText, MONEY_COLUMN, SLUG_TEXT } from "./fields.js";
+import { imageSize, listPriceFields, priceCeilings, scalarPriceFields } from "./prices.js";
 
 export { money } from "./fields.js";
 
@@ -20,11 +21,23 @@ export const temperature = z
 // A real calendar date (2025-02-31 is not one): zod's pattern knows month lengths and leap years,
 // and the generated JSON Schemas carry it.
 const isoDate = z.iso.date("a date YYYY-MM-DD").describe("a date YYYY-MM-DD");
-const imageSize = z.string().regex(/^\d{2,5}x\d{2,5}$/, "WxH such as 1024x1024").describe("an image size WxH such as 1024x1024");
 const slug = slugField();
 
-export const PROVIDERS = ["openai", "anthropic", "runware", "google", "bria"] as const;
-export const MODEL_TYPES = ["text", "image", "embedding"] as const;
+/** Any provider: a slug names its catalog file (models/<provider>.yaml or models/<provider>/*.yaml). */
+export const PROVIDER_SLUG = SLUG_TEXT;
+const providerSlug = slugField(100).describe("Provider slug, e.g. openai, google, bedrock, fireworks_ai");
+/** The model types and what each is billed by (README "Model catalog"). */
+export const MODEL_TYPES = [
+  "text",
+  "image",
+  "embedding",
+  "audio_transcription",
+  "audio_speech",
+  "video",
+  "rerank",
+  "moderation",
+  "realtime",
+] as const;
 export const OPERATIONS = [
   "image_generation",
   "image_prompt_extraction",
@@ -47,13 +60,13 @@ export const modelSchema = z.strictObject({
   model_id: printableName(100).describe("Provider's model identifier, unique across the catalog"),
   display_name: printableName(200),
   model_type: z.enum(MODEL_TYPES),
-  provider: z.enum(PROVIDERS).optional().describe("Defaults to the file's provider; must match it"),
+  provider: providerSlug.optional().describe("Defaults to the file's provider; must match it"),
   input_token_rate: money.optional().describe("USD per 1M input tokens"),
   output_token_rate: money.optional().describe("USD per 1M output tokens"),
   max_input_tokens: int32({ min: 1 }).optional(),
   max_output_tokens: int32({ min: 1 }).optional(),
   cost_per_image: money.optional().describe("USD per generated image"),
-  available_sizes: z.array(imageSize).min(1).optional(),
+  available_sizes: z.array(imageSize).min(1).optional().describe("Sizes the model generates; optional where a provider publishes none"),
   supports_json_mode: z.boolean().optional(),
   supports_vision: z.boolean().optional(),
   supports_tools: z.boolean().optional(),
@@ -63,12 +76,15 @@ export const modelSchema = z.strictObject({
   notes: storableText(2000).optional(),
   release_date: isoDate.optional(),
   deprecation_date: isoDate.optional(),
+  // Price dimensions beyond the seed's three (src/schema/prices.ts).
+  ...scalarPriceFields,
+  ...listPriceFields,
 });
 
 export const modelCatalogSchema = z.strictObject({
   apiVersion,
   kind: z.literal("ModelCatalog"),
-  provider: z.enum(PROVIDERS),
+  provider: providerSlug,
   models: z.array(modelSchema),
 });
 
@@ -88,6 +104,24 @@ const imageProvider = z.strictObject({
   size: imageSize.optional(),
 });
 const plainProvider = z.strictObject({ api_key: apiKeyRef.optional(), model: printableName(100) });
+/**
+ * An integration type a configuration declares beyond the seed's five (issue
+ * #10): its key by reference, default model and parameters. No code change
+ * makes a provider usable; declaring it does.
+ */
+const declaredIntegration = z.strictObject({
+  api_key: apiKeyRef.optional(),
+  model: printableName(100),
+  provider: providerSlug.optional().describe("Catalog provider whose models it serves; defaults to the integration's name"),
+  model_type: z.enum(MODEL_TYPES).optional().describe("Model type it serves; defaults to its default model's type"),
+  temperature: temperature.optional(),
+  max_tokens: int32({ min: 1, max: 1_000_000 }).optional(),
+  size: imageSize.optional(),
+});
+/** Integration type names: the seed's five and any declared slug. */
+export const INTEGRATION_TYPE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+/** An integration type as a key (account overrides): a printable name of that form. */
+const integrationTypeName = printableName(100).regex(INTEGRATION_TYPE_NAME, "an integration type such as openai or a declared one");
 
 export const integrationSettingsSchema = z.strictObject({
   apiVersion,
@@ -98,9 +132,9 @@ export const integrationSettingsSchema = z.strictObject({
     dalle: imageProvider.optional(),
     runware: plainProvider.optional(),
     bria: plainProvider.optional(),
-  }),
-  default_text_provider: z.enum(["openai", "anthropic"]),
-  default_image_service: z.enum(["openai", "runware", "bria"]),
+  }).catchall(declaredIntegration),
+  default_text_provider: slug.optional().describe("The text integration: openai, anthropic or a declared one"),
+  default_image_service: slug.optional().describe("The image service: openai (the dalle integration), runware, bria or a declared image integration"),
   image_quality: z.enum(["standard", "hd"]).optional(),
   image_style: printableName(100).optional(),
   max_in_article_images: int32({ min: 0, max: 20 }).optional(),
@@ -143,12 +177,15 @@ export const integrationOverrideSchema = z.strictObject({
   style: printableName(100).optional(),
 });
 
+/** A settings key: account files and the runtime's saveUserSetting read the same declaration. */
+export const settingsKey = printableName(100);
+
 export const accountSchema = z.strictObject({
   apiVersion,
   kind: z.literal("Account"),
   account: slug.describe("Slug of an account that exists in the database"),
-  settings: z.record(printableName(100), z.unknown()).optional().describe("Account settings: key -> any JSON value"),
-  integrations: z.partialRecord(z.enum(INTEGRATION_TYPES), integrationOverrideSchema).optional(),
+  settings: z.record(settingsKey, z.unknown()).optional().describe("Account settings: key -> any JSON value"),
+  integrations: z.record(integrationTypeName, integrationOverrideSchema).optional(),
 });
 
 export const policySchema = z.strictObject({
@@ -164,6 +201,7 @@ export const policySchema = z.strictObject({
     .describe("Per-operation floors; each needs a note saying why"),
   max_price_change_pct: z.number().min(0).optional().describe("Largest price change per resource per change set"),
   protected: z.array(printableName(200).regex(/^[a-z-]+\/.+$/, "a resource address such as credit/image_generation")).optional(),
+  price_ceilings: priceCeilings.optional(),
 });
 
 export const DOCUMENT_SCHEMAS = {
@@ -181,6 +219,7 @@ export const DOCUMENT_KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
 export type ModelCatalogDoc = z.input<typeof modelCatalogSchema>;
 export type ModelDoc = z.input<typeof modelSchema>;
 export type IntegrationSettingsDoc = z.input<typeof integrationSettingsSchema>;
+export type DeclaredIntegrationDoc = z.input<typeof declaredIntegration>;
 export type CreditCostsDoc = z.input<typeof creditCostsSchema>;
 export type CreditOperationDoc = z.input<typeof creditOperationSchema>;
 export type SettingsSchemasDoc = z.input<typeof settingsSchemasSchema>;

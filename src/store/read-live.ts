@@ -16,6 +16,7 @@ function prismaReaders(q: Queryable) {
     model: () => q.aIModelConfig.findMany() as Promise<Rows>,
     credit: () => q.creditCostConfig.findMany() as Promise<Rows>,
     integration: () => q.globalIntegrationSettings.findMany() as Promise<Rows>,
+    "integration-type": () => q.integrationTypeSettings.findMany() as Promise<Rows>,
     "settings-schema": () => q.settingsSchema.findMany() as Promise<Rows>,
     "account-setting": () => q.accountSettings.findMany() as Promise<Rows>,
     "account-integration": () => q.integrationSettings.findMany() as Promise<Rows>,

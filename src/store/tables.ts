@@ -3,6 +3,7 @@ import {
   address,
   CREDIT_FIELDS,
   INTEGRATION_FIELDS,
+  INTEGRATION_TYPE_FIELDS,
   MODEL_FIELDS,
   OVERRIDE_FIELDS,
   type FieldSpec,
@@ -24,6 +25,7 @@ export type Delegate =
   | "aIModelConfig"
   | "creditCostConfig"
   | "globalIntegrationSettings"
+  | "integrationTypeSettings"
   | "settingsSchema"
   | "accountSettings"
   | "integrationSettings";
@@ -133,6 +135,25 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
         : undefined,
     keyOf: () => ({ id: 1 }),
     valuesOf: (r, secret) => fieldValues(INTEGRATION_FIELDS, r, secret),
+  },
+  "integration-type": {
+    kind: "integration-type",
+    table: "integration_type_settings",
+    delegate: "integrationTypeSettings",
+    keyColumns: [col("integration_type", "string")],
+    columns: asColumns(INTEGRATION_TYPE_FIELDS),
+    createdStamps: ["updated_at"],
+    toResource: (row) => {
+      const type = String(row.integration_type);
+      return {
+        address: address.integrationType(type),
+        kind: "integration-type",
+        key: { integration_type: type },
+        fields: readFields(INTEGRATION_TYPE_FIELDS, row),
+      };
+    },
+    keyOf: (r) => ({ integration_type: requireKey(r, "integration_type") }),
+    valuesOf: (r, secret) => fieldValues(INTEGRATION_TYPE_FIELDS, r, secret),
   },
   "settings-schema": {
     kind: "settings-schema",

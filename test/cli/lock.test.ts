@@ -55,7 +55,8 @@ describe.each(DIALECTS)("the apply lock names its holder (%s)", (dialect) => {
       await holder.kill();
     }
 
-    // The lock died with its holder; its record stayed.
+    // The lock died with its holder (PostgreSQL notices the closed connection a moment later); its record stayed.
+    for (let i = 0; i < 40 && JSON.parse((await ws.cli(["lock", "status", "--json"])).stdout).held; i++) await new Promise((r) => setTimeout(r, 250));
     const stale = await ws.cli(["lock", "status"]);
     expect(stale.stdout).toMatch(/^The apply lock is free, but ci-bot .* left its record: that holder died mid-apply/);
     const released = await ws.cli(["lock", "release", "--force"]);

@@ -30,8 +30,8 @@ const CASES: [string, string, (text: string) => string, string][] = [
   ["bad format (date)", "models/openai.yaml", (t) => t.replace("release_date: 2025-04-14", "release_date: 2025-13-14"), "pattern"],
   ["bad format (image size)", "integrations.yaml", (t) => t.replace("size: 1024x1024", "size: big"), "pattern"],
   ["bad format (env name)", "integrations.yaml", (t) => t.replace("from_env: BRIA_API_KEY", "from_env: bria-key"), "pattern"],
-  ["bad enum", "models/openai.yaml", (t) => t.replace(/model_type: text/g, "model_type: video"), "enum"],
-  ["unknown provider key", "accounts/acme.yaml", (t) => t.replace("dalle: { size", "dale: { size"), "propertyNames"],
+  ["bad enum", "models/openai.yaml", (t) => t.replace(/model_type: text/g, "model_type: chat"), "enum"],
+  ["integration type that is no slug", "accounts/acme.yaml", (t) => t.replace("dalle: { size", "Dalle: { size"), "propertyNames"],
   ["out of range", "integrations.yaml", (t) => t.replace("temperature: 0.7", "temperature: 7"), "anyOf"],
   ["not a mapping", "policies.yaml", (t) => t.replace("min_margin_pct: 40", "min_margin_pct: { value: 40 }"), "type"],
 ];

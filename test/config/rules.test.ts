@@ -79,12 +79,33 @@ const CASES: Case[] = [
     needle: "- model_id: dall-e-2",
   },
   {
-    rule: "image models have sizes",
-    edits: { "models/bria.yaml": (t) => t.replace(/(model_id: bria-2\.2[\s\S]*?)    available_sizes: \[1024x1024\]\n/, "$1") },
-    code: "catalog.missing-price",
-    message: /image model bria-2\.2 needs `available_sizes`/,
+    rule: "a price above its unit's ceiling (a unit slip) fails at the field",
+    edits: {
+      "policies.yaml": (t) => t + "price_ceilings:\n  per_1m_tokens: { max: 1000 }\n",
+      "models/openai.yaml": replace("    output_token_rate: 10.00\n    max_input_tokens: 128000", "    output_token_rate: 10000000\n    max_input_tokens: 128000"),
+    },
+    code: "policy.price-ceiling",
+    message: /model gpt-4o: output_token_rate = 10000000 is above the per_1m_tokens ceiling of 1000/,
+    file: "config/models/openai.yaml",
+    needle: "output_token_rate: 10000000",
+  },
+  {
+    rule: "a provider's folder holds only that provider's catalogs",
+    edits: { "models/bria.yaml": replace("provider: bria", "provider: runware") },
+    code: "catalog.file-name",
+    message: /the runware catalog must live in models\/runware\.yaml or models\/runware\/\*\.yaml/,
     file: "config/models/bria.yaml",
-    needle: "- model_id: bria-2.2",
+    needle: "provider: runware",
+  },
+  {
+    rule: "video models have a price per second",
+    edits: {
+      "models/openai.yaml": (t) => t + "  - model_id: sora-2\n    display_name: Sora 2\n    model_type: video\n    is_default: true\n",
+    },
+    code: "catalog.missing-price",
+    message: /video model sora-2 needs `cost_per_second` or `cost_per_image`/,
+    file: "config/models/openai.yaml",
+    needle: "- model_id: sora-2",
   },
   {
     rule: "text models have token rates",
@@ -408,5 +429,15 @@ describe("semantic rules (each with a failing input)", () => {
   it("a document that fails its schema does not trigger cross-file false alarms", async () => {
     const loaded = await loadSampleWith({ "models/openai.yaml": replace("    input_token_rate: 2.00\n", "    input_token_rat: 2.00\n") });
     expect(errorsOf(loaded.diagnostics).map((d) => d.code)).toEqual(["schema.unknown-field"]);
+  });
+
+  it("a price ceiling lets a listed model through, and a provider may split its catalog into a folder", async () => {
+    const loaded = await loadSampleWith({
+      "policies.yaml": (t) => t + "price_ceilings:\n  per_1m_tokens: { max: 50, except: [claude-3-opus-20240229] }\n  per_image: { max: 1 }\n",
+      "models/google/gemini.yaml": () =>
+        "apiVersion: cfgsync/v1\nkind: ModelCatalog\nprovider: google\nmodels:\n  - model_id: veo-3\n    display_name: Veo 3\n    model_type: video\n    cost_per_second: 0.4\n    is_default: true\n",
+    });
+    expect(errorsOf(loaded.diagnostics)).toEqual([]);
+    expect(loaded.desired.resources.find((r) => r.address === "model/veo-3")?.fields.cost_per_second).toBe("0.4");
   });
 });

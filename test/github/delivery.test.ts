@@ -124,7 +124,7 @@ describe("delivery on postgresql: the plan reviewed is the plan applied", () => 
 
   test(
     "unchanged plan: applied; drift or another merge between review and merge: nothing applied, re-plan posted on the PR and the commit, exit 1; re-run after review applies it",
-    { timeout: 150_000 },
+    { timeout: 300_000 },
     async () => {
       // 1. A reviewed price change, merged with nothing else moving: applied.
       ws.edit("models/openai.yaml", setPrice("dall-e-3", "cost_per_image", "0.05"));

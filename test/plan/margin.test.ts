@@ -37,4 +37,43 @@ describe("margins (SPEC §2.6)", () => {
       },
     ]);
   });
+
+  test("an image model priced per size x quality is shown at its dearest offered price (the dall-e-3 HD 1024x1792 loss) and its cheapest", () => {
+    const dalle = imageModel("dall-e-3", "0.040", {
+      available_sizes: ["1024x1024", "1024x1792", "1792x1024"],
+      image_prices: [
+        { size: "1024x1024", quality: "standard", cost_per_image: "0.04" },
+        { size: "1024x1792", quality: "hd", cost_per_image: "0.12" },
+        // A size the model does not offer cannot be hit.
+        { size: "4096x4096", quality: "hd", cost_per_image: "0.5" },
+      ],
+    });
+    const [line] = computeMargins([dalle], [imageGeneration()]);
+    expect(line!.dimension).toBe("image_prices[1024x1792 hd]");
+    expect(line!.figures).toMatchObject({ cost: "0.12", charge: "0.1", margin: "-0.02", margin_pct: "-20" });
+    expect(line!.cheapest).toEqual({ dimension: "cost_per_image", figures: { cost: "0.04", charge: "0.1", margin: "0.06", margin_pct: "60", markup_pct: "150" } });
+    const [row] = marginRows([imageModel("dall-e-3", "0.040"), imageGeneration()], [dalle, imageGeneration()]);
+    expect(row!.after?.margin_pct).toBe("-20");
+    expect(row!.prices?.after?.dimension).toBe("image_prices[1024x1792 hd]");
+    expect(row!.prices?.before?.dimension).toBe("cost_per_image");
+  });
+
+  test("a token operation reaching a long-context tier is checked at the tier's output rate; batch is the cheapest", () => {
+    const op = credit("content_generation", { unit: "tokens", tokens_per_credit: 100, min_credits: 3, price_per_credit_usd: "0.01" });
+    const sonnet = model("claude-sonnet-4-5", {
+      output_token_rate: "15",
+      batch_output_token_rate: "7.5",
+      context_tiers: [{ above_input_tokens: 200000, input_token_rate: "6", output_token_rate: "22.5" }],
+    });
+    const [line] = computeMargins([sonnet], [op]);
+    expect(line!.dimension).toBe("context_tiers[>200000].output_token_rate");
+    expect(line!.exact.cost.toFixed()).toBe("22.5");
+    expect(line!.cheapest.dimension).toBe("batch_output_token_rate");
+    expect(line!.cheapest.figures.cost).toBe("7.5");
+  });
+
+  test("a single-price model keeps the plan's row as before (no price range)", () => {
+    const [row] = marginRows([imageModel("dall-e-3", "0.04"), imageGeneration()], [imageModel("dall-e-3", "0.05"), imageGeneration()]);
+    expect(row!.prices).toBeUndefined();
+  });
 });

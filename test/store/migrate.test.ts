@@ -6,15 +6,17 @@ import { ROOT } from "../helpers/cli.js";
 import { migrateDatabase, migrationsDir, readMigrations } from "../../src/store/migrate.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
 // @ts-expect-error plain ESM script without types
-import { generatedInitSql, INIT_MIGRATION } from "../../scripts/migrations.mjs";
+import { GENERATED_MIGRATIONS, generatedMigrationSql, INIT_MIGRATION, MIGRATIONS } from "../../scripts/migrations.mjs";
 
 const run = promisify(execFile);
 
 describe("committed migrations", () => {
-  it.each(DIALECTS)("%s: the init migration equals what prisma migrate diff generates from the schema", async (dialect) => {
+  it.each(DIALECTS)("%s: every generated migration equals what prisma migrate diff generates between its schema snapshots", async (dialect) => {
     const committed = readMigrations(migrationsDir(dialect));
-    expect(committed.map((m) => m.name)).toContain(INIT_MIGRATION);
-    expect(committed.find((m) => m.name === INIT_MIGRATION)?.sql).toBe(generatedInitSql(dialect));
+    expect(committed.map((m) => m.name)).toEqual(MIGRATIONS);
+    for (const name of GENERATED_MIGRATIONS as string[]) {
+      expect(committed.find((m) => m.name === name)?.sql).toBe(generatedMigrationSql(dialect, name));
+    }
   });
 });
 
@@ -27,25 +29,28 @@ describe.each(DIALECTS)("migrate (%s)", (dialect) => {
     await db.drop();
   });
 
-  it("applies the init migration once and is idempotent", async () => {
+  it("applies each migration once and is idempotent", async () => {
     const target = parseDatabaseUrl(db.url);
-    expect(await migrateDatabase(target)).toEqual({ applied: [INIT_MIGRATION] });
+    expect(await migrateDatabase(target)).toEqual({ applied: MIGRATIONS });
     expect(await migrateDatabase(target)).toEqual({ applied: [] });
     const rows = await db.query<{ migration_name: string; checksum: string; applied_steps_count: number | bigint }>(
       `SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations"`,
     );
-    const init = readMigrations(migrationsDir(dialect)).find((m) => m.name === INIT_MIGRATION)!;
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.checksum).toBe(init.checksum);
-    expect(Number(rows[0]!.applied_steps_count)).toBe(1);
+    const committed = readMigrations(migrationsDir(dialect));
+    expect(rows).toHaveLength(MIGRATIONS.length);
+    for (const row of rows) {
+      expect(row.checksum).toBe(committed.find((m) => m.name === row.migration_name)!.checksum);
+      expect(Number(row.applied_steps_count)).toBe(1);
+    }
+    expect(rows.map((r) => r.migration_name)).toContain(INIT_MIGRATION);
     expect(await db.query(`SELECT COUNT(*) AS n FROM ai_model_config`)).toHaveLength(1);
   });
 
   it("concurrent migrators apply each migration exactly once", async () => {
     const target = parseDatabaseUrl(db.url);
     const results = await Promise.all([migrateDatabase(target), migrateDatabase(target), migrateDatabase(target)]);
-    expect(results.flatMap((r) => r.applied)).toEqual([INIT_MIGRATION]);
-    expect(await db.query(`SELECT migration_name FROM "_prisma_migrations"`)).toHaveLength(1);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual([...MIGRATIONS].sort());
+    expect(await db.query(`SELECT migration_name FROM "_prisma_migrations"`)).toHaveLength(MIGRATIONS.length);
   });
 
   it("prisma migrate status agrees the database is up to date", async () => {

@@ -1,8 +1,10 @@
 import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
-import type { IntegrationProvider } from "../../domain/resources.js";
+import { integrationTarget, isIntegrationType, overrideFieldsForModelType } from "../../domain/inheritance.js";
+import { INTEGRATION_PROVIDERS } from "../../domain/resources.js";
 import { at, docsOf } from "../documents.js";
+import { didYouMean } from "../../domain/suggest.js";
 import { checkModelParameters, checkModelReference } from "./integrations.js";
-import { INTEGRATION_MODEL, OVERRIDE_FIELDS_BY_TYPE, type Rule } from "./types.js";
+import type { Rule } from "./types.js";
 
 /**
  * An account may override only an integration's model and parameters (the seed:
@@ -12,15 +14,27 @@ import { INTEGRATION_MODEL, OVERRIDE_FIELDS_BY_TYPE, type Rule } from "./types.j
 export const accountOverrides: Rule = {
   name: "account-overrides",
   needs: ["ModelCatalog", "IntegrationSettings", "Account"],
-  check({ docs, models }) {
+  check({ docs, models, desired }) {
     const out: Diagnostic[] = [];
-    const globals = docsOf(docs, "IntegrationSettings")[0]?.data.providers ?? {};
+    const globals = (docsOf(docs, "IntegrationSettings")[0]?.data.providers ?? {}) as Record<string, { model?: string } | undefined>;
     for (const doc of docsOf(docs, "Account")) {
-      for (const [typeName, override] of Object.entries(doc.data.integrations ?? {})) {
+      for (const [type, override] of Object.entries(doc.data.integrations ?? {})) {
         if (!override) continue;
-        const type = typeName as IntegrationProvider;
         const where = `account ${doc.data.account}'s ${type} override`;
-        const allowed = OVERRIDE_FIELDS_BY_TYPE[INTEGRATION_MODEL[type].modelType];
+        const target = integrationTarget(type, desired.resources);
+        if (!target) {
+          const known = [...INTEGRATION_PROVIDERS, ...Object.keys(globals).filter((t) => !isIntegrationType(t))];
+          out.push(
+            diagnostic(
+              "error",
+              "account.unknown-integration",
+              `${type} is not an integration type${didYouMean(type, known)}; declare it under providers in integrations.yaml`,
+              at(doc, ["integrations", type], "key"),
+            ),
+          );
+          continue;
+        }
+        const allowed = overrideFieldsForModelType(target.modelType);
         for (const field of Object.keys(override)) {
           if (!allowed.includes(field)) {
             out.push(
@@ -34,9 +48,9 @@ export const accountOverrides: Rule = {
           }
         }
         if (override.model !== undefined) {
-          out.push(...checkModelReference(override.model, type, models, where, at(doc, ["integrations", type, "model"])));
+          out.push(...checkModelReference(override.model, target, models, where, at(doc, ["integrations", type, "model"])));
         }
-        const effectiveModel = override.model ?? (globals[type] as { model?: string } | undefined)?.model;
+        const effectiveModel = override.model ?? globals[type]?.model;
         out.push(
           ...checkModelParameters(override, effectiveModel ? models.get(effectiveModel) : undefined, where, (f) =>
             at(doc, ["integrations", type, f]),

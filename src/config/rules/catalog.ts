@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
 import { at, docsOf } from "../documents.js";
+import { MODEL_TYPE_REQUIREMENTS } from "../../schema/prices.js";
 import { modelsOf, sourceOf, str, type Rule } from "./types.js";
 
 /** A model id names one row: two declarations (in any files) are a conflict. */
@@ -45,20 +46,6 @@ export const modelProviderMatchesFile: Rule = {
   },
 };
 
-const REQUIRED_BY_TYPE: Record<string, { field: string; why: string }[]> = {
-  text: [
-    { field: "input_token_rate", why: "USD per 1M input tokens" },
-    { field: "output_token_rate", why: "USD per 1M output tokens" },
-    { field: "max_input_tokens", why: "the context limit" },
-    { field: "max_output_tokens", why: "the output limit" },
-  ],
-  image: [
-    { field: "cost_per_image", why: "USD per image" },
-    { field: "available_sizes", why: "the sizes it generates" },
-  ],
-  embedding: [{ field: "input_token_rate", why: "USD per 1M input tokens" }],
-};
-
 /** Each model type has the price and limit fields the platform bills and caps with. */
 export const modelTypeFields: Rule = {
   name: "model-type-fields",
@@ -67,11 +54,10 @@ export const modelTypeFields: Rule = {
     const out: Diagnostic[] = [];
     for (const m of modelsOf(desired)) {
       const type = str(m.fields.model_type) ?? "";
-      const missing = (REQUIRED_BY_TYPE[type] ?? []).filter(({ field }) => m.fields[field] === null);
-      for (const { field, why } of missing) {
-        out.push(
-          diagnostic("error", "catalog.missing-price", `${type} model ${m.key.model_id} needs \`${field}\` (${why})`, sourceOf(m)),
-        );
+      const missing = (MODEL_TYPE_REQUIREMENTS[type] ?? []).filter(({ anyOf }) => anyOf.every((field) => m.fields[field] == null));
+      for (const { anyOf, why } of missing) {
+        const fields = anyOf.map((f) => `\`${f}\``).join(" or ");
+        out.push(diagnostic("error", "catalog.missing-price", `${type} model ${m.key.model_id} needs ${fields} (${why})`, sourceOf(m)));
       }
     }
     return out;

@@ -32,20 +32,25 @@ export const singletonDocuments: Rule = {
   },
 };
 
-/** config/models/<provider>.yaml and config/accounts/<slug>.yaml: the file says what it holds. */
+/** config/models/<provider>.yaml (or models/<provider>/*.yaml) and config/accounts/<slug>.yaml: the file says what it holds. */
 export const fileNames: Rule = {
   name: "file-names",
   needs: ["ModelCatalog", "Account"],
   check({ docs }) {
     const out: Diagnostic[] = [];
     for (const doc of docsOf(docs, "ModelCatalog")) {
-      const expected = `models/${doc.data.provider}.yaml`;
-      if (!doc.yaml.file.endsWith("/" + expected) && doc.yaml.file !== expected) {
+      const provider = doc.data.provider;
+      // A large provider may split its catalog into a folder of files.
+      const parts = doc.yaml.file.split("/");
+      const name = parts[parts.length - 1]!;
+      const inFile = name.replace(/\.ya?ml$/i, "") === provider && parts[parts.length - 2] === "models";
+      const inFolder = parts[parts.length - 2] === provider && parts[parts.length - 3] === "models";
+      if (!inFile && !inFolder) {
         out.push(
           diagnostic(
             "error",
             "catalog.file-name",
-            `the ${doc.data.provider} catalog must live in ${expected} (under the config directory), not ${doc.yaml.file}`,
+            `the ${provider} catalog must live in models/${provider}.yaml or models/${provider}/*.yaml (under the config directory), not ${doc.yaml.file}`,
             at(doc, ["provider"]),
           ),
         );

@@ -1,9 +1,11 @@
 import { diagnostic, type Diagnostic, type SourceRef } from "../../domain/diagnostic.js";
 import { dec } from "../../domain/money.js";
-import { INTEGRATION_PROVIDERS, type IntegrationProvider, type Resource } from "../../domain/resources.js";
+import { integrationTarget } from "../../domain/inheritance.js";
+import type { IntegrationProvider, Resource } from "../../domain/resources.js";
+import { INTEGRATION_TYPE_NAME } from "../../schema/documents.js";
 import { at, docsOf } from "../documents.js";
 import { closest } from "../../domain/suggest.js";
-import { INTEGRATION_MODEL, num, type Rule } from "./types.js";
+import { num, type Rule } from "./types.js";
 
 /** The integration that serves each `default_image_service`. */
 const IMAGE_SERVICE_INTEGRATION: Record<string, IntegrationProvider> = { openai: "dalle", runware: "runware", bria: "bria" };
@@ -14,12 +16,11 @@ const IMAGE_SERVICE_INTEGRATION: Record<string, IntegrationProvider> = { openai:
  */
 export function checkModelReference(
   modelId: string,
-  type: IntegrationProvider,
+  want: { modelType: string; provider: string },
   models: Map<string, Resource>,
   where: string,
   pos: SourceRef,
 ): Diagnostic[] {
-  const want = INTEGRATION_MODEL[type];
   const model = models.get(modelId);
   if (!model) {
     const near = closest(modelId, models.keys());
@@ -85,34 +86,44 @@ export function checkModelParameters(
   return out;
 }
 
-/** The global defaults (SPEC §2.2) point at models the catalog can serve. */
+/** The global defaults (SPEC §2.2) point at models the catalog can serve; declared types included. */
 export const globalDefaults: Rule = {
   name: "global-defaults",
   needs: ["ModelCatalog", "IntegrationSettings"],
-  check({ docs, models }) {
+  check({ docs, models, desired }) {
     const out: Diagnostic[] = [];
     for (const doc of docsOf(docs, "IntegrationSettings")) {
-      for (const type of INTEGRATION_PROVIDERS) {
-        const settings = doc.data.providers[type] as { model: string; temperature?: number | string; max_tokens?: number; size?: string } | undefined;
+      const providers = doc.data.providers as Record<string, { model: string; temperature?: number | string; max_tokens?: number; size?: string } | undefined>;
+      for (const [type, settings] of Object.entries(providers)) {
         if (!settings) continue;
         const where = `the global ${type} settings`;
-        out.push(...checkModelReference(settings.model, type, models, where, at(doc, ["providers", type, "model"])));
+        if (!INTEGRATION_TYPE_NAME.test(type)) {
+          out.push(diagnostic("error", "integration.type-name", `integration type ${type} must be a slug (lowercase letters, digits, '_' or '-')`, at(doc, ["providers", type], "key")));
+          continue;
+        }
+        const want = integrationTarget(type, desired.resources);
+        if (want) out.push(...checkModelReference(settings.model, want, models, where, at(doc, ["providers", type, "model"])));
         out.push(...checkModelParameters(settings, models.get(settings.model), where, (f) => at(doc, ["providers", type, f])));
       }
-      const text = doc.data.default_text_provider;
-      if (!doc.data.providers[text]) {
-        out.push(
-          diagnostic("error", "integration.default-provider", `default_text_provider is ${text}, but providers.${text} is not configured`, at(doc, ["default_text_provider"])),
-        );
-      }
-      const image = IMAGE_SERVICE_INTEGRATION[doc.data.default_image_service];
-      if (image && !doc.data.providers[image]) {
+      // A default names an integration that is configured and serves the right model type.
+      const defaults = [
+        { field: "default_text_provider", value: doc.data.default_text_provider, modelType: "text" },
+        { field: "default_image_service", value: doc.data.default_image_service, modelType: "image" },
+      ] as const;
+      for (const { field, value, modelType } of defaults) {
+        if (value === undefined) continue;
+        const integration = modelType === "image" ? (IMAGE_SERVICE_INTEGRATION[value] ?? value) : value;
+        const target = providers[integration] ? integrationTarget(integration, desired.resources) : undefined;
+        if (target && target.modelType === modelType) continue;
+        const via = integration === value ? "" : ` (integration ${integration})`;
         out.push(
           diagnostic(
             "error",
             "integration.default-provider",
-            `default_image_service is ${doc.data.default_image_service}, but providers.${image} is not configured`,
-            at(doc, ["default_image_service"]),
+            target
+              ? `${field} is ${value}${via}, which serves ${target.modelType} models, not ${modelType}`
+              : `${field} is ${value}, but providers.${integration} is not configured`,
+            at(doc, [field]),
           ),
         );
       }

@@ -1,5 +1,5 @@
 import type { Diagnostic, SourceRef } from "../../domain/diagnostic.js";
-import type { FieldValue, IntegrationProvider, Resource } from "../../domain/resources.js";
+import type { FieldValue, Resource } from "../../domain/resources.js";
 import type { DesiredState } from "../../domain/state.js";
 import type { DocumentKind } from "../../schema/documents.js";
 import type { ConfigDocument } from "../documents.js";
@@ -23,14 +23,6 @@ export interface Rule {
   needs: readonly DocumentKind[];
   check(ctx: RuleContext): Diagnostic[];
 }
-
-export { INTEGRATION_MODEL } from "../../domain/resources.js";
-
-/** The override fields each integration type accepts (the seed: model and parameters, never keys). */
-export const OVERRIDE_FIELDS_BY_TYPE: Record<"text" | "image", readonly string[]> = {
-  text: ["model", "temperature", "max_tokens"],
-  image: ["model", "size", "quality", "style"],
-};
 
 export const str = (v: FieldValue | undefined): string | null => (typeof v === "string" ? v : null);
 export const num = (v: FieldValue | undefined): number | null => (typeof v === "number" ? v : null);

@@ -12,15 +12,21 @@ export function marginRows(live: readonly Resource[], desired: readonly Resource
     const b = before.get(k);
     const a = after.get(k);
     const any = (a ?? b)!;
-    return {
+    const row: MarginRow = {
       operation_type: any.operation_type,
       model_id: any.model_id,
       unit: any.unit,
       before: b ? b.figures : null,
       after: a ? a.figures : null,
     };
+    if ((b && hasPriceRange(b)) || (a && hasPriceRange(a))) row.prices = { before: b ? priceRange(b) : null, after: a ? priceRange(a) : null };
+    return row;
   });
 }
+
+/** More than one price for the unit: the worst and the cheapest differ. */
+const hasPriceRange = (l: MarginLine) => l.cheapest.dimension !== l.dimension;
+const priceRange = (l: MarginLine) => ({ dimension: l.dimension, cheapest: l.cheapest });
 
 export function planImpact(input: { desired: readonly Resource[]; live: readonly Resource[] }): PlanImpact {
   return { margins: marginRows(input.live, input.desired) };
