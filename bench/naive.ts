@@ -1,19 +1,18 @@
 import type { Resource } from "../src/domain/resources.js";
-import { storeClient } from "../src/store/connect.js";
 import { naiveUpsertModels } from "./naive-store.js";
 import { KIND_TABLES } from "../src/store/tables.js";
-import type { Store } from "../src/store/types.js";
+import type { PrismaBaseline } from "./prisma-baseline.js";
 
 /**
  * The seed-script baseline over the bench's resources: one awaited Prisma
- * upsert per row, with the store's own client. Models go through
+ * upsert per row, with its own Prisma client. Models go through
  * `naiveUpsertModels`; account overrides upsert on (account_id,
  * integration_type). Account ids are looked up once, in bulk, which is kinder
  * to the baseline than a seed script's usual lookup per row.
  */
-export async function naiveUpsertAll(store: Store, resources: Resource[]): Promise<void> {
-  await naiveUpsertModels(store, resources);
-  const db = storeClient(store);
+export async function naiveUpsertAll(baseline: PrismaBaseline, resources: Resource[]): Promise<void> {
+  await naiveUpsertModels(baseline, resources);
+  const db = baseline.db;
   const overrides = resources.filter((r) => r.kind === "account-integration");
   if (overrides.length === 0) return;
   const accountIds = new Map((await db.account.findMany({ select: { id: true, slug: true } })).map((a) => [a.slug, a.id]));

@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import { address, type FieldValue, type Resource } from "../src/domain/resources.js";
 import { parseDatabaseUrl } from "../src/store/database-url.js";
 import { migrateDatabase } from "../src/store/migrate.js";
-import { openSqlDb, type SqlDb } from "../src/runtime/db.js";
+import { openSqlDb, type SqlDb } from "../src/store/sql-db.js";
 import { replayRevenue, tokenTermsOfRules, usageWindowStart } from "../src/plan/impact/revenue.js";
 import { readUsageAggregates } from "../src/store/usage.js";
 
@@ -99,13 +99,8 @@ export async function benchRevenue(url: string, opts: { rows?: number; days?: nu
   const days = opts.days ?? 30;
   const log = opts.log ?? ((line: string) => process.stdout.write(line + "\n"));
   const target = parseDatabaseUrl(url);
-  if (target.dialect === "sqlite") {
-    // better-sqlite3 creates the file; the migration then builds the schema.
-    const { default: Database } = await import("better-sqlite3");
-    new Database(target.file!).close();
-  }
   await migrateDatabase(target);
-  const db = await openSqlDb(url);
+  const db = await openSqlDb(target);
   try {
     const now = new Date();
     let t = performance.now();

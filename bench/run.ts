@@ -5,7 +5,9 @@ import { buildPlan, resolveSecretDigests } from "../src/plan/build.js";
 import type { Plan } from "../src/plan/types.js";
 import { benchRevenue, type RevenueBenchResult } from "./revenue-bench.js";
 import { openDatabase } from "../src/store/connect.js";
-import type { Dialect } from "../src/store/database-url.js";
+import { parseDatabaseUrl, type Dialect } from "../src/store/database-url.js";
+import { openSqlDb } from "../src/store/sql-db.js";
+import { openPrismaBaseline } from "./prisma-baseline.js";
 import type { Store } from "../src/store/types.js";
 import { insertBenchAccounts } from "./accounts.js";
 import { naiveUpsertAll } from "./naive.js";
@@ -94,7 +96,7 @@ function pendingChanges(plan: Plan): number {
   return s.create + s.update + s.delete + s.drift;
 }
 
-async function timed<T>(store: Store, work: () => Promise<T>): Promise<Timing & { value: T }> {
+async function timed<T>(store: { roundTrips(): number }, work: () => Promise<T>): Promise<Timing & { value: T }> {
   gc();
   const before = store.roundTrips();
   const start = process.hrtime.bigint();
@@ -144,7 +146,8 @@ async function preparedStore(scratch: ScratchDatabases, dialect: Dialect, accoun
   const store = await openDatabase(db.url);
   try {
     await store.migrate();
-    await insertBenchAccounts(store, accounts);
+    const sql = await openSqlDb(parseDatabaseUrl(db.url));
+    await insertBenchAccounts(sql, accounts).finally(() => sql.close());
     await store.readLive();
   } catch (err) {
     await store.close();
@@ -152,6 +155,7 @@ async function preparedStore(scratch: ScratchDatabases, dialect: Dialect, accoun
   }
   return {
     store,
+    url: db.url,
     async dispose() {
       await store.close();
       await db.drop();
@@ -194,11 +198,16 @@ async function benchSize(scratch: ScratchDatabases, dialect: Dialect, resources:
   let naiveFromEmpty: Timing, naiveChange1pct: Timing, afterNaive: number, afterNaiveChange: number;
   try {
     const { store } = naive;
-    naiveFromEmpty = await timed(store, () => naiveUpsertAll(store, desired.resources));
-    afterNaive = pendingChanges(await planOnly(store, desired));
-    // A seed script has no plan: it re-upserts every row whatever changed.
-    naiveChange1pct = await timed(store, () => naiveUpsertAll(store, changed.resources));
-    afterNaiveChange = pendingChanges(await planOnly(store, changed));
+    const baseline = await openPrismaBaseline(naive.url);
+    try {
+      naiveFromEmpty = await timed(baseline, () => naiveUpsertAll(baseline, desired.resources));
+      afterNaive = pendingChanges(await planOnly(store, desired));
+      // A seed script has no plan: it re-upserts every row whatever changed.
+      naiveChange1pct = await timed(baseline, () => naiveUpsertAll(baseline, changed.resources));
+      afterNaiveChange = pendingChanges(await planOnly(store, changed));
+    } finally {
+      await baseline.close();
+    }
   } finally {
     await naive.dispose();
   }

@@ -16,12 +16,12 @@ function newestMtime(dir: string): number {
 }
 
 /** The CLI tests run the built CLI: rebuild when a source file is newer than the build. */
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
   const stamp = join(root, "oclif.manifest.json");
   const built = existsSync(join(root, "dist/commands")) && existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
   if (newestMtime(join(root, "src")) > built || !existsSync(join(root, "src/generated"))) {
     await withBuildLock(() =>
-      execFileSync(process.execPath, [join(root, "scripts/build.mjs"), "--allow-type-errors"], { cwd: root, stdio: "inherit" }),
+      execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" }),
     );
   }
   const client = new pg.Client({ connectionString: pgAdminUrl(), connectionTimeoutMillis: 5000 });
@@ -31,6 +31,8 @@ export default async function setup(): Promise<void> {
   } catch (err) {
     throw new Error(`PostgreSQL is not reachable at ${pgAdminUrl()}: ${(err as Error).message}. Start it (see README).`);
   }
+  const { createTemplates } = await import("./templates.js");
+  return createTemplates(pgAdminUrl());
 }
 
 export function pgAdminUrl(): string {

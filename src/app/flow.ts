@@ -7,7 +7,7 @@ import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import { assertPlanHasNoErrors, type Plan } from "../plan/types.js";
 import { readPlanFile, type SavedPlan } from "../plan/plan-file.js";
 import { planContentDigest } from "../plan/digest.js";
-import type { RevisionRecord, Store } from "../store/types.js";
+import type { ApplyHooks, RevisionRecord, Store } from "../store/types.js";
 import { DEFAULT_REVENUE_DAYS } from "../plan/impact/index.js";
 import { readUsageWindow } from "../store/usage.js";
 import { ciRunUrl, currentActor, gitCommit } from "./context.js";
@@ -132,6 +132,8 @@ function secretsFromEnv(loaded: LoadedConfig, env: Env): Record<string, string> 
 export interface ApplyOptions {
   allowDestroy: boolean;
   lockTimeoutMs?: number;
+  /** Test hooks, injected at the command edge (see cli/test-hooks.ts). */
+  hooks?: ApplyHooks;
 }
 
 /** Applies a computed plan: all or nothing, under the lock, recorded as a revision. */
@@ -151,7 +153,7 @@ export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & 
     expectedStateDigest: plan.state_digest,
     holder: { actor: currentActor(opts.env), ...(runUrl ? { run_url: runUrl } : {}) },
     ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
-  });
+  }, opts.hooks);
 }
 
 function isEmpty(w: ReturnType<typeof plannedWrites>): boolean {

@@ -23,10 +23,10 @@ export abstract class BaseCommand extends Command {
   /** The database as the runtime reads it (accounts, users), after the embedded default has migrated itself. */
   protected async openRuntimeDb(flag: string | undefined): Promise<import("../runtime/db.js").SqlDb> {
     const { openStore } = await import("../app/flow.js");
-    const { openSqlDb } = await import("../runtime/db.js");
+    const { openRuntimeDb } = await import("../runtime/db.js");
     const url = this.databaseUrl(flag);
     await (await openStore(url)).close();
-    return openSqlDb(url);
+    return openRuntimeDb(url);
   }
 
   /**

@@ -38,6 +38,7 @@ export default class Apply extends BaseCommand {
     const { appliedLine, renderPlanText } = await import("../render/text.js");
     const { wantsColor } = await import("../render/style.js");
     const { assertPlanHasNoErrors, hasChanges } = await import("../plan/types.js");
+    const { applyHooksFromEnv } = await import("../cli/test-hooks.js");
     const opts = {
       configDir: flags["config-dir"],
       databaseUrl: this.databaseUrl(flags["database-url"]),
@@ -45,6 +46,7 @@ export default class Apply extends BaseCommand {
       allowDestroy: flags["allow-destroy"],
       lockTimeoutMs: flags["lock-timeout"] * 1000,
       requireSecrets: flags["require-secrets"],
+      hooks: applyHooksFromEnv(process.env),
     };
     const json = this.jsonEnabled();
     const reviewed = await import("../plan/reviewed.js");

@@ -18,12 +18,12 @@ export default class Resolve extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Resolve);
     const { loadValidConfig } = await import("../app/flow.js");
-    const { openSqlDb, whenMigrated } = await import("../runtime/db.js");
+    const { openRuntimeDb, whenMigrated } = await import("../runtime/db.js");
     const { resolveWithConfig } = await import("../runtime/resolve.js");
     const { effectiveJson, renderEffectiveText } = await import("../runtime/effective.js");
     const loaded = await loadValidConfig(flags["config-dir"]);
     const url = this.databaseUrl(flags["database-url"]);
-    const db = await openSqlDb(url);
+    const db = await openRuntimeDb(url);
     try {
       const who = { account: flags.account, ...(flags.user !== undefined ? { userId: flags.user } : {}) };
       const config = await whenMigrated(url, () => resolveWithConfig(loaded.desired, db, who));

@@ -1,6 +1,5 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
-import { ExitCode, type ExitCodeValue } from "../domain/codes.js";
 
 export default class Sync extends BaseCommand {
   static override summary = "GitOps reconcile loop: fetch the repository, plan, apply or report drift, on an interval";
@@ -26,63 +25,24 @@ export default class Sync extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Sync);
-    const { UserError } = await import("../domain/diagnostic.js");
-    const { parseDurationAtLeast } = await import("../app/duration.js");
-    const { createJsonLogger, redactUrlCredentials } = await import("../app/log.js");
-    const { defaultWorkdir } = await import("../sync/workdir.js");
-    const { createReconciler } = await import("../sync/reconciler.js");
-    const { StoreSession } = await import("../app/store-session.js");
-    const { abortableSleep, runLoop, runOnce } = await import("../sync/loop.js");
-    const { stopOnSignals } = await import("../app/shutdown.js");
-
-    if (!flags.repo) {
-      throw new UserError("sync.repo-missing", "cfgsync sync needs --repo: the Git repository that holds the configuration", {
-        suggestions: ["cfgsync sync --repo https://github.com/ORG/REPO.git --ref main", "cfgsync sync --repo ./path/to/local/clone --once"],
-      });
-    }
-    const intervalMs = parseDurationAtLeast(flags.interval, "interval", 100);
-    const maxBackoffMs = parseDurationAtLeast(flags["max-backoff"], "max-backoff", 100);
-    const gitTimeoutMs = parseDurationAtLeast(flags["git-timeout"], "git-timeout", 1000);
-    const mode = flags.mode as "apply" | "detect";
-    const cwd = process.cwd();
-    const log = createJsonLogger((line) => process.stdout.write(line));
-    const session = new StoreSession(this.databaseUrl(flags["database-url"]));
-    const reconciler = createReconciler(
-      {
-        repo: flags.repo,
-        ref: flags.ref,
-        workdir: flags.workdir ?? defaultWorkdir(flags.repo, cwd),
-        configPath: flags["config-path"],
-        mode,
-        allowDestroy: flags["allow-destroy"],
-        databaseUrl: this.databaseUrl(flags["database-url"]),
-        // Revisions name who applied: the loop, unless the operator says otherwise.
-        env: { ...process.env, CFGSYNC_ACTOR: process.env.CFGSYNC_ACTOR ?? "cfgsync-sync" },
-        gitTimeoutMs,
-        lockTimeoutMs: flags["lock-timeout"] * 1000,
-        cwd,
-      },
-      session,
-    );
-    const shutdown = stopOnSignals((sig) => log("info", "stopping: the current cycle finishes first", { signal: sig, commit: reconciler.currentCommit() }));
-    log("info", "sync started", { repo: redactUrlCredentials(flags.repo), ref: flags.ref, mode, interval_ms: intervalMs, once: flags.once });
-    if (redactUrlCredentials(flags.repo) !== flags.repo) {
-      // Other users can read a process's arguments: hide the credentials there too (Linux rewrites the command line).
-      process.title = redactUrlCredentials(process.argv.join(" "));
-      log("warn", "the repository URL carries credentials: cfgsync keeps them out of disk and logs, but prefer CFGSYNC_GIT_TOKEN or a git credential helper", {
-        repo: redactUrlCredentials(flags.repo),
-      });
-    }
-    let code: ExitCodeValue = ExitCode.ok;
-    try {
-      const deps = { cycle: (s: AbortSignal) => reconciler.cycle(s), log, mode, signal: shutdown.signal, currentCommit: () => reconciler.currentCommit() };
-      if (flags.once) code = await runOnce(deps);
-      else code = await runLoop({ ...deps, schedule: { intervalMs, maxBackoffMs, jitterRatio: 0.1 }, random: Math.random, sleep: abortableSleep });
-    } finally {
-      await session.close();
-      shutdown.dispose();
-    }
-    log("info", "stopped", { commit: reconciler.lastSynced()?.commit ?? reconciler.currentCommit() });
+    const { runSync } = await import("../sync/run.js");
+    const code = await runSync({
+      repo: flags.repo,
+      ref: flags.ref,
+      interval: flags.interval,
+      mode: flags.mode as "apply" | "detect",
+      workdir: flags.workdir,
+      configPath: flags["config-path"],
+      once: flags.once,
+      allowDestroy: flags["allow-destroy"],
+      maxBackoff: flags["max-backoff"],
+      gitTimeout: flags["git-timeout"],
+      lockTimeoutMs: flags["lock-timeout"] * 1000,
+      databaseUrl: this.databaseUrl(flags["database-url"]),
+      env: process.env,
+      cwd: process.cwd(),
+      write: (line) => process.stdout.write(line),
+    });
     this.exitWith(code);
   }
 }

@@ -1,56 +1,10 @@
 import { UserError, type Diagnostic } from "../domain/diagnostic.js";
-import type { JsonValue, ResourceKind } from "../domain/resources.js";
-import type { BlastRadius, RevenueImpact } from "./impact/index.js";
-import type { MarginFigures } from "../domain/margin.js";
+import type { Action, Change } from "./change.js";
+import type { PlanImpact } from "./impact/types.js";
 
 export type { MarginFigures } from "../domain/margin.js";
-
-/** The closed set of actions (SPEC §5). */
-export type Action = "create" | "update" | "delete" | "drift" | "unmanaged";
-export const ACTIONS: readonly Action[] = ["create", "update", "delete", "drift", "unmanaged"];
-
-/**
- * One field of a change. A sensitive field never carries a value, only whether
- * it changed (by digest), so no renderer can print a secret by mistake.
- */
-export type FieldChange =
-  | { name: string; before: JsonValue | undefined; after: JsonValue | undefined; drifted?: boolean; sensitive?: never }
-  | { name: string; sensitive: true; changed: boolean; drifted?: boolean };
-
-export interface Change {
-  address: string;
-  kind: ResourceKind;
-  action: Action;
-  fields: FieldChange[];
-  source?: { file: string; line: number };
-}
-
-export interface MarginRow {
-  operation_type: string;
-  model_id: string;
-  unit: "image" | "tokens";
-  /** Decimal strings (USD); "per" says per what (image, 1M tokens). */
-  before: MarginFigures | null;
-  after: MarginFigures | null;
-  /**
-   * Set when the model has more than one price for the unit (image sizes x
-   * qualities, long-context tiers, batch): `before`/`after` above are at the
-   * worst price (`dimension` names it, what the policy checks), `cheapest` at
-   * the cheapest. Absent for a single-price model, whose dimension is its base price.
-   */
-  prices?: {
-    before: { dimension: string; cheapest: { dimension: string; figures: MarginFigures } } | null;
-    after: { dimension: string; cheapest: { dimension: string; figures: MarginFigures } } | null;
-  };
-}
-
-export interface PlanImpact {
-  margins: MarginRow[];
-  /** Replay of the recent usage log under the old and new prices (when the log has rows). */
-  revenue?: RevenueImpact;
-  /** Accounts a default or price change reaches, and overrides it breaks. */
-  blast_radius?: BlastRadius;
-}
+export { ACTIONS, type Action, type Change, type FieldChange } from "./change.js";
+export type { MarginRow, PlanImpact } from "./impact/types.js";
 
 /** The plan: data first, rendered afterwards. Its JSON form is versioned and stable. */
 export interface Plan {

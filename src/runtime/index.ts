@@ -1,6 +1,7 @@
 import { UserError } from "../domain/diagnostic.js";
 import type { JsonValue } from "../domain/resources.js";
-import { jsonColumn, jsonParam, openSqlDb, whenMigrated, type SqlDb } from "./db.js";
+import { jsonFromSql, timestampFromSql } from "../store/sql-values.js";
+import { openRuntimeDb, whenMigrated, type SqlDb } from "./db.js";
 import {
   accountContributions,
   globalContributions,
@@ -89,16 +90,10 @@ export async function resolveFromDatabase(db: SqlDb, who: { accountId: number; u
   ]);
 }
 
-// Stored timestamps as Prisma writes them: SQLite ISO text with an offset; PostgreSQL TIMESTAMP(3) in UTC.
-const timestampParam = (db: SqlDb, at: Date) => (db.dialect === "sqlite" ? at.toISOString().replace("Z", "+00:00") : at.toISOString().replace("Z", ""));
+// Parameters are bound by the SqlDb (sql-values.ts): Dates as Prisma's stored form; PostgreSQL needs the casts.
 const jsonb = (db: SqlDb, n: number) => (db.dialect === "sqlite" ? `$${n}` : `$${n}::jsonb`);
 const ts = (db: SqlDb, n: number) => (db.dialect === "sqlite" ? `$${n}` : `$${n}::timestamp`);
-
-function timestampOut(v: unknown): string {
-  if (v instanceof Date) return v.toISOString();
-  const d = new Date(String(v).replace(" ", "T") + (/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? "" : "Z"));
-  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
-}
+const timestampOut = (v: unknown) => timestampFromSql(v).toISOString();
 
 /** Create-or-update in ONE statement on the unique index: concurrent saves of one key can never make two rows. */
 export async function upsertUserSetting(
@@ -111,7 +106,7 @@ export async function upsertUserSetting(
      VALUES ($1, $2, $3, ${jsonb(db, 4)}, ${ts(db, 5)}, ${ts(db, 5)})
      ON CONFLICT (user_id, account_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
      RETURNING id, user_id, account_id, key, value, created_at, updated_at`,
-    [row.userId, row.accountId, row.key, jsonParam(row.value), timestampParam(db, now)],
+    [row.userId, row.accountId, row.key, JSON.stringify(row.value), now],
   );
   if (!saved) throw new Error("upsert of user_settings returned no row");
   return {
@@ -119,7 +114,7 @@ export async function upsertUserSetting(
     user_id: Number(saved.user_id),
     account_id: Number(saved.account_id),
     key: String(saved.key),
-    value: jsonColumn(db.dialect, saved.value) as JsonValue,
+    value: jsonFromSql(db.dialect, saved.value) as JsonValue,
     created_at: timestampOut(saved.created_at),
     updated_at: timestampOut(saved.updated_at),
   };
@@ -135,14 +130,14 @@ export async function upsertIntegrationOverride(
      VALUES ($1, $2, ${jsonb(db, 3)}, ${ts(db, 4)})
      ON CONFLICT (account_id, integration_type) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at
      RETURNING id, account_id, integration_type, config, updated_at`,
-    [row.accountId, row.integrationType, jsonParam(row.config), timestampParam(db, now)],
+    [row.accountId, row.integrationType, JSON.stringify(row.config), now],
   );
   if (!saved) throw new Error("upsert of integration_settings returned no row");
   return {
     id: Number(saved.id),
     account_id: Number(saved.account_id),
     integration_type: String(saved.integration_type),
-    config: jsonColumn(db.dialect, saved.config) as Record<string, JsonValue>,
+    config: jsonFromSql(db.dialect, saved.config) as Record<string, JsonValue>,
     updated_at: timestampOut(saved.updated_at),
   };
 }
@@ -153,7 +148,7 @@ function requireId(name: string, v: unknown): number {
 }
 
 export async function createRuntime(opts: { databaseUrl: string; poolSize?: number; clock?: () => Date }): Promise<Runtime> {
-  const db = await openSqlDb(opts.databaseUrl, opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {});
+  const db = await openRuntimeDb(opts.databaseUrl, opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {});
   const clock = opts.clock ?? (() => new Date());
   const validator = new SettingsValidator();
   return {

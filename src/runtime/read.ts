@@ -1,7 +1,8 @@
 import { UserError } from "../domain/diagnostic.js";
 import type { JsonValue, Resource } from "../domain/resources.js";
 import { KIND_TABLES } from "../store/tables.js";
-import { jsonColumn, type SqlDb } from "./db.js";
+import { boolFromSql, jsonFromSql } from "../store/sql-values.js";
+import type { SqlDb } from "./db.js";
 import type { CatalogModel } from "./override-validation.js";
 import type { UserSettingRow } from "./effective.js";
 
@@ -71,20 +72,20 @@ export async function readAccountResources(db: SqlDb, account: AccountRow): Prom
     resources.push(r);
     rowIds.set(r.address, Number(row.id));
   };
-  for (const row of settings) add(KIND_TABLES["account-setting"].toResource({ ...row, value: jsonColumn(db.dialect, row.value) }, slugOf), row);
-  for (const row of integrations) add(KIND_TABLES["account-integration"].toResource({ ...row, config: jsonColumn(db.dialect, row.config) }, slugOf), row);
+  for (const row of settings) add(KIND_TABLES["account-setting"].toResource({ ...row, value: jsonFromSql(db.dialect, row.value) }, slugOf), row);
+  for (const row of integrations) add(KIND_TABLES["account-integration"].toResource({ ...row, config: jsonFromSql(db.dialect, row.config) }, slugOf), row);
   return { resources, rowIds };
 }
 
 export async function readUserSettings(db: SqlDb, userId: number, accountId: number): Promise<UserSettingRow[]> {
   const rows = await db.query(`SELECT id, key, value FROM user_settings WHERE user_id = $1 AND account_id = $2 ORDER BY key`, [userId, accountId]);
-  return rows.map((r) => ({ id: Number(r.id), key: String(r.key), value: jsonColumn(db.dialect, r.value) as JsonValue }));
+  return rows.map((r) => ({ id: Number(r.id), key: String(r.key), value: jsonFromSql(db.dialect, r.value) as JsonValue }));
 }
 
 /** key -> schema of every settings schema that is live. A small table, read whole. */
 export async function readSettingsSchemas(db: SqlDb): Promise<Map<string, unknown>> {
   const rows = await db.query(`SELECT key, schema FROM settings_schema`);
-  return new Map(rows.map((r) => [String(r.key), jsonColumn(db.dialect, r.schema)]));
+  return new Map(rows.map((r) => [String(r.key), jsonFromSql(db.dialect, r.schema)]));
 }
 
 export async function readCatalog(db: SqlDb): Promise<Map<string, CatalogModel>> {
@@ -96,8 +97,8 @@ export async function readCatalog(db: SqlDb): Promise<Map<string, CatalogModel>>
         model_id: String(r.model_id),
         model_type: String(r.model_type),
         provider: String(r.provider),
-        is_active: r.is_active === true || r.is_active === 1 || r.is_active === 1n,
-        available_sizes: r.available_sizes == null ? null : jsonColumn(db.dialect, r.available_sizes),
+        is_active: boolFromSql(r.is_active),
+        available_sizes: r.available_sizes == null ? null : jsonFromSql(db.dialect, r.available_sizes),
         max_output_tokens: r.max_output_tokens == null ? null : Number(r.max_output_tokens),
       },
     ]),

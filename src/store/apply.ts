@@ -4,28 +4,22 @@ import { stateDigest } from "../domain/digest.js";
 import { batchDeleteStatements } from "./batch-delete.js";
 import { batchInsertStatements } from "./batch-insert.js";
 import { batchUpdateStatements } from "./batch-update.js";
+import type { SecretResolver } from "./columns.js";
 import { assertConverged } from "./converged.js";
-import { NOT_NULL_COLUMNS, type SecretResolver } from "./columns.js";
-import type { Dialect } from "./database-url.js";
-import type { DriverTransaction, DriverTransactions } from "./driver-transaction.js";
 import { acquireApplyLock, lockHolder, type HolderRecord } from "./lock.js";
-import type { Db, PrismaValues, Tx } from "./prisma-client.js";
 import { readLiveState } from "./read-live.js";
-import { JsonText, timestampParam, type SqlColumn, type Statement } from "./sql-values.js";
+import type { SqlDb } from "./sql-db.js";
+import { JsonText, quoteName as q, timestampParam, type SqlColumn, type Statement } from "./sql-values.js";
 import { accountIdResolver, KIND_TABLES, type KindTable } from "./tables.js";
-import type { ApplyRequest, RevisionRecord } from "./types.js";
+import type { ApplyHooks, ApplyRequest, RevisionRecord } from "./types.js";
 
-/** Generous: a large catalog on a slow link must not be cut off mid-apply. */
-const TRANSACTION_TIMEOUT_MS = 120_000;
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+
+/** Where the apply runs, and where its lock's holder is published for waiters (see lock.ts). */
 export interface ApplyContext {
-  db: Db;
-  dialect: Dialect;
-  prisma: PrismaValues;
-  /** Where the bulk statements go: the driver transaction behind Prisma's (see driver-transaction.ts). */
-  transactions: DriverTransactions;
-  /** Where the lock's holder is published for waiters (see lock.ts). */
+  db: SqlDb;
   holderRecord: HolderRecord;
+  hooks?: ApplyHooks;
 }
 
 /** A bug, not a user error: the flow writes only keys whose variable is set (plan/build.ts applicableDesired). */
@@ -81,92 +75,55 @@ function groupByKind(resources: Resource[]): Map<ResourceKind, Resource[]> {
   return groups;
 }
 
-/** The singleton's Prisma delegate: one row, upserted. */
-interface UpsertDelegate {
-  upsert(args: { where: Record<string, unknown>; create: Record<string, unknown>; update: Record<string, unknown> }): Promise<unknown>;
-}
-
-/** Row data for Prisma: no key for nulls in nullable Json (NULL), JsonNull in NOT NULL Json. */
-function prismaData(ctx: ApplyContext, table: KindTable, values: Record<string, unknown>): Record<string, unknown> {
-  const notNull = NOT_NULL_COLUMNS[table.table] ?? new Set<string>();
-  const data: Record<string, unknown> = {};
-  for (const c of table.columns) {
-    const v = values[c.name];
-    if (v === null || v === undefined) {
-      if (c.type === "json" && notNull.has(c.name)) data[c.name] = ctx.prisma.JsonNull;
-      // A NOT NULL column without a value takes its default; a nullable one is NULL.
-      else if (!notNull.has(c.name) && c.type !== "json") data[c.name] = null;
-      continue;
-    }
-    data[c.name] = v;
-  }
-  return data;
-}
-
 interface PreparedRow {
   resource: Resource;
   key: Record<string, unknown>;
   values: Record<string, unknown>;
 }
 
-async function run(driver: DriverTransaction, statements: Statement[]): Promise<void> {
-  for (const stmt of statements) await driver.execute(stmt);
+async function run(tx: SqlDb, statements: Statement[]): Promise<void> {
+  for (const stmt of statements) await tx.execute(stmt.sql, stmt.params);
 }
 
 const stampColumns = (names: readonly string[]): SqlColumn[] => names.map((name) => ({ name, type: "timestamp" }));
 
 async function writeKind(
-  ctx: ApplyContext,
-  tx: Tx,
-  driver: DriverTransaction,
+  tx: SqlDb,
   table: KindTable,
   rows: { creates: PreparedRow[]; updates: PreparedRow[]; deletes: PreparedRow[] },
   /** The apply's clock reading as a `timestampParam`. */
   stamp: string,
 ): Promise<void> {
-  await run(driver, batchDeleteStatements(ctx.dialect, table.table, table.keyColumns, rows.deletes.map((r) => r.key)));
+  const dialect = tx.dialect;
+  await run(tx, batchDeleteStatements(dialect, table.table, table.keyColumns, rows.deletes.map((r) => r.key)));
+  const stamps = Object.fromEntries(table.createdStamps.map((name) => [name, stamp]));
+  const inserts = (prepared: PreparedRow[]) =>
+    batchInsertStatements(
+      dialect,
+      table.table,
+      [...table.keyColumns, ...table.columns, ...stampColumns(table.createdStamps)],
+      prepared.map((r) => ({ ...r.key, ...r.values, ...stamps })),
+    );
   if (table.kind === "integration") {
     // The singleton is one row (id = 1) whether it is created or updated.
-    const d = tx[table.delegate] as unknown as UpsertDelegate;
-    for (const row of [...rows.updates, ...rows.creates]) {
-      const data = prismaData(ctx, table, row.values);
-      await d.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+    const set = [...table.columns.map((c) => c.name), ...table.createdStamps].map((n) => `${q(n)} = excluded.${q(n)}`).join(", ");
+    for (const stmt of inserts([...rows.updates, ...rows.creates])) {
+      await tx.execute(`${stmt.sql} ON CONFLICT (${q("id")}) DO UPDATE SET ${set}`, stmt.params);
     }
     return;
   }
-  await run(driver, batchUpdateStatements(ctx.dialect, table.table, table.keyColumns, table.columns, rows.updates, stamp));
-  const stamps = Object.fromEntries(table.createdStamps.map((name) => [name, stamp]));
-  await run(
-    driver,
-    batchInsertStatements(
-      ctx.dialect,
-      table.table,
-      [...table.keyColumns, ...table.columns, ...stampColumns(table.createdStamps)],
-      rows.creates.map((r) => ({ ...r.key, ...r.values, ...stamps })),
-    ),
-  );
+  await run(tx, batchUpdateStatements(dialect, table.table, table.keyColumns, table.columns, rows.updates, stamp));
+  await run(tx, inserts(rows.creates));
 }
 
-const REVISION_COLUMNS: SqlColumn[] = [
-  { name: "created_at", type: "timestamp" },
-  { name: "git_commit", type: "string" },
-  { name: "actor", type: "string" },
-  { name: "plan_digest", type: "string" },
-  { name: "config_digest", type: "string" },
-  { name: "state_digest", type: "string" },
-  { name: "summary", type: "json" },
-  { name: "changes", type: "json" },
-];
+const sqlColumns = (types: Record<string, SqlColumn["type"]>): SqlColumn[] => Object.entries(types).map(([name, type]) => ({ name, type }));
 
-const STATE_COLUMNS: SqlColumn[] = [
-  { name: "address", type: "string" },
-  { name: "kind", type: "string" },
-  { name: "fields", type: "json" },
-  { name: "revision_id", type: "int" },
-  { name: "updated_at", type: "timestamp" },
-];
+const REVISION_COLUMNS = sqlColumns({
+  created_at: "timestamp", git_commit: "string", actor: "string", plan_digest: "string",
+  config_digest: "string", state_digest: "string", summary: "json", changes: "json",
+});
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const STATE_COLUMNS = sqlColumns({ address: "string", kind: "string", fields: "json", revision_id: "int", updated_at: "timestamp" });
 
 /**
  * Applies a plan's changes in one transaction under the apply lock: re-reads the
@@ -182,12 +139,10 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
   const { summary: _s, changes: _c, ...revisionScalars } = req.revision;
   assertNoSecretValues(req.secrets, [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields)]);
   const lockTimeoutMs = req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  // Test hook, read when the apply starts (a test may unset it while this apply runs).
-  const pauseMs = Number(process.env.CFGSYNC_TEST_PAUSE_IN_APPLY_MS ?? 0);
   const holder = lockHolder(req.holder ?? { actor: req.revision.actor });
 
   try {
-    return await applyInTransaction(ctx, req, { lockTimeoutMs, pauseMs, holder, summaryText, changesText, stateRows, revisionScalars });
+    return await applyInTransaction(ctx, req, { lockTimeoutMs, holder, summaryText, changesText, stateRows, revisionScalars });
   } finally {
     // The lock ended with the transaction; its record goes too (only ours: a later holder's stays).
     await ctx.holderRecord.clear(holder).catch(() => {});
@@ -199,7 +154,6 @@ async function applyInTransaction(
   req: ApplyRequest,
   prepared: {
     lockTimeoutMs: number;
-    pauseMs: number;
     holder: ReturnType<typeof lockHolder>;
     summaryText: string;
     changesText: string;
@@ -207,12 +161,12 @@ async function applyInTransaction(
     revisionScalars: Omit<ApplyRequest["revision"], "summary" | "changes">;
   },
 ): Promise<RevisionRecord> {
-  const { lockTimeoutMs, pauseMs, holder, summaryText, changesText, stateRows, revisionScalars } = prepared;
-  return ctx.db.$transaction(
+  const { lockTimeoutMs, holder, summaryText, changesText, stateRows, revisionScalars } = prepared;
+  return ctx.db.transaction(
     async (tx) => {
-      await acquireApplyLock(tx, ctx.dialect, lockTimeoutMs, holder, ctx.holderRecord);
+      await acquireApplyLock(tx, lockTimeoutMs, holder, ctx.holderRecord);
 
-      const live = await readLiveState(tx, { sequential: true });
+      const live = await readLiveState(tx);
       const actual = stateDigest(live);
       if (actual !== req.expectedStateDigest) {
         throw new UserError("plan.stale", "the database changed since the plan was made; the plan is stale", {
@@ -244,33 +198,29 @@ async function applyInTransaction(
 
       // One clock reading for every row the apply stamps, as Prisma would set @default(now()) / @updatedAt.
       const now = new Date();
-      const stamp = timestampParam(ctx.dialect, now);
-      const driver = await ctx.transactions.of(tx, ctx.dialect);
-      for (const { table, rows } of prepared) await writeKind(ctx, tx, driver, table, rows, stamp);
-      if (req.creates.length || req.updates.length) assertConverged(await readLiveState(tx, { sequential: true }), [...req.creates, ...req.updates]);
+      const stamp = timestampParam(tx.dialect, now);
+      for (const { table, rows } of prepared) await writeKind(tx, table, rows, stamp);
+      if (req.creates.length || req.updates.length) assertConverged(await readLiveState(tx), [...req.creates, ...req.updates]);
 
-      const [insertRevision] = batchInsertStatements(ctx.dialect, "cfgsync_revision", REVISION_COLUMNS, [
+      const [insertRevision] = batchInsertStatements(tx.dialect, "cfgsync_revision", REVISION_COLUMNS, [
         { ...revisionScalars, created_at: stamp, summary: new JsonText(summaryText), changes: new JsonText(changesText) },
       ]);
-      const revisionId = Number(await driver.queryValue({ sql: `${insertRevision!.sql} RETURNING "id"`, params: insertRevision!.params }));
+      const [inserted] = await tx.query<{ id: unknown }>(`${insertRevision!.sql} RETURNING "id"`, insertRevision!.params);
+      const revisionId = Number(inserted!.id);
 
       const touched = [...req.managedState.remove, ...stateRows.map((r) => r.address)].map((address) => ({ address }));
-      await run(driver, batchDeleteStatements(ctx.dialect, "cfgsync_resource_state", [STATE_COLUMNS[0]!], touched));
+      await run(tx, batchDeleteStatements(tx.dialect, "cfgsync_resource_state", [STATE_COLUMNS[0]!], touched));
       await run(
-        driver,
+        tx,
         batchInsertStatements(
-          ctx.dialect,
+          tx.dialect,
           "cfgsync_resource_state",
           STATE_COLUMNS,
           stateRows.map((r) => ({ ...r, fields: new JsonText(r.fields), revision_id: revisionId, updated_at: stamp })),
         ),
       );
 
-      if (pauseMs > 0) {
-        // Test hook: the writes are done and the transaction is open; a test kills the process here.
-        process.stderr.write("cfgsync: paused in apply (CFGSYNC_TEST_PAUSE_IN_APPLY_MS)\n");
-        await sleep(pauseMs);
-      }
+      await ctx.hooks?.pausedInApply?.();
 
       // What Prisma would have returned for the row: the stored JSON read back, not the objects handed in.
       return toRevisionRecord({
@@ -281,30 +231,10 @@ async function applyInTransaction(
         changes: JSON.parse(changesText) as unknown,
       });
     },
-    { maxWait: lockTimeoutMs + 5_000, timeout: TRANSACTION_TIMEOUT_MS },
   );
 }
 
-export function toRevisionRecord(row: {
-  id: number;
-  created_at: Date;
-  git_commit: string | null;
-  actor: string;
-  plan_digest: string;
-  config_digest: string;
-  state_digest: string;
-  summary: unknown;
-  changes: unknown;
-}): RevisionRecord {
-  return {
-    id: row.id,
-    created_at: row.created_at.toISOString(),
-    git_commit: row.git_commit,
-    actor: row.actor,
-    plan_digest: row.plan_digest,
-    config_digest: row.config_digest,
-    state_digest: row.state_digest,
-    summary: row.summary,
-    changes: row.changes,
-  };
+/** The revision as callers see it: created_at as ISO text. */
+export function toRevisionRecord(row: Omit<RevisionRecord, "created_at"> & { created_at: Date }): RevisionRecord {
+  return { ...row, created_at: row.created_at.toISOString() };
 }

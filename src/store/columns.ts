@@ -3,6 +3,7 @@ import { inert } from "../domain/inert.js";
 import { dec, toDecimalString } from "../domain/money.js";
 import type { FieldSpec, FieldType, FieldValue, JsonValue } from "../domain/resources.js";
 import { isSecret } from "../domain/resources.js";
+import { boolFromSql } from "./sql-values.js";
 import { secretDigest } from "../domain/digest.js";
 import { INT32, MONEY_COLUMN, STORABLE_TEXT, jsonValueProblem } from "../schema/fields.js";
 import { declaredColumns } from "./prisma-columns.js";
@@ -38,7 +39,7 @@ export function readColumn(type: FieldType, value: unknown): FieldValue {
     case "int":
       return Number(value);
     case "bool":
-      return value === true || value === 1 || value === 1n || value === "1" || value === "true";
+      return boolFromSql(value);
     case "date":
       return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
     case "string":

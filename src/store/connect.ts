@@ -1,64 +1,35 @@
-import { UserError } from "../domain/diagnostic.js";
-import type { LiveState } from "../domain/state.js";
+import { createAccounts } from "./accounts.js";
 import { applyChanges, toRevisionRecord } from "./apply.js";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.js";
-import { trackDriverReads } from "./driver-reads.js";
-import { DriverTransactions } from "./driver-transaction.js";
-import { connectionFailed, connectionWatch, translateDbError } from "./errors.js";
+import { translateDbError } from "./errors.js";
 import { SQLITE_BUSY_TIMEOUT_MS, pgHolderRecord, sqliteHolderRecord } from "./lock.js";
 import { migrateDatabase } from "./migrate.js";
-import type { Db, PrismaValues } from "./prisma-client.js";
 import { readLiveState } from "./read-live.js";
-import { countingAdapterFactory, type RoundTripCounter } from "./round-trips.js";
-import type { ApplyRequest, RevisionRecord, Store } from "./types.js";
+import { openSqlDb, type SqlDb } from "./sql-db.js";
+import { jsonFromSql, timestampFromSql } from "./sql-values.js";
+import type { RevisionRecord, Store } from "./types.js";
 
 export type { Store, ApplyRequest, RevisionRecord } from "./types.js";
+export type { ApplyHooks } from "./types.js";
 
-interface Client {
-  db: Db;
-  prisma: PrismaValues;
-  transactions: DriverTransactions;
-}
-
-/** Loads only the generated client and driver of the URL's dialect. */
-async function createClient(target: DatabaseTarget, counter: RoundTripCounter, onConnectionError: (err: unknown) => void): Promise<Client> {
-  if (target.dialect === "sqlite") {
-    const [{ PrismaClient, Prisma }, { PrismaBetterSQLite3 }] = await Promise.all([
-      import("../generated/sqlite/client.js"),
-      import("@prisma/adapter-better-sqlite3"),
-    ]);
-    const transactions = new DriverTransactions();
-    const adapter = transactions.track(
-      trackDriverReads(
-        countingAdapterFactory(new PrismaBetterSQLite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: false }), counter),
-      ),
-    );
-    return { db: new PrismaClient({ adapter }), prisma: Prisma, transactions };
-  }
-  const [{ PrismaClient, Prisma }, { PrismaPg }] = await Promise.all([
-    import("../generated/postgresql/client.js"),
-    import("@prisma/adapter-pg"),
-  ]);
-  const transactions = new DriverTransactions();
-  const adapter = transactions.track(
-    trackDriverReads(
-      countingAdapterFactory(
-        new PrismaPg(
-          {
-            connectionString: target.url,
-            connectionTimeoutMillis: 10_000,
-            // Idle pooled connections must not keep a finished CLI process alive.
-            allowExitOnIdle: true,
-          },
-          // A session the server ends mid-transaction: the store's operations fail with it (see connectionWatch).
-          { onConnectionError },
-        ),
-        counter,
-      ),
-    ),
+async function readHistory(db: SqlDb, limit?: number): Promise<RevisionRecord[]> {
+  const rows = await db.query(
+    `SELECT "id", "created_at", "git_commit", "actor", "plan_digest", "config_digest", "state_digest", "summary", "changes"
+     FROM "cfgsync_revision" ORDER BY "id" DESC${limit ? ` LIMIT ${Math.trunc(limit)}` : ""}`,
   );
-  // Same runtime models as the SQLite client; see prisma-client.ts.
-  return { db: new PrismaClient({ adapter }) as unknown as Db, prisma: Prisma, transactions };
+  return rows.map((row) =>
+    toRevisionRecord({
+      id: Number(row.id),
+      created_at: timestampFromSql(row.created_at),
+      git_commit: row.git_commit == null ? null : String(row.git_commit),
+      actor: String(row.actor),
+      plan_digest: String(row.plan_digest),
+      config_digest: String(row.config_digest),
+      state_digest: String(row.state_digest),
+      summary: jsonFromSql(db.dialect, row.summary),
+      changes: jsonFromSql(db.dialect, row.changes),
+    }),
+  );
 }
 
 /**
@@ -68,53 +39,25 @@ async function createClient(target: DatabaseTarget, counter: RoundTripCounter, o
  */
 export async function openDatabase(url: string): Promise<Store> {
   const target = parseDatabaseUrl(url);
-  const counter: RoundTripCounter = { count: 0 };
-  const watch = connectionWatch(target);
-  const { db, prisma, transactions } = await createClient(target, counter, watch.onError);
-  try {
-    await db.$queryRawUnsafe("SELECT 1");
-  } catch (err) {
-    await db.$disconnect().catch(() => {});
-    throw connectionFailed(target, err);
-  }
+  const db = await openSqlDb(target, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
-      return await watch.race(work());
+      return await work();
     } catch (err) {
       throw translateDbError(target, err);
     }
   };
-
-  const holderRecord =
-    target.dialect === "sqlite"
-      ? sqliteHolderRecord(target.file!)
-      : // Outside the apply's transaction (another pooled connection), so waiters see it at once.
-        pgHolderRecord((sql, params) => db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params));
-  const store: Store = {
+  // Outside the apply's transaction (another pooled connection), so waiters see it at once.
+  const holderRecord = target.dialect === "sqlite" ? sqliteHolderRecord(target.file!) : pgHolderRecord((sql, params) => db.query(sql, params));
+  return {
     dialect: target.dialect,
     migrate: () => migrateDatabase(target),
-    readLive: (): Promise<LiveState> => guard(() => readLiveState(db, { sequential: false })),
-    apply: (req: ApplyRequest): Promise<RevisionRecord> =>
-      guard(() => applyChanges({ db, dialect: target.dialect, prisma, transactions, holderRecord }, req)),
-    history: (opts = {}): Promise<RevisionRecord[]> =>
-      guard(async () =>
-        (await db.cfgsyncRevision.findMany({ orderBy: { id: "desc" }, ...(opts.limit ? { take: opts.limit } : {}) })).map(
-          toRevisionRecord,
-        ),
-      ),
-    roundTrips: () => counter.count,
-    query: (sql, params) => guard(() => db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params)),
-    // After a dropped session Prisma's disconnect waits for the transaction that session held, forever.
-    close: () => (watch.lost ? (void db.$disconnect().catch(() => {}), Promise.resolve()) : db.$disconnect()),
+    readLive: () => guard(() => readLiveState(db)),
+    apply: (req, hooks) => guard(() => applyChanges({ db, holderRecord, ...(hooks ? { hooks } : {}) }, req)),
+    history: (opts = {}) => guard(() => readHistory(db, opts.limit)),
+    roundTrips: () => db.roundTrips(),
+    createAccounts: (slugs, name) => guard(() => createAccounts(db, slugs, name)),
+    query: (sql, params) => guard(() => db.query(sql, params)),
+    close: () => db.close(),
   };
-  clients.set(store, db);
-  return store;
-}
-
-/** The Prisma client behind a Store, for the bench's naive baseline only (see naive.ts). */
-const clients = new WeakMap<Store, Db>();
-export function storeClient(store: Store): Db {
-  const db = clients.get(store);
-  if (!db) throw new Error("not a store opened by openDatabase");
-  return db;
 }

@@ -76,32 +76,6 @@ export function translateDbError(target: DatabaseTarget, err: unknown): unknown 
   return err;
 }
 
-/**
- * Watches a connection pool for the server dropping a session. A dropped
- * connection can leave the driver's pending promise unsettled (the process
- * would then exit 13 without a word), so every store operation races it.
- */
-export function connectionWatch(target: DatabaseTarget): {
-  onError(err: unknown): void;
-  race<T>(work: Promise<T>): Promise<T>;
-  /** Whether the server dropped a session: then closing must not wait for the transaction it held. */
-  readonly lost: boolean;
-} {
-  let fail: (err: unknown) => void = () => {};
-  let lost = false;
-  const dropped = new Promise<never>((_resolve, reject) => (fail = reject));
-  dropped.catch(() => {}); // observed only by the races
-  return {
-    onError: (err) => {
-      lost = true;
-      fail(connectionLost(target, err));
-    },
-    race: (work) => Promise.race([work, dropped]),
-    get lost() {
-      return lost;
-    },
-  };
-}
 /** The error's message with the URL's password removed, whatever the driver put in it. */
 export function safeMessage(target: DatabaseTarget, err: unknown): string {
   let message = err instanceof Error ? err.message : String(err);

@@ -7,7 +7,7 @@ import type { DatabaseTarget, Dialect } from "./database-url.js";
 import { withPgSession, withSqliteSession } from "./raw-session.js";
 
 export type { LockHolder, LockStatus } from "../domain/lock.js";
-import type { Tx } from "./prisma-client.js";
+import type { SqlDb } from "./sql-db.js";
 
 /*
  * The apply lock, and who holds it.
@@ -111,11 +111,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the busy timeout at 0 the wait is an async retry loop rather than a busy
  * wait that would block the whole process (better-sqlite3 is synchronous).
  */
-export async function acquireApplyLock(tx: Tx, dialect: Dialect, timeoutMs: number, holder: LockHolder, record: HolderRecord): Promise<void> {
+export async function acquireApplyLock(tx: SqlDb, timeoutMs: number, holder: LockHolder, record: HolderRecord): Promise<void> {
+  const dialect: Dialect = tx.dialect;
   const deadline = Date.now() + timeoutMs;
   if (dialect === "postgresql") {
     for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
-      const rows = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${APPLY_LOCK_KEY}) AS locked`);
+      const rows = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${APPLY_LOCK_KEY}) AS locked`);
       if (rows[0]?.locked) break;
       if (Date.now() >= deadline) throw lockedError(timeoutMs, await record.read());
       await sleep(delay);
@@ -123,15 +124,14 @@ export async function acquireApplyLock(tx: Tx, dialect: Dialect, timeoutMs: numb
     await record.publish(holder);
     return;
   }
-  await tx.$queryRawUnsafe(`PRAGMA busy_timeout = 0`);
+  await tx.query(`PRAGMA busy_timeout = 0`);
   try {
     for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
       try {
-        await tx.$executeRawUnsafe(
-          `INSERT INTO "cfgsync_lock" ("id", "holder", "locked_at") VALUES (1, ?, ?)
+        await tx.execute(
+          `INSERT INTO "cfgsync_lock" ("id", "holder", "locked_at") VALUES (1, $1, $2)
            ON CONFLICT ("id") DO UPDATE SET "holder" = excluded."holder", "locked_at" = excluded."locked_at"`,
-          JSON.stringify(holder),
-          holder.since.replace("Z", "+00:00"),
+          [JSON.stringify(holder), new Date(holder.since)],
         );
         break;
       } catch (err) {
@@ -141,14 +141,15 @@ export async function acquireApplyLock(tx: Tx, dialect: Dialect, timeoutMs: numb
       }
     }
   } finally {
-    await tx.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    await tx.query(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   }
   await record.publish(holder);
 }
 
 /* ---- lock status and release (`cfgsync lock`), on the raw drivers like migrate.ts ---- */
 
-const ADVISORY_KEY_WHERE = `l.locktype = 'advisory' AND l.granted AND l.classid = ${Number(APPLY_LOCK_KEY >> 32n)} AND l.objid = ${Number(APPLY_LOCK_KEY & 0xffffffffn)} AND l.objsubid = 1`;
+// Advisory locks belong to one database, but pg_locks shows the whole cluster's: only this database's count.
+const ADVISORY_KEY_WHERE = `l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = ${Number(APPLY_LOCK_KEY >> 32n)} AND l.objid = ${Number(APPLY_LOCK_KEY & 0xffffffffn)} AND l.objsubid = 1`;
 
 function withPg<T>(target: DatabaseTarget, work: (run: Run) => Promise<T>): Promise<T> {
   return withPgSession(target, (client) => work(async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[]));

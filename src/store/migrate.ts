@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../domain/diagnostic.js";
 import type { DatabaseTarget, Dialect } from "./database-url.js";
@@ -27,10 +27,15 @@ export interface Migration {
 /** Prisma's own advisory lock key for migrations, so a concurrent `prisma migrate deploy` waits for us too. */
 const PRISMA_MIGRATE_LOCK = 72707369;
 
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The package's root (dist/store/ sits two levels down; the bench compiles to bench/dist/src/store/): the first folder up with a package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
 
 export function migrationsDir(dialect: Dialect): string {
-  return join(PACKAGE_ROOT, "prisma", dialect, "migrations");
+  return join(packageRoot(), "prisma", dialect, "migrations");
 }
 
 /** The committed migrations, oldest first (Prisma orders them by directory name). */

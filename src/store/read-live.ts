@@ -1,73 +1,37 @@
 import { KIND_ORDER, type FieldType, type FieldValue, type Resource, type ResourceKind } from "../domain/resources.js";
 import type { LiveState } from "../domain/state.js";
-import { markRead, type DriverReader, type DriverResult } from "./driver-reads.js";
-import type { Queryable } from "./prisma-client.js";
-import { quoteName } from "./sql-values.js";
+import type { Row, SqlDb } from "./sql-db.js";
+import { boolFromSql, jsonFromSql, quoteName } from "./sql-values.js";
 import { KIND_TABLES, type Column } from "./tables.js";
 
-type Rows = Record<string, unknown>[];
-type TableName = ResourceKind | "accounts" | "lastApplied";
-
-/** One findMany per table, whatever the row count. */
-function prismaReaders(q: Queryable) {
-  return {
-    accounts: () => q.account.findMany({ select: { id: true, slug: true } }) as Promise<Rows>,
-    lastApplied: () => q.cfgsyncResourceState.findMany({ select: { address: true, fields: true } }) as Promise<Rows>,
-    model: () => q.aIModelConfig.findMany() as Promise<Rows>,
-    credit: () => q.creditCostConfig.findMany() as Promise<Rows>,
-    integration: () => q.globalIntegrationSettings.findMany() as Promise<Rows>,
-    "integration-type": () => q.integrationTypeSettings.findMany() as Promise<Rows>,
-    "settings-schema": () => q.settingsSchema.findMany() as Promise<Rows>,
-    "account-setting": () => q.accountSettings.findMany() as Promise<Rows>,
-    "account-integration": () => q.integrationSettings.findMany() as Promise<Rows>,
-  } satisfies Record<TableName, () => Promise<Rows>>;
-}
-
-/** `sequential`: an interactive transaction's one connection takes one statement at a time. */
-async function readAll<N extends string>(readers: Record<N, () => Promise<Rows>>, sequential: boolean): Promise<Record<N, Rows>> {
-  const names = Object.keys(readers) as N[];
-  const results = {} as Record<N, Rows>;
-  if (sequential) {
-    for (const name of names) results[name] = await readers[name]();
-  } else {
-    const all = await Promise.all(names.map((name) => readers[name]()));
-    names.forEach((name, i) => (results[name] = all[i]!));
-  }
-  return results;
-}
-
 /*
- * The driver path. Each table's SELECT lists the columns tables.ts maps (keys
- * and written columns, nothing else), and each value is converted as Prisma's
- * result mapper converts its field type, so toResource sees what findMany
- * would have handed it. What the adapters return: SQLite integers (and so
- * booleans, stored 1/0) as decimal strings, JSON as its TEXT; PostgreSQL int4
- * and boolean as JS values, jsonb as its text, NUMERIC as its text (Prisma
- * makes a Decimal of it; toResource canonicalises either the same way).
+ * The live state, one SELECT per table whatever the row count. Each SELECT
+ * lists the columns tables.ts maps (keys and written columns, nothing else),
+ * and each value is decoded by its field type, so toResource sees the same
+ * values on both dialects.
  */
 
-/** Prisma's Boolean mapping: JS boolean, 1, or "1"/"true"/"0"/"false" text. */
-function toBool(v: unknown): boolean {
-  if (typeof v === "boolean") return v;
-  if (typeof v === "number") return v === 1;
-  if (v === "1" || v === "true" || v === "TRUE") return true;
-  if (v === "0" || v === "false" || v === "FALSE") return false;
-  throw new Error(`expected a boolean, got ${typeof v}: ${String(v)}`);
-}
+export type TableName = ResourceKind | "accounts" | "lastApplied";
 
-const CONVERT: Record<FieldType, (v: unknown) => unknown> = {
+const DECODE: Record<FieldType, (v: unknown, db: SqlDb) => unknown> = {
   string: (v) => v,
   date: (v) => v,
   secret: (v) => v,
   decimal: (v) => v,
   int: (v) => Math.trunc(Number(v)),
-  bool: toBool,
-  // Prisma parses JSON from its text with JSON.parse, as here.
-  json: (v) => JSON.parse(String(v)) as unknown,
+  bool: boolFromSql,
+  json: (v, db) => jsonFromSql(db.dialect, v),
 };
 
-/** Table and columns of each driver read, from tables.ts: no column list written twice. */
-const DRIVER_TABLES: Record<Exclude<TableName, "accounts">, { table: string; columns: Column[] }> = {
+/** Table and columns of each read, from tables.ts: no column list written twice. */
+const READS: Record<TableName, { table: string; columns: Column[] }> = {
+  accounts: {
+    table: "account",
+    columns: [
+      { name: "id", type: "int" },
+      { name: "slug", type: "string" },
+    ],
+  },
   lastApplied: {
     table: "cfgsync_resource_state",
     columns: [
@@ -80,36 +44,22 @@ const DRIVER_TABLES: Record<Exclude<TableName, "accounts">, { table: string; col
   ) as Record<ResourceKind, { table: string; columns: Column[] }>),
 };
 
-const selectSql = ({ table, columns }: { table: string; columns: Column[] }) =>
-  `SELECT ${columns.map((c) => quoteName(c.name)).join(", ")} FROM ${quoteName(table)}`;
-
-function toRows(result: DriverResult, columns: Column[]): Rows {
-  const convert = result.columnNames.map((name) => {
-    const type = columns.find((c) => c.name === name)?.type;
-    if (!type) throw new Error(`unexpected column ${name}`);
-    return CONVERT[type];
-  });
-  return result.rows.map((values) => {
-    const row: Record<string, unknown> = {};
-    result.columnNames.forEach((name, i) => {
-      const v = values[i];
-      row[name] = v === null || v === undefined ? null : convert[i]!(v);
-    });
-    return row;
-  });
-}
-
-function driverReaders(driver: DriverReader) {
-  return Object.fromEntries(
-    Object.entries(DRIVER_TABLES).map(([name, spec]) => [name, async () => toRows(await driver.query(selectSql(spec)), spec.columns)]),
-  ) as Record<keyof typeof DRIVER_TABLES, () => Promise<Rows>>;
+async function readTable(db: SqlDb, { table, columns }: { table: string; columns: Column[] }): Promise<Row[]> {
+  const rows = await db.query(`SELECT ${columns.map((c) => quoteName(c.name)).join(", ")} FROM ${quoteName(table)}`);
+  for (const row of rows) {
+    for (const c of columns) {
+      const v = row[c.name];
+      row[c.name] = v === null || v === undefined ? null : DECODE[c.type](v, db);
+    }
+  }
+  return rows;
 }
 
 const byAddress = (a: Resource, b: Resource) =>
   KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
 
-/** The live state from rows as findMany returns them. */
-function toLiveState(results: Record<TableName, Rows>): LiveState {
+/** The live state from each table's decoded rows. */
+export function toLiveState(results: Record<TableName, Row[]>): LiveState {
   const accounts = new Map<string, number>();
   const slugById = new Map<number, string>();
   for (const row of results.accounts) {
@@ -133,23 +83,13 @@ function toLiveState(results: Record<TableName, Rows>): LiveState {
   return { resources, lastApplied, accounts };
 }
 
-/** The live state read through Prisma's findMany: the reference the driver path must equal (and its fallback). */
-export async function readLiveStateWithPrisma(q: Queryable, opts: { sequential: boolean }): Promise<LiveState> {
-  return toLiveState(await readAll(prismaReaders(q), opts.sequential));
-}
-
 /**
  * Reads the live state in the same normalised shape as the desired state, one
- * statement per table. `sequential`: inside an interactive transaction (`q` is
- * its `tx`), whose one connection takes one statement at a time; outside one,
- * the tables are read concurrently.
+ * statement per table. On a pool the tables are read concurrently; inside a
+ * transaction (`db` is its connection) the driver sends them one after another.
  */
-export async function readLiveState(q: Queryable, opts: { sequential: boolean }): Promise<LiveState> {
-  // The accounts go through Prisma (a few small rows), carrying the marker that finds q's driver connection.
-  const marked = markRead(`SELECT "id", "slug" FROM "account"`);
-  const accounts = await q.$queryRawUnsafe<Rows>(marked.sql);
-  const driver = marked.take();
-  // Not a tracked adapter (see connect.ts): findMany reads the same rows, only slower.
-  const rest = driver ? await readAll(driverReaders(driver), opts.sequential) : await readAll(prismaReaders(q), opts.sequential);
-  return toLiveState({ ...rest, accounts });
+export async function readLiveState(db: SqlDb): Promise<LiveState> {
+  const names = Object.keys(READS) as TableName[];
+  const rows = await Promise.all(names.map((name) => readTable(db, READS[name])));
+  return toLiveState(Object.fromEntries(names.map((name, i) => [name, rows[i]!])) as Record<TableName, Row[]>);
 }

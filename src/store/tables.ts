@@ -16,19 +16,10 @@ import {
 import { readColumn, readFields, writeColumn, type SecretResolver } from "./columns.js";
 
 /*
- * Where each resource kind lives: table, Prisma delegate, key columns and the
+ * Where each resource kind lives: table, key columns and the
  * mapping between a row and the normalised Resource. The store's readers and
  * writers are generic over this table; nothing else knows column names.
  */
-
-export type Delegate =
-  | "aIModelConfig"
-  | "creditCostConfig"
-  | "globalIntegrationSettings"
-  | "integrationTypeSettings"
-  | "settingsSchema"
-  | "accountSettings"
-  | "integrationSettings";
 
 export interface Column {
   name: string;
@@ -38,7 +29,6 @@ export interface Column {
 export interface KindTable {
   kind: ResourceKind;
   table: string;
-  delegate: Delegate;
   keyColumns: Column[];
   /** Written columns besides the key. */
   columns: Column[];
@@ -92,39 +82,62 @@ function unpackOverrides(config: unknown): Record<string, FieldValue> {
 const accountKey = (r: Resource, accountId: (slug: string, address: string) => number) =>
   accountId(requireKey(r, "account"), r.address);
 
-export const KIND_TABLES: Record<ResourceKind, KindTable> = {
-  model: {
-    kind: "model",
-    table: "ai_model_config",
-    delegate: "aIModelConfig",
-    keyColumns: [col("model_id", "string")],
-    columns: asColumns(MODEL_FIELDS),
-    createdStamps: ["created_at", "updated_at"],
+/** A catalog table (models, credit rules, declared integration types): one row per resource, keyed by one text column, every field a column. */
+function catalogTable(
+  kind: "model" | "credit" | "integration-type",
+  table: string,
+  keyColumn: "model_id" | "operation_type" | "integration_type",
+  specs: readonly FieldSpec[],
+  createdStamps: readonly string[],
+  addressOf: (key: string) => string,
+): KindTable {
+  return {
+    kind,
+    table,
+    keyColumns: [col(keyColumn, "string")],
+    columns: asColumns(specs),
+    createdStamps,
     toResource: (row) => {
-      const id = String(row.model_id);
-      return { address: address.model(id), kind: "model", key: { model_id: id }, fields: readFields(MODEL_FIELDS, row) };
+      const key = String(row[keyColumn]);
+      return { address: addressOf(key), kind, key: { [keyColumn]: key }, fields: readFields(specs, row) };
     },
-    keyOf: (r) => ({ model_id: requireKey(r, "model_id") }),
-    valuesOf: (r, secret) => fieldValues(MODEL_FIELDS, r, secret),
-  },
-  credit: {
-    kind: "credit",
-    table: "credit_cost_config",
-    delegate: "creditCostConfig",
-    keyColumns: [col("operation_type", "string")],
-    columns: asColumns(CREDIT_FIELDS),
+    keyOf: (r) => ({ [keyColumn]: requireKey(r, keyColumn) }),
+    valuesOf: (r, secret) => fieldValues(specs, r, secret),
+  };
+}
+
+/** An account-owned table: one JSON column per (account, key) row; rows of an account cfgsync does not know are left out. */
+function accountTable(
+  kind: "account-setting" | "account-integration",
+  table: string,
+  keyColumn: "key" | "integration_type",
+  valueColumn: string,
+  addressOf: (slug: string, key: string) => string,
+  map: { fieldsOf: (row: Record<string, unknown>) => Record<string, FieldValue>; valuesOf: (r: Resource) => Record<string, unknown> },
+): KindTable {
+  return {
+    kind,
+    table,
+    keyColumns: [col("account_id", "int"), col(keyColumn, "string")],
+    columns: [col(valueColumn, "json")],
     createdStamps: ["updated_at"],
-    toResource: (row) => {
-      const op = String(row.operation_type);
-      return { address: address.credit(op), kind: "credit", key: { operation_type: op }, fields: readFields(CREDIT_FIELDS, row) };
+    toResource: (row, slugOf) => {
+      const slug = slugOf(Number(row.account_id));
+      if (slug === undefined) return undefined;
+      const key = String(row[keyColumn]);
+      return { address: addressOf(slug, key), kind, key: { account: slug, [keyColumn]: key }, fields: map.fieldsOf(row) };
     },
-    keyOf: (r) => ({ operation_type: requireKey(r, "operation_type") }),
-    valuesOf: (r, secret) => fieldValues(CREDIT_FIELDS, r, secret),
-  },
+    keyOf: (r, accountId) => ({ account_id: accountKey(r, accountId), [keyColumn]: requireKey(r, keyColumn) }),
+    valuesOf: map.valuesOf,
+  };
+}
+
+export const KIND_TABLES: Record<ResourceKind, KindTable> = {
+  model: catalogTable("model", "ai_model_config", "model_id", MODEL_FIELDS, ["created_at", "updated_at"], address.model),
+  credit: catalogTable("credit", "credit_cost_config", "operation_type", CREDIT_FIELDS, ["updated_at"], address.credit),
   integration: {
     kind: "integration",
     table: "global_integration_settings",
-    delegate: "globalIntegrationSettings",
     keyColumns: [col("id", "int")],
     columns: asColumns(INTEGRATION_FIELDS),
     createdStamps: ["updated_at"],
@@ -136,29 +149,17 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     keyOf: () => ({ id: 1 }),
     valuesOf: (r, secret) => fieldValues(INTEGRATION_FIELDS, r, secret),
   },
-  "integration-type": {
-    kind: "integration-type",
-    table: "integration_type_settings",
-    delegate: "integrationTypeSettings",
-    keyColumns: [col("integration_type", "string")],
-    columns: asColumns(INTEGRATION_TYPE_FIELDS),
-    createdStamps: ["updated_at"],
-    toResource: (row) => {
-      const type = String(row.integration_type);
-      return {
-        address: address.integrationType(type),
-        kind: "integration-type",
-        key: { integration_type: type },
-        fields: readFields(INTEGRATION_TYPE_FIELDS, row),
-      };
-    },
-    keyOf: (r) => ({ integration_type: requireKey(r, "integration_type") }),
-    valuesOf: (r, secret) => fieldValues(INTEGRATION_TYPE_FIELDS, r, secret),
-  },
+  "integration-type": catalogTable(
+    "integration-type",
+    "integration_type_settings",
+    "integration_type",
+    INTEGRATION_TYPE_FIELDS,
+    ["updated_at"],
+    address.integrationType,
+  ),
   "settings-schema": {
     kind: "settings-schema",
     table: "settings_schema",
-    delegate: "settingsSchema",
     keyColumns: [col("key", "string")],
     columns: [col("schema", "json")],
     createdStamps: ["updated_at"],
@@ -174,48 +175,14 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     keyOf: (r) => ({ key: requireKey(r, "key") }),
     valuesOf: (r) => ({ schema: r.fields.schema ?? null }),
   },
-  "account-setting": {
-    kind: "account-setting",
-    table: "account_settings",
-    delegate: "accountSettings",
-    keyColumns: [col("account_id", "int"), col("key", "string")],
-    columns: [col("value", "json")],
-    createdStamps: ["updated_at"],
-    toResource: (row, slugOf) => {
-      const slug = slugOf(Number(row.account_id));
-      if (slug === undefined) return undefined;
-      const key = String(row.key);
-      return {
-        address: address.accountSetting(slug, key),
-        kind: "account-setting",
-        key: { account: slug, key },
-        fields: { value: readColumn("json", row.value) },
-      };
-    },
-    keyOf: (r, accountId) => ({ account_id: accountKey(r, accountId), key: requireKey(r, "key") }),
+  "account-setting": accountTable("account-setting", "account_settings", "key", "value", address.accountSetting, {
+    fieldsOf: (row) => ({ value: readColumn("json", row.value) }),
     valuesOf: (r) => ({ value: r.fields.value ?? null }),
-  },
-  "account-integration": {
-    kind: "account-integration",
-    table: "integration_settings",
-    delegate: "integrationSettings",
-    keyColumns: [col("account_id", "int"), col("integration_type", "string")],
-    columns: [col("config", "json")],
-    createdStamps: ["updated_at"],
-    toResource: (row, slugOf) => {
-      const slug = slugOf(Number(row.account_id));
-      if (slug === undefined) return undefined;
-      const type = String(row.integration_type);
-      return {
-        address: address.accountIntegration(slug, type),
-        kind: "account-integration",
-        key: { account: slug, integration_type: type },
-        fields: unpackOverrides(row.config),
-      };
-    },
-    keyOf: (r, accountId) => ({ account_id: accountKey(r, accountId), integration_type: requireKey(r, "integration_type") }),
+  }),
+  "account-integration": accountTable("account-integration", "integration_settings", "integration_type", "config", address.accountIntegration, {
+    fieldsOf: (row) => unpackOverrides(row.config),
     valuesOf: (r) => ({ config: packOverrides(r) }),
-  },
+  }),
 };
 
 /** The account id of a slug; accounts are runtime rows cfgsync never creates. */

@@ -2,7 +2,9 @@ import type { FieldValue, Resource, ResourceKind } from "../domain/resources.js"
 import type { LiveState } from "../domain/state.js";
 import type { RevisionRecord } from "../domain/revision.js";
 
+import type { CreatedAccount } from "./accounts.js";
 export type { RevisionRecord } from "../domain/revision.js";
+export type { CreatedAccount } from "./accounts.js";
 
 /** The database as the rest of cfgsync sees it. */
 export interface Store {
@@ -10,13 +12,21 @@ export interface Store {
   migrate(): Promise<{ applied: string[] }>;
   /** Everything a plan needs, in bulk: one query per table, whatever the row count. */
   readLive(): Promise<LiveState>;
-  apply(req: ApplyRequest): Promise<RevisionRecord>;
+  /** `hooks`: what a test injects (a pause with the writes done and the transaction open). */
+  apply(req: ApplyRequest, hooks?: ApplyHooks): Promise<RevisionRecord>;
   history(opts?: { limit?: number }): Promise<RevisionRecord[]>;
   /** Round trips made so far (tests and bench prove reads grow with tables, not rows). */
   roundTrips(): number;
+  /** Creates the accounts that do not exist yet (local trials: the platform owns accounts). */
+  createAccounts(slugs: readonly string[], name?: string): Promise<CreatedAccount[]>;
   /** A read-only aggregate query (revenue replay); parameters are bound, never interpolated. */
   query(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
+}
+
+/** Hooks a test injects (nothing in the store reads the environment for them): `pausedInApply` runs with the writes done and the transaction open. */
+export interface ApplyHooks {
+  pausedInApply?: () => Promise<void>;
 }
 
 export interface ApplyRequest {

@@ -186,6 +186,10 @@ describe(`plan and apply through the CLI on ${dialect}`, () => {
     expect(await ws.db.query("SELECT model_id, cost_per_image FROM ai_model_config ORDER BY model_id")).toEqual(before);
     const revisions = await ws.db.query<{ n: unknown }>("SELECT count(*) AS n FROM cfgsync_revision");
     expect(Number(revisions[0]!.n)).toBe(1);
+    // The lock died with the process: the next apply goes through.
+    const next = await ws.cli(["apply", "--auto-approve", "--lock-timeout", "5"]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(await ws.db.query("SELECT model_id, cost_per_image FROM ai_model_config ORDER BY model_id")).not.toEqual(before);
   });
 
   test("plan text, JSON, history and errors never contain a secret value", async () => {
@@ -220,7 +224,7 @@ describe(`plan and apply through the CLI on ${dialect}`, () => {
     expect(all).toContain("sensitive");
     const stored = JSON.stringify(await ws.db.query("SELECT * FROM cfgsync_revision")) + JSON.stringify(await ws.db.query("SELECT * FROM cfgsync_resource_state"));
     expectNoSecrets(stored);
-  });
+  }, 180_000);
 
   test("export of a hand-seeded database round-trips to YAML that validates and plans to no changes", async () => {
     const q = (sql: string) => ws.db.query(sql);

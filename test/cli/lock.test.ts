@@ -71,6 +71,17 @@ describe.each(DIALECTS)("the apply lock names its holder (%s)", (dialect) => {
 
   test("a live holder: PostgreSQL ends its session on --force; SQLite refuses, naming the process", async () => {
     if (dialect === "postgresql") {
+      // Another database's apply (same cluster, same key) is not this database's lock: never reported, never ended.
+      const elsewhere = new pg.Client({ connectionString: process.env.CFGSYNC_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" });
+      await elsewhere.connect();
+      try {
+        await elsewhere.query("SELECT pg_advisory_lock($1)", [String(0x63666773796e63n)]);
+        expect(JSON.parse((await ws.cli(["lock", "status", "--json"])).stdout)).toMatchObject({ held: false });
+        expect((await ws.cli(["lock", "release", "--force"])).stdout).toContain("nothing to release");
+        expect((await elsewhere.query("SELECT 1 AS alive")).rows).toEqual([{ alive: 1 }]);
+      } finally {
+        await elsewhere.end().catch(() => {});
+      }
       const session = new pg.Client({ connectionString: ws.db.url });
       session.on("error", () => {});
       await session.connect();

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runCli } from "../helpers/cli.js";
+import { loadConfig } from "../../src/config/load.js";
+import { renderReport, validationReport } from "../../src/config/report.js";
 
 const CORPUS = join(ROOT, "test/fixtures/malformed");
 const FIXTURES = readdirSync(CORPUS).sort();
@@ -60,24 +62,45 @@ const EXPECTED: Record<string, { code: string; at: string }> = {
   "wrong-type": { code: "schema.type", at: "models/openai.yaml:11" },
 };
 
-describe("malformed corpus through the real CLI", () => {
+/** What `cfgsync validate --config-dir DIR` prints for a fixture, computed in-process (the same loader and report). */
+async function validateInProcess(dir: string): Promise<{ valid: boolean; output: string }> {
+  const report = validationReport((await loadConfig(dir, { cwd: ROOT })).diagnostics);
+  return { valid: report.valid, output: renderReport(report, "text", dir) };
+}
+
+function expectRejected(fixture: string, dir: string, output: string): void {
+  const expected = EXPECTED[fixture]!;
+  const line = output.split("\n").find((l) => l.includes(`[${expected.code}]`) && l.startsWith(`${dir}/${expected.at}`));
+  expect(line, output).toBeDefined();
+  expect(line).toMatch(new RegExp(`^${dir}/[\\w./-]+\\.yaml:\\d+:\\d+: error: `));
+  for (const secret of SECRETS) expect(output).not.toContain(secret);
+}
+
+/** A handful that cover each layer (YAML safety, encoding, schema, secrets, cross-file) also go through the real CLI. */
+const THROUGH_CLI = ["billion-laughs", "invalid-utf8", "plaintext-openai-key", "unknown-field-typo", "cross-negative-margin"];
+
+describe("malformed corpus", () => {
   it("has at least 25 fixtures, each with an expectation", () => {
     expect(FIXTURES.length).toBeGreaterThanOrEqual(25);
     expect(FIXTURES.filter((f) => !(f in EXPECTED))).toEqual([]);
+    expect(THROUGH_CLI.filter((f) => !FIXTURES.includes(f))).toEqual([]);
   });
 
-  it.each(FIXTURES)("%s is rejected with file:line, no stack trace, no secret", async (fixture) => {
+  it.each(FIXTURES)("%s is rejected with file:line and no secret", async (fixture) => {
+    const dir = `test/fixtures/malformed/${fixture}`;
+    const { valid, output } = await validateInProcess(dir);
+    expect(valid, output).toBe(false);
+    expectRejected(fixture, dir, output);
+  });
+
+  it.each(THROUGH_CLI)("%s through the CLI: exit 1, file:line, no stack trace, no secret", async (fixture) => {
     const dir = `test/fixtures/malformed/${fixture}`;
     const r = await runCli(["validate", "--config-dir", dir], { timeoutMs: 20_000 });
     const output = r.stdout + r.stderr;
     expect(r.code, output).toBe(1);
-    const expected = EXPECTED[fixture]!;
-    const line = output.split("\n").find((l) => l.includes(`[${expected.code}]`) && l.startsWith(`${dir}/${expected.at}`));
-    expect(line, output).toBeDefined();
-    expect(line).toMatch(new RegExp(`^${dir}/[\\w./-]+\\.yaml:\\d+:\\d+: error: `));
+    expectRejected(fixture, dir, output);
     expect(output).not.toMatch(/^\s+at /m);
     expect(output).not.toContain("internal error");
-    for (const secret of SECRETS) expect(output).not.toContain(secret);
   });
 
   it("a file over the size limit is rejected without being parsed", async () => {

@@ -112,7 +112,7 @@ describe("validate output formats", () => {
 
   it("escapes %, CR and LF in messages and : , in properties, per GitHub's rules", () => {
     expect(escapeData("50% off\r\nnext")).toBe("50%25 off%0D%0Anext");
-    expect(githubCommand({ severity: "warning", code: "x", message: "a\nb", file: "a:b,c.yaml", line: 2, col: 3 })).toBe(
+    expect(githubCommand({ severity: "warning", code: "x" as never, message: "a\nb", file: "a:b,c.yaml", line: 2, col: 3 })).toBe(
       "::warning file=a%3Ab%2Cc.yaml,line=2,col=3,title=x::a%0Ab\n",
     );
   });

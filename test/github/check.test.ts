@@ -25,7 +25,7 @@ const unknownFields = (n: number): Diagnostic[] =>
 describe("toAnnotations", () => {
   it("maps a diagnostic to a one-line annotation at its file, line and column", () => {
     const [error, warning] = toAnnotations([
-      diagnostic("warning", "deprecated.field", "reference_id is deprecated", { file: "config/models/openai.yaml", line: 30 }),
+      diagnostic("warning", "deprecated.field" as never, "reference_id is deprecated", { file: "config/models/openai.yaml", line: 30 }),
       diagnostic("error", "schema.unknown-field", "unknown field `prize`", { file: "config/credits.yaml", line: 7, col: 5 }),
     ]);
     expect(error).toEqual({
@@ -79,7 +79,7 @@ describe("publishCheckRun", () => {
   });
 
   it("creates a completed run in one request when everything fits", async () => {
-    const result = await publish([diagnostic("warning", "deprecated.field", "deprecated", { file: "config/a.yaml", line: 2 })]);
+    const result = await publish([diagnostic("warning", "deprecated.field" as never, "deprecated", { file: "config/a.yaml", line: 2 })]);
     expect(result.conclusion).toBe("success");
     expect(fake.requests).toHaveLength(1);
     expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "valid, 1 warning(s)" } });

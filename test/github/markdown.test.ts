@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GITHUB_COMMENT_MAX_CHARS, escapeInline, renderPlanMarkdown } from "../../src/render/markdown.js";
@@ -8,11 +7,9 @@ import { PLAN_FIXTURES, brokenTables, largePlan, planFixture } from "./plans.js"
 const fixture = () => planFixture("pricing-change.json");
 
 describe("renderPlanMarkdown", () => {
-  it("matches the golden comment for a pricing change (CFGSYNC_UPDATE_GOLDEN=1 rewrites it)", () => {
+  it("matches the golden comment for a pricing change (vitest -u rewrites it; CI fails when it is missing)", async () => {
     const markdown = renderPlanMarkdown(fixture(), { environment: "production" });
-    const golden = join(PLAN_FIXTURES, "pricing-change.md");
-    if (process.env.CFGSYNC_UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, markdown);
-    expect(markdown).toBe(readFileSync(golden, "utf8"));
+    await expect(markdown).toMatchFileSnapshot(join(PLAN_FIXTURES, "pricing-change.md"));
   });
 
   it("heads the comment with the environment and a summary table of every action", () => {

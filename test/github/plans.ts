@@ -50,7 +50,7 @@ export function largePlan(minBytes: number): Plan {
       after: { cost: "4.5", charge: "100", margin: "95.5", margin_pct: "95.50", markup_pct: "2122.22" },
     });
     if (i % 3 === 0) {
-      diagnostics.push({ severity: "warning", code: "price.change", message: `price of bulk-model-${i} changes by 12 %`, file: "config/models/bulk.yaml", line: 10 + i * 12, col: 5 });
+      diagnostics.push({ severity: "warning", code: "price.change" as never, message: `price of bulk-model-${i} changes by 12 %`, file: "config/models/bulk.yaml", line: 10 + i * 12, col: 5 });
     }
   }
   return plan;

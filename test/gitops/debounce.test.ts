@@ -94,7 +94,7 @@ describe("ChangeReporter", () => {
   it("prints diagnostics with file:line:col, then the plan again once fixed", () => {
     const r = new ChangeReporter();
     r.next({ kind: "plan", plan: plan(0) }, false);
-    const invalid = { kind: "invalid" as const, message: "the configuration in config is invalid", diagnostics: [{ severity: "error" as const, code: "yaml.syntax", message: "bad", file: "config/credits.yaml", line: 3, col: 5 }] };
+    const invalid = { kind: "invalid" as const, message: "the configuration in config is invalid", diagnostics: [{ severity: "error" as const, code: "yaml.syntax" as never, message: "bad", file: "config/credits.yaml", line: 3, col: 5 }] };
     expect(r.next(invalid, false).text).toBe("the configuration in config is invalid:\n  config/credits.yaml:3:5: error: bad [yaml.syntax]\n");
     expect(r.next(invalid, false).text).toMatch(/Still invalid/);
     expect(r.next({ kind: "plan", plan: plan(0) }, false).changed).toBe(true);

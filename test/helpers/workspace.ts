@@ -21,7 +21,7 @@ export interface Workspace {
   cli(args: string[], opts?: { env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<CliResult>;
   edit(relPath: string, change: (text: string) => string): void;
   accountSlugs(): string[];
-  /** Migrates (PostgreSQL) and creates the accounts the sample config overrides (they are runtime rows). */
+  /** Migrates (a copy of the migrated template) and creates the accounts the sample config overrides (they are runtime rows). */
   prepareDatabase(): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -49,8 +49,7 @@ export async function createWorkspace(dialect: Dialect): Promise<Workspace> {
         .filter((f) => f.endsWith(".yaml"))
         .map((f) => f.replace(/\.yaml$/, "")),
     async prepareDatabase() {
-      const migrated = await ws.cli(["db", "migrate"]);
-      if (migrated.code !== 0) throw new Error(`db migrate failed: ${migrated.stderr}`);
+      await db.migrate();
       for (const [i, slug] of ws.accountSlugs().entries()) {
         await db.query(`INSERT INTO account (id, slug, name, credits) VALUES (${i + 1}, '${slug}', '${slug}', 100)`);
       }

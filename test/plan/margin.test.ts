@@ -1,8 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { computeMargins } from "../../src/domain/margin.js";
+import { computeMargins, meetsFloor } from "../../src/domain/margin.js";
 import { marginRows } from "../../src/plan/impact/margins.js";
 import { credit, imageGeneration, imageModel, model } from "./fixtures.js";
 
+// The one suite of the margin arithmetic (domain/margin.ts) and its before/after rows (plan/impact/margins.ts).
 describe("margins (SPEC §2.6)", () => {
   test("the seed's worked example: dall-e-3 costs $0.040, charges $0.10: margin $0.06 = 60 %, markup 150 %", () => {
     const [line] = computeMargins([imageModel("dall-e-3", "0.040")], [imageGeneration()]);
@@ -23,6 +24,13 @@ describe("margins (SPEC §2.6)", () => {
     const lines = computeMargins([imageModel("a", "0.034"), imageModel("off", "0.01", { is_active: false })], [imageGeneration()]);
     expect(lines.map((l) => l.model_id)).toEqual(["a"]);
     expect(lines[0]!.figures.margin).toBe("0.066");
+  });
+
+  test("a floor is compared exactly even when the charge has no finite decimal form", () => {
+    const linking = credit("linking", { unit: "tokens", tokens_per_credit: 300, min_credits: 1, price_per_credit_usd: "0.005" });
+    const [gpt4o] = computeMargins([model("gpt-4o", { output_token_rate: "10" })], [linking]);
+    expect(meetsFloor(gpt4o!, 40)).toBe(true); // (16.67 - 10) / 16.67 is exactly 40 %
+    expect(meetsFloor(gpt4o!, "40.0001")).toBe(false);
   });
 
   test("before/after rows show the effect of a price change", () => {

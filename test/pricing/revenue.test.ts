@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Resource } from "../../src/domain/resources.js";
 import { replayRevenue, tokenTermsOfRules, usageWindowStart } from "../../src/plan/impact/revenue.js";
 import { readUsageAggregates } from "../../src/store/usage.js";
-import { openSqlDb, type SqlDb } from "../../src/runtime/db.js";
-import { openDatabase, storeClient } from "../../src/store/connect.js";
+import { openRuntimeDb, type SqlDb } from "../../src/runtime/db.js";
+import { openPrismaBaseline } from "../../bench/prisma-baseline.js";
 import { DIALECTS, type TestDatabase } from "../helpers/db.js";
 import { credit, imageModel, model } from "../plan/fixtures.js";
 import { insert, migratedDatabase } from "../runtime/seed.js";
@@ -84,7 +84,7 @@ describe.each(DIALECTS)("revenue replay from credit_usage_log on %s", (dialect) 
   beforeEach(async () => {
     db = await migratedDatabase(dialect);
     await seedLog(db);
-    sql = await openSqlDb(db.url);
+    sql = await openRuntimeDb(db.url);
   });
   afterEach(async () => {
     await sql.close();
@@ -123,18 +123,18 @@ describe.each(DIALECTS)("revenue replay from credit_usage_log on %s", (dialect) 
     });
     expect(r.recorded).toEqual({ credits: 36, cost: "0.160809" });
   });
-  test("the same reader works through the Store's Prisma client ($queryRawUnsafe)", async () => {
-    const store = await openDatabase(db.url);
+  test("the same reader works through a Prisma client ($queryRawUnsafe)", async () => {
+    const baseline = await openPrismaBaseline(db.url);
     try {
-      const client = storeClient(store);
-      const raw = { dialect: store.dialect, query: (text: string, params: unknown[]) => client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
+      const client = baseline.db;
+      const raw = { dialect, query: (text: string, params: unknown[]) => client.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
       const since = usageWindowStart(NOW, 30);
       const viaPrisma = await readUsageAggregates(raw, since, tokenTermsOfRules(live, desired));
       const viaDriver = await readUsageAggregates(sql, since, tokenTermsOfRules(live, desired));
       const byOp = (a: { operation_type: string }, b: { operation_type: string }) => a.operation_type.localeCompare(b.operation_type);
       expect(viaPrisma.sort(byOp)).toEqual(viaDriver.sort(byOp));
     } finally {
-      await store.close();
+      await baseline.close();
     }
   });
 });

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { applyComputedPlan, computePlan, loadValidConfig } from "../../src/app/flow.js";
 import type { LoadedConfig } from "../../src/domain/state.js";
-import { openSqlDb, type SqlDb } from "../../src/runtime/db.js";
+import { openRuntimeDb, type SqlDb } from "../../src/runtime/db.js";
 import { effectiveValues, formatOrigin, renderEffectiveText } from "../../src/runtime/effective.js";
 import { createRuntime, type Runtime } from "../../src/runtime/index.js";
 import { resolveWithConfig } from "../../src/runtime/resolve.js";
@@ -40,7 +40,7 @@ describe.each(DIALECTS)("resolve (config + database) and the runtime (database) 
       await planned.store.close();
     }
     runtime = await createRuntime({ databaseUrl: db.url });
-    sql = await openSqlDb(db.url);
+    sql = await openRuntimeDb(db.url);
   });
   afterEach(async () => {
     await runtime?.close();

@@ -1,16 +1,8 @@
-import { migrateDatabase } from "../../src/store/migrate.js";
-import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { createTestDatabase, type Dialect, type TestDatabase } from "../helpers/db.js";
 
 /** A fresh, migrated database of one dialect. */
 export async function migratedDatabase(dialect: Dialect): Promise<TestDatabase> {
-  const db = await createTestDatabase(dialect);
-  if (dialect === "sqlite") {
-    // better-sqlite3 creates the file on first open; the runtime refuses a missing file.
-    await db.query("SELECT 1");
-  }
-  await migrateDatabase(parseDatabaseUrl(db.url));
-  return db;
+  return createTestDatabase(dialect, { migrated: true });
 }
 
 /** $n placeholders for PostgreSQL, ? for SQLite. */

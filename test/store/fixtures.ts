@@ -3,6 +3,7 @@ import {
   CREDIT_FIELDS,
   INTEGRATION_FIELDS,
   INTEGRATION_PROVIDERS,
+  INTEGRATION_TYPE_FIELDS,
   OVERRIDE_FIELDS,
   isSecret,
   type FieldSpec,
@@ -54,6 +55,16 @@ export function integration(fields: Record<string, FieldValue> = {}): Resource {
     ...fields,
   });
   return { address: address.integration(), kind: "integration", key: { id: "1" }, fields: f };
+}
+
+/** An integration type declared in config beyond the seed's five (its own row in integration_type_settings). */
+export function integrationType(type: string, fields: Record<string, FieldValue> = {}): Resource {
+  return {
+    address: address.integrationType(type),
+    kind: "integration-type",
+    key: { integration_type: type },
+    fields: { ...nulls(INTEGRATION_TYPE_FIELDS), api_key: { sensitive: true, digest: null }, provider: "google", model_type: "text", model: "gemini-2.5-pro", ...fields },
+  };
 }
 
 export function settingsSchema(key: string, schema: FieldValue): Resource {

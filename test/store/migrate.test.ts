@@ -3,8 +3,8 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../helpers/db.js";
 import { ROOT } from "../helpers/cli.js";
-import { migrateDatabase, migrationsDir, readMigrations } from "../../src/store/migrate.js";
-import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { migrationsDir, readMigrations } from "../../src/store/migrate.js";
+import { openDatabase } from "../../src/store/connect.js";
 // @ts-expect-error plain ESM script without types
 import { GENERATED_MIGRATIONS, generatedMigrationSql, INIT_MIGRATION, MIGRATIONS } from "../../scripts/migrations.mjs";
 
@@ -29,10 +29,15 @@ describe.each(DIALECTS)("migrate (%s)", (dialect) => {
     await db.drop();
   });
 
+  /** Migrates through a store of its own, as `cfgsync db migrate` does. */
+  async function migrate() {
+    const store = await openDatabase(db.url);
+    return store.migrate().finally(() => store.close());
+  }
+
   it("applies each migration once and is idempotent", async () => {
-    const target = parseDatabaseUrl(db.url);
-    expect(await migrateDatabase(target)).toEqual({ applied: MIGRATIONS });
-    expect(await migrateDatabase(target)).toEqual({ applied: [] });
+    expect(await migrate()).toEqual({ applied: MIGRATIONS });
+    expect(await migrate()).toEqual({ applied: [] });
     const rows = await db.query<{ migration_name: string; checksum: string; applied_steps_count: number | bigint }>(
       `SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations"`,
     );
@@ -47,14 +52,13 @@ describe.each(DIALECTS)("migrate (%s)", (dialect) => {
   });
 
   it("concurrent migrators apply each migration exactly once", async () => {
-    const target = parseDatabaseUrl(db.url);
-    const results = await Promise.all([migrateDatabase(target), migrateDatabase(target), migrateDatabase(target)]);
+    const results = await Promise.all([migrate(), migrate(), migrate()]);
     expect(results.flatMap((r) => r.applied).sort()).toEqual([...MIGRATIONS].sort());
     expect(await db.query(`SELECT migration_name FROM "_prisma_migrations"`)).toHaveLength(MIGRATIONS.length);
   });
 
   it("prisma migrate status agrees the database is up to date", async () => {
-    await migrateDatabase(parseDatabaseUrl(db.url));
+    await migrate();
     const result = await run(join(ROOT, "node_modules/.bin/prisma"), ["migrate", "status"], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: db.url, CFGSYNC_PRISMA_PROVIDER: dialect, PRISMA_HIDE_UPDATE_MESSAGE: "1" },

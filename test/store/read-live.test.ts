@@ -1,14 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../helpers/db.js";
-import { openDatabase, storeClient } from "../../src/store/connect.js";
-import { readLiveState, readLiveStateWithPrisma } from "../../src/store/read-live.js";
+import { openDatabase } from "../../src/store/connect.js";
+import { parseDatabaseUrl } from "../../src/store/database-url.js";
+import { readLiveState } from "../../src/store/read-live.js";
+import { openSqlDb } from "../../src/store/sql-db.js";
+import { openPrismaBaseline, type PrismaBaseline } from "../../bench/prisma-baseline.js";
+import { readLiveStateWithPrisma } from "./prisma-reference.js";
 import type { Store } from "../../src/store/types.js";
 import { KIND_ORDER } from "../../src/domain/resources.js";
-import { stateDigest } from "../../src/plan/digest.js";
-import { accountIntegration, accountSetting, credit, integration, model, request, settingsSchema } from "./fixtures.js";
+import { secretDigest, stateDigest } from "../../src/plan/digest.js";
+import { accountIntegration, accountSetting, credit, integration, integrationType, model, request, SECRETS, settingsSchema } from "./fixtures.js";
 
 /*
- * readLive reads through the driver adapter; findMany is the reference. The
+ * readLive reads through the store's SqlDb; Prisma's findMany is the reference. The
  * two must produce the same LiveState for every kind of row and value, both
  * outside a transaction and inside one (where the driver read must see the
  * transaction's own uncommitted writes).
@@ -27,13 +31,15 @@ class Rollback extends Error {}
 describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
   let db: TestDatabase;
   let store: Store;
+  let prisma: PrismaBaseline;
 
   beforeEach(async () => {
-    db = await createTestDatabase(dialect);
+    db = await createTestDatabase(dialect, { migrated: true });
     store = await openDatabase(db.url);
-    await store.migrate();
+    prisma = await openPrismaBaseline(db.url);
   });
   afterEach(async () => {
+    await prisma.close();
     await store.close();
     await db.drop();
   });
@@ -51,6 +57,12 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
       credit("tokens", { price_per_credit_usd: "0.0000000001", credits: 3, display_name: "Tokens" }),
       credit("images", { price_per_credit_usd: "9999999999.9999999999", is_active: false, credits: null, tokens_per_credit: null, min_credits: 0 }),
       integration({ openai_temperature: "0.040", anthropic_temperature: "1", anthropic_max_tokens: 100, image_style: "vivid" }),
+      integrationType("google", {
+        api_key: { sensitive: true, digest: secretDigest(SECRETS.OPENAI_API_KEY), from_env: "OPENAI_API_KEY" },
+        temperature: "0.250",
+        max_tokens: 4096,
+      }),
+      integrationType("flux", { provider: "runware", model_type: "image", model: "flux-dev", size: "1024x1024" }),
       settingsSchema("rich", RICH_JSON),
       settingsSchema("scalar", 42),
       settingsSchema("null", null),
@@ -83,12 +95,11 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
     await writeRichRows();
     const before = store.roundTrips();
     const viaDriver = await store.readLive();
-    // Not the fallback's one more: the driver path ran.
     expect(store.roundTrips() - before).toBe(STATEMENTS);
-    const viaPrisma = await readLiveStateWithPrisma(storeClient(store), { sequential: false });
+    const viaPrisma = await readLiveStateWithPrisma(prisma);
 
     expect(viaDriver.resources.length).toBeGreaterThan(15);
-    expect(viaDriver.lastApplied.size).toBe(17);
+    expect(viaDriver.lastApplied.size).toBe(19);
     expect(viaDriver.accounts.size).toBe(4);
     expect(viaDriver).toStrictEqual(viaPrisma);
     expect([...viaDriver.lastApplied]).toStrictEqual([...viaPrisma.lastApplied]);
@@ -100,32 +111,47 @@ describe.each(DIALECTS)("readLive through the driver (%s)", (dialect) => {
     expect(decimals.fields.output_token_rate).toBe("0.04");
     expect(viaDriver.resources.find((r) => r.address === "model/bools-and-ints")!.fields.supports_tools).toBe(true);
     expect(viaDriver.resources.find((r) => r.address === "settings-schema/rich")!.fields.schema).toStrictEqual(RICH_JSON);
+    expect(viaDriver.resources.find((r) => r.address === "integration-type/google")!.fields).toMatchObject({
+      temperature: "0.25",
+      max_tokens: 4096,
+      api_key: { sensitive: true, digest: secretDigest(SECRETS.OPENAI_API_KEY) },
+    });
   });
 
-  it("reads inside an interactive transaction on that transaction, seeing its uncommitted writes", async () => {
+  it("reads inside a transaction on that transaction, seeing its uncommitted writes", async () => {
     await writeRichRows();
-    const client = storeClient(store);
-    const outcome = client.$transaction(async (tx) => {
-      await tx.aIModelConfig.create({
-        data: { model_id: "in-tx", display_name: "In tx", model_type: "text", provider: "openai", input_token_rate: "0.040", is_active: true },
+    const sql = await openSqlDb(parseDatabaseUrl(db.url));
+    try {
+      const write = async (tx: typeof sql) => {
+        await tx.execute(
+          `INSERT INTO ai_model_config (model_id, display_name, model_type, provider, input_token_rate, is_active, updated_at) VALUES ('in-tx', 'In tx', 'text', 'openai', '0.040', $1, $2)`,
+          [true, new Date()],
+        );
+        await tx.execute(`DELETE FROM account_settings WHERE key = 'obj'`);
+        const before = sql.roundTrips();
+        const live = await readLiveState(tx);
+        expect(sql.roundTrips() - before).toBe(STATEMENTS);
+        expect(live.resources.find((r) => r.address === "model/in-tx")?.fields.input_token_rate).toBe("0.04");
+        expect(live.resources.some((r) => r.address === "account/acme/setting/obj")).toBe(false);
+        return live;
+      };
+      const outcome = sql.transaction(async (tx) => {
+        await write(tx);
+        throw new Rollback();
       });
-      await tx.accountSettings.deleteMany({ where: { key: "obj" } });
-      const before = store.roundTrips();
-      const viaDriver = await readLiveState(tx, { sequential: true });
-      expect(store.roundTrips() - before).toBe(STATEMENTS);
-      const viaPrisma = await readLiveStateWithPrisma(tx, { sequential: true });
-      expect(viaDriver).toStrictEqual(viaPrisma);
-      expect(viaDriver.resources.find((r) => r.address === "model/in-tx")?.fields.input_token_rate).toBe("0.04");
-      expect(viaDriver.resources.some((r) => r.address === "account/acme/setting/obj")).toBe(false);
-      throw new Rollback();
-    });
-    await expect(outcome).rejects.toBeInstanceOf(Rollback);
-    const after = await store.readLive();
-    expect(after.resources.some((r) => r.address === "model/in-tx")).toBe(false);
-    expect(after).toStrictEqual(await readLiveStateWithPrisma(client, { sequential: false }));
+      await expect(outcome).rejects.toBeInstanceOf(Rollback);
+      const after = await store.readLive();
+      expect(after.resources.some((r) => r.address === "model/in-tx")).toBe(false);
+      expect(after).toStrictEqual(await readLiveStateWithPrisma(prisma));
+      // Committed, what the transaction read is what Prisma reads afterwards.
+      const inTx = await sql.transaction(write);
+      expect(inTx).toStrictEqual(await readLiveStateWithPrisma(prisma));
+    } finally {
+      await sql.close();
+    }
   });
 
   it("reads an empty database the same way", async () => {
-    expect(await store.readLive()).toStrictEqual(await readLiveStateWithPrisma(storeClient(store), { sequential: false }));
+    expect(await store.readLive()).toStrictEqual(await readLiveStateWithPrisma(prisma));
   });
 });

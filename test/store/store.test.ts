@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../helpers/db.js";
-import { openDatabase, storeClient } from "../../src/store/connect.js";
+import { openDatabase } from "../../src/store/connect.js";
+import { openPrismaBaseline } from "../../bench/prisma-baseline.js";
 import { KIND_ORDER } from "../../src/domain/resources.js";
 import type { Store } from "../../src/store/types.js";
 import { naiveUpsertModels } from "../../bench/naive-store.js";
@@ -67,14 +68,15 @@ describe.each(DIALECTS)("store (%s)", (dialect) => {
   let db: TestDatabase;
   let store: Store;
   const extraStores: Store[] = [];
+  const extraClosers: (() => Promise<void>)[] = [];
 
   beforeEach(async () => {
-    db = await createTestDatabase(dialect);
+    db = await createTestDatabase(dialect, { migrated: true });
     store = await openDatabase(db.url);
-    await store.migrate();
   });
   afterEach(async () => {
     for (const s of [store, ...extraStores.splice(0)]) await s.close();
+    for (const close of extraClosers.splice(0)) await close();
     await db.drop();
   });
 
@@ -248,10 +250,15 @@ describe.each(DIALECTS)("store (%s)", (dialect) => {
     extraStores.push(other);
     const live = await store.readLive();
     // Hold the lock: an apply paused inside its transaction.
-    process.env.CFGSYNC_TEST_PAUSE_IN_APPLY_MS = "1500";
-    const first = store.apply(request(live, { creates: [model("a")] }));
-    await new Promise((r) => setTimeout(r, 300));
-    delete process.env.CFGSYNC_TEST_PAUSE_IN_APPLY_MS;
+    let paused!: () => void;
+    const inside = new Promise<void>((r) => (paused = r));
+    const first = store.apply(request(live, { creates: [model("a")] }), {
+      pausedInApply: async () => {
+        paused();
+        await new Promise((r) => setTimeout(r, 1500));
+      },
+    });
+    await inside;
     const err = await rejection(other.apply(request(live, { creates: [model("b")] }, { lockTimeoutMs: 200 })));
     expect(err.code).toBe("lock.held");
     await first;
@@ -319,8 +326,10 @@ describe.each(DIALECTS)("store (%s)", (dialect) => {
       }),
     );
     // A row Prisma writes itself, to compare the stored formats against.
-    await naiveUpsertModels(store, [model("by-prisma")]);
-    const prisma = storeClient(store);
+    const baseline = await openPrismaBaseline(db.url);
+    extraClosers.push(() => baseline.close());
+    await naiveUpsertModels(baseline, [model("by-prisma")]);
+    const prisma = baseline.db;
     const inWindow = (d: Date) => d.getTime() >= started - 1000 && d.getTime() <= Date.now() + 1000;
     const models = await prisma.aIModelConfig.findMany({ orderBy: { model_id: "asc" } });
     for (const m of models) expect(inWindow(m.created_at) && inWindow(m.updated_at), m.model_id).toBe(true);
@@ -344,9 +353,10 @@ describe.each(DIALECTS)("store (%s)", (dialect) => {
 
   it("the naive per-row upsert baseline writes the same rows, one statement per model", async () => {
     const models = Array.from({ length: 5 }, (_, i) => model(`m${i}`, { cost_per_image: "0.011", available_sizes: ["1x1"] }));
-    const before = store.roundTrips();
-    await naiveUpsertModels(store, models);
-    expect(store.roundTrips() - before).toBeGreaterThanOrEqual(5);
+    const baseline = await openPrismaBaseline(db.url);
+    extraClosers.push(() => baseline.close());
+    await naiveUpsertModels(baseline, models);
+    expect(baseline.roundTrips()).toBeGreaterThanOrEqual(5);
     expect((await store.readLive()).resources).toEqual(models.map(asLive));
   });
 });

@@ -1,6 +1,5 @@
 import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
-import { UserError } from "../../domain/diagnostic.js";
 
 export default class DbCreateAccount extends BaseCommand {
   static override summary = "Create an account row (local trials: the platform owns accounts in production)";
@@ -13,20 +12,14 @@ export default class DbCreateAccount extends BaseCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(DbCreateAccount);
-    const slugs = argv as string[];
-    const bad = slugs.find((s) => !/^[a-z0-9][a-z0-9._-]*$/.test(s));
-    if (bad) throw new UserError("usage.invalid-slug", `'${bad}' is not an account slug (lowercase letters, digits, '.', '_' or '-')`);
-    const db = await this.openRuntimeDb(flags["database-url"]);
+    const { openStore } = await import("../../app/flow.js");
+    const store = await openStore(this.databaseUrl(flags["database-url"])); // the embedded default migrates itself
     try {
-      for (const slug of slugs) {
-        const rows = await db.query<{ id: number }>(
-          "INSERT INTO account (slug, name, credits, created_at) VALUES ($1, $2, 0, $3) ON CONFLICT (slug) DO NOTHING RETURNING id",
-          [slug, flags.name ?? slug, new Date()],
-        );
-        process.stdout.write(rows.length ? `created account ${slug} (id ${rows[0]!.id})\n` : `account ${slug} exists\n`);
+      for (const account of await store.createAccounts(argv as string[], flags.name)) {
+        process.stdout.write(account.id !== undefined ? `created account ${account.slug} (id ${account.id})\n` : `account ${account.slug} exists\n`);
       }
     } finally {
-      await db.close();
+      await store.close();
     }
   }
 }

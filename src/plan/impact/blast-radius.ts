@@ -1,6 +1,6 @@
 import type { FieldValue, JsonValue, Resource } from "../../domain/resources.js";
 import { isSecret } from "../../domain/resources.js";
-import type { Change } from "../types.js";
+import type { Change } from "../change.js";
 import { INTEGRATION_MODEL, isIntegrationType, shadowsOf } from "../../domain/inheritance.js";
 
 /*

@@ -1,5 +1,5 @@
 import type { Resource } from "../../domain/resources.js";
-import type { Change } from "../types.js";
+import type { Change } from "../change.js";
 import { blastRadius, type BlastRadius } from "./blast-radius.js";
 import type { UsageWindow } from "../../domain/usage.js";
 import { replayRevenue, type RevenueImpact } from "./revenue.js";

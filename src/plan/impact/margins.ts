@@ -1,6 +1,6 @@
 import { computeMargins, type MarginLine } from "../../domain/margin.js";
 import type { Resource } from "../../domain/resources.js";
-import type { MarginRow, PlanImpact } from "../types.js";
+import type { MarginRow, PlanImpact } from "./types.js";
 
 /** Margins before (live) and after (desired), joined per operation and model. */
 export function marginRows(live: readonly Resource[], desired: readonly Resource[]): MarginRow[] {
