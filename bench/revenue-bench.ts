@@ -110,11 +110,12 @@ export async function benchRevenue(url: string, opts: { rows?: number; days?: nu
     const live = rules("0.02", 100);
     const desired = rules("0.025", 120);
     const since = usageWindowStart(now, days);
+    const until = now.toISOString();
     t = performance.now();
-    const aggregates = await readUsageAggregates(db, since, tokenTermsOfRules(live, desired));
+    const aggregates = await readUsageAggregates(db, { since, until }, tokenTermsOfRules(live, desired));
     const queryMs = performance.now() - t;
     t = performance.now();
-    const impact = replayRevenue({ aggregates, live, desired, days, since });
+    const impact = replayRevenue({ aggregates, live, desired, days, since, until });
     const replayMs = performance.now() - t;
 
     const result = { dialect: db.dialect, rows, seedMs, queryMs, replayMs, groups: aggregates.length, callsInWindow: impact.calls };

@@ -20,7 +20,12 @@ import { composeSchema } from "./prisma-schemas.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const INIT_MIGRATION = "20261125145300_init";
 /** Every migration, oldest first; the last one's schema is prisma/models.prisma. */
-export const MIGRATIONS = [INIT_MIGRATION, "20261128230000_singleton_rows", "20261128233000_catalog_dimensions"];
+export const MIGRATIONS = [
+  INIT_MIGRATION,
+  "20261128230000_singleton_rows",
+  "20261128231500_usage_token_counts",
+  "20261128233000_catalog_dimensions",
+];
 /**
  * Migrations written by hand for what Prisma's schema language cannot say
  * (CHECK constraints, triggers): they change no model, so they are not

@@ -9,7 +9,7 @@ import { readPlanFile, type SavedPlan } from "../plan/plan-file.js";
 import { planContentDigest } from "../plan/digest.js";
 import type { ApplyHooks, RevisionRecord, Store } from "../store/types.js";
 import { DEFAULT_REVENUE_DAYS } from "../plan/impact/index.js";
-import { readUsageWindow } from "../store/usage.js";
+import { readAudience, readUsageWindow } from "../store/usage.js";
 import { ciRunUrl, currentActor, gitCommit } from "./context.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -71,12 +71,14 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
       opts.revenueDays === 0
         ? undefined
         : await readUsageWindow(store, live.resources, loaded.desired.resources, { now: opts.now ?? new Date(), days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
+    const audience = await readAudience(store);
     const plan = buildPlan({
       desired: loaded.desired,
       live,
       env: opts.env,
       diagnostics: loaded.diagnostics,
       requireSecrets: opts.requireSecrets ?? false,
+      audience,
       ...(usage ? { usage } : {}),
     });
     return { plan, loaded, live, store };

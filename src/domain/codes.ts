@@ -147,6 +147,7 @@ export const CODES = {
     "policy.protected": "protected resources are never deleted: keep it in config/ or unprotect it in policies.yaml",
     "policy.protected-unknown": "protect only resources that config/ defines",
     "policy.price-ceiling": "fix the price's unit (per 1M tokens, per image, ...), or list the model under the ceiling's `except`",
+    "policy.unknown-operation": "give a floor only to an operation credits.yaml declares (or declare the operation)",
   }),
   ...family("#plan-and-apply", {
     "plan.has-errors": "fix the errors listed; nothing was changed",

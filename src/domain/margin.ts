@@ -1,4 +1,4 @@
-import { Dec, dec } from "./money.js";
+import { Dec, dec, pctFigure, usdFigure } from "./money.js";
 import { costCandidates, costRange } from "./prices.js";
 import type { Resource } from "./resources.js";
 
@@ -23,12 +23,24 @@ export interface MarginFigures {
   margin: string;
   margin_pct: string | null;
   markup_pct: string | null;
+  /**
+   * Token operations: what a call below min_credits pays (min_credits x
+   * price_per_credit_usd) and how many tokens that minimum covers
+   * (min_credits x tokens_per_credit); a smaller call pays it all the same.
+   */
+  min_charge?: string;
+  min_charge_tokens?: number;
 }
+
+/** What a margin is per, named: the JSON says it instead of leaving "tokens" to mean per 1M output tokens. */
+export type MarginBasis = "per_image" | "per_1m_output_tokens";
+export const marginBasis = (unit: "image" | "tokens"): MarginBasis => (unit === "image" ? "per_image" : "per_1m_output_tokens");
 
 export interface MarginLine {
   operation_type: string;
   model_id: string;
   unit: "image" | "tokens";
+  per: MarginBasis;
   /** Display figures at the worst price the operation can hit (what the policy checks): USD to 6 places, percentages to 2. */
   figures: MarginFigures;
   /** The price dimension the worst cost comes from: `cost_per_image`, `image_prices[1024x1792 hd]`, `context_tiers[>200000].output_token_rate`. */
@@ -62,7 +74,8 @@ export function computeMargins(models: readonly Resource[], credits: readonly Re
         operation_type: op.key.operation_type ?? op.address,
         model_id: model.key.model_id ?? model.address,
         unit,
-        figures: marginFigures(cost, charge),
+        per: marginBasis(unit),
+        figures: { ...marginFigures(cost, charge), ...minimumCharge(op) },
         dimension: range.worst.dimension,
         cheapest: { dimension: range.cheapest.dimension, figures: marginFigures(range.cheapest.cost, charge) },
         exact: { cost, chargeNumerator: fraction.numerator, chargeDenominator: fraction.denominator },
@@ -112,8 +125,17 @@ export function meetsFloor(line: Pick<MarginLine, "exact">, floorPct: number | s
   return n.minus(cost.times(d)).times(100).gte(n.times(dec(floorPct)));
 }
 
-const usd = (v: Dec) => v.toDecimalPlaces(6).toFixed();
-const pct = (ratio: Dec) => ratio.times(100).toDecimalPlaces(2).toFixed();
+/** A token operation's minimum charge per call and the tokens it covers; {} for image operations. */
+export function minimumCharge(op: Resource): Pick<MarginFigures, "min_charge" | "min_charge_tokens"> {
+  const price = decimalField(op, "price_per_credit_usd");
+  const perCredit = intField(op, "tokens_per_credit");
+  if (op.fields.unit !== "tokens" || price === null || !perCredit) return {};
+  const min = intField(op, "min_credits") ?? 0;
+  return { min_charge: usd(price.times(min)), min_charge_tokens: min * perCredit };
+}
+
+const usd = usdFigure;
+const pct = pctFigure;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function decimalField(r: Resource, name: string): Dec | null {

@@ -36,13 +36,43 @@ export function decimalEquals(a: string | null | undefined, b: string | null | u
   return dec(a).eq(dec(b));
 }
 
-/** Round for display only; never feed the result back into arithmetic. */
-export function formatUsd(value: Dec | string, places = 4): string {
-  const d = dec(value);
-  const fixed = d.toDecimalPlaces(places).toFixed();
-  return (d.isNeg() ? "-$" : "$") + (fixed.startsWith("-") ? fixed.slice(1) : fixed);
+/*
+ * Presentation (one rule for every renderer and the plan's JSON):
+ * - rounding is half-up (ties away from zero): 98.125 % shows as 98.13 %;
+ * - a percentage has two decimals, always ("60.00 %");
+ * - money is to the cent from a dollar up ($6.10, $57.00, $1,234.50 is
+ *   printed $1234.50); under a dollar, where unit prices live, to four
+ *   significant digits and never fewer than two decimals ($0.10, $0.042,
+ *   $0.008, $0.1605, $0.0005394).
+ * JSON keeps decimal strings: money to six places, percentages to two.
+ */
+const HALF_UP = Decimal.ROUND_HALF_UP;
+
+/** A money figure as the plan's JSON keeps it: six decimal places at most, half-up, canonical. */
+export function usdFigure(value: Dec | string): string {
+  return dec(value).toDecimalPlaces(6, HALF_UP).toFixed();
 }
 
-export function formatPct(value: Dec | null, places = 1): string {
-  return value === null ? "n/a" : `${value.toDecimalPlaces(places).toFixed(places)} %`;
+/** A percentage as the plan's JSON keeps it: exactly two decimals, half-up. `ratio` 0.6 -> "60.00". */
+export function pctFigure(ratio: Dec): string {
+  return ratio.times(100).toDecimalPlaces(2, HALF_UP).toFixed(2);
+}
+
+/** Money for people: "$57.00", "$0.10", "$0.008", "-$1.25" (the rule above). */
+export function formatUsd(value: Dec | string): string {
+  const d = dec(value);
+  const abs = d.abs();
+  let fixed: string;
+  if (abs.gte(1) || abs.isZero()) fixed = abs.toDecimalPlaces(2, HALF_UP).toFixed(2);
+  else {
+    const significant = abs.toSignificantDigits(4, HALF_UP);
+    fixed = significant.gte(1) ? significant.toFixed(2) : significant.decimalPlaces() <= 2 ? significant.toFixed(2) : significant.toFixed();
+  }
+  const negative = d.isNeg() && !dec(fixed).isZero();
+  return (negative ? "-$" : "$") + fixed;
+}
+
+/** A percentage figure for people: "60.00 %"; "n/a" when there is none. */
+export function formatPct(value: Dec | string | null): string {
+  return value === null ? "n/a" : `${dec(value).toDecimalPlaces(2, HALF_UP).toFixed(2)} %`;
 }

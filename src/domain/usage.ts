@@ -15,25 +15,50 @@ export interface TokenTerms {
 
 export const termsKey = (t: TokenTerms) => `${t.tokens_per_credit}:${t.min_credits}`;
 
-/** One (operation, model) group of the usage window, as the database sums it. */
+/**
+ * One (account, operation, model) group of the usage window, as the database
+ * sums it. Sums of money are exact decimal strings on both databases.
+ */
 export interface UsageAggregate {
+  /** The account's slug (`#<id>` when the account row is gone). */
+  account: string;
   operation_type: string;
   model_id: string | null;
   calls: number;
   /** Images generated (a call with no `images` counts as one). */
   images: number;
+  /** tokens_used, or input + output when only the split is logged. */
   tokens: number;
   recorded_credits: number;
   /** Sum of the log's cost_usd, a decimal string. */
   recorded_cost_usd: string;
+  /** Calls that log input_tokens AND output_tokens: the replay reprices these exactly. */
+  split_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  /** Sum of cost_usd over the split calls. */
+  split_cost_usd: string;
   /** termsKey -> sum over calls of max(ceil(tokens / k), m). */
   token_credits: Record<string, number>;
+}
+
+/**
+ * Who the runtime serves, for the blast radius: users per account and the
+ * model each user (or account) names in its `ai_settings` setting.
+ */
+export interface Audience {
+  /** account slug -> number of users. */
+  users: Record<string, number>;
+  /** Users whose own ai_settings names a model. */
+  user_models: { account: string; user: number; model: string }[];
 }
 
 /** What a plan needs from credit_usage_log: read once, at the edge, before the pure plan is built. */
 export interface UsageWindow {
   days: number;
+  /** The window [since, until): instants, ISO 8601 UTC. */
   since: string;
+  until: string;
   aggregates: UsageAggregate[];
 }
 

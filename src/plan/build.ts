@@ -5,7 +5,7 @@ import { changesDigest, configDigest, secretDigest, stateDigest } from "./digest
 import { diffResources } from "./diff.js";
 import { planPolicyDiagnostics } from "./policy.js";
 import { planImpact } from "./impact/margins.js";
-import { pricingImpact, type UsageWindow } from "./impact/index.js";
+import { pricingImpact, type Audience, type UsageWindow } from "./impact/index.js";
 import { ACTIONS, type Action, type Plan } from "./types.js";
 
 export interface PlanInput {
@@ -19,6 +19,8 @@ export interface PlanInput {
   usage?: UsageWindow;
   /** A `from_env` variable that is not set is an error rather than a key left untouched (CI's apply). */
   requireSecrets?: boolean;
+  /** Users per account and their ai_settings models (blast radius), read at the edge. */
+  audience?: Audience;
 }
 
 /** Desired resources with each `from_env` secret's digest filled from the environment. */
@@ -100,7 +102,7 @@ export function buildPlan(input: PlanInput): Plan {
     changes,
     impact: {
       ...planImpact({ desired: resources, live: live.resources }),
-      ...pricingImpact({ desired: resources, live: live.resources, changes, accounts: live.accounts.keys(), usage: input.usage }),
+      ...pricingImpact({ desired: resources, live: live.resources, changes, accounts: live.accounts.keys(), usage: input.usage, audience: input.audience }),
     },
     diagnostics: sortDiagnostics(diagnostics),
   };

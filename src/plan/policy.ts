@@ -1,4 +1,4 @@
-import { dec } from "../domain/money.js";
+import { dec, formatPct, pctFigure } from "../domain/money.js";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 import type { DesiredState, LiveState } from "../domain/state.js";
 import { SCALAR_PRICES } from "../schema/prices.js";
@@ -9,6 +9,17 @@ export const PRICE_FIELDS: Record<string, readonly string[]> = {
   // Every scalar price dimension (src/schema/prices.ts); tiers and image_prices are lists it does not size.
   model: SCALAR_PRICES.map((p) => p.field),
   credit: ["price_per_credit_usd", "credits", "min_credits", "tokens_per_credit"],
+};
+
+/** What each watched field is, so a diagnostic never calls a minimum or a ratio "a price" without saying which. */
+const PRICE_FIELD_MEANING: Record<string, string> = {
+  input_token_rate: "USD per 1M input tokens",
+  output_token_rate: "USD per 1M output tokens",
+  cost_per_image: "provider cost per image, USD",
+  price_per_credit_usd: "the price of one credit, USD",
+  credits: "credits charged per image",
+  min_credits: "the minimum charge per call, in credits",
+  tokens_per_credit: "tokens one credit buys: more is cheaper",
 };
 
 /**
@@ -47,13 +58,13 @@ export function planPolicyDiagnostics(input: { changes: Change[]; desired: Desir
       const before = dec(String(gitBefore));
       const after = dec(String(field.after));
       if (before.isZero() || before.eq(after)) continue;
-      const pct = after.minus(before).div(before).abs().times(100);
-      if (pct.gt(maxPct)) {
+      const ratio = after.minus(before).div(before).abs();
+      if (ratio.times(100).gt(maxPct)) {
         out.push(
           diagnostic(
             "error",
             "policy.max-price-change",
-            `${change.address}: ${field.name} changes from ${before.toFixed()} to ${after.toFixed()} (${pct.toDecimalPlaces(1).toFixed()} %), more than the policy's max_price_change_pct of ${maxPct} %`,
+            `${change.address}: ${field.name} (${PRICE_FIELD_MEANING[field.name] ?? "a price"}) changes from ${before.toFixed()} to ${after.toFixed()} (${formatPct(pctFigure(ratio))}), more than the policy's max_price_change_pct of ${maxPct} %`,
             change.source ? { file: change.source.file, line: change.source.line, col: 1 } : where,
           ),
         );

@@ -1,9 +1,9 @@
 import { inertMarkdown as escapeInline } from "../domain/inert.js";
 import { renderImpactMarkdown } from "./impact.js";
-import { priceRangeLine } from "./value.js";
+import { LOSS, MARGIN_BASIS_NOTE, marginCells, priceRangeLine } from "./figures.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { KIND_ORDER, KINDS, type JsonValue, type ResourceKind } from "../domain/resources.js";
-import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginFigures, type MarginRow, type Plan } from "../plan/types.js";
+import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginRow, type Plan } from "../plan/types.js";
 
 /** GitHub rejects a comment (and a check run summary) longer than this. The one place it is written. */
 export const GITHUB_COMMENT_MAX_CHARS = 65_535;
@@ -145,19 +145,25 @@ function formatValue(v: JsonValue | undefined): string {
 }
 
 function marginSection(rows: MarginRow[]): string {
-  const body = rows.map((r) => [
-    `<code>${escapeInline(r.operation_type)}</code>`,
-    `<code>${escapeInline(r.model_id)}</code>` + (priceRangeLine(r) ? `<br><sub>${escapeInline(priceRangeLine(r)!)}</sub>` : ""),
-    r.unit === "image" ? "image" : "1M tokens",
-    beforeToAfter(r, (m) => usd(m.cost)),
-    beforeToAfter(r, (m) => usd(m.charge)),
-    beforeToAfter(r, (m) => usd(m.margin)) + (isNegative(r.after?.margin) ? " ⚠️" : ""),
-    beforeToAfter(r, (m) => pct(m.margin_pct)),
-    beforeToAfter(r, (m) => pct(m.markup_pct)),
-  ]);
+  const tokens = rows.some((r) => r.unit === "tokens");
+  const body = rows.map((r) => {
+    const c = marginCells(r, "→");
+    const range = priceRangeLine(r);
+    return [
+      `<code>${escapeInline(r.operation_type)}</code>`,
+      `<code>${escapeInline(r.model_id)}</code>` + (range ? `<br><sub>${escapeInline(range)}</sub>` : ""),
+      r.unit === "image" ? "image" : "1M output tokens",
+      escapeInline(c.cost),
+      escapeInline(c.charge),
+      escapeInline(c.margin),
+      escapeInline(c.margin_pct),
+      escapeInline(c.markup_pct),
+      ...(tokens ? [escapeInline(c.minimum || "-")] : []),
+    ];
+  });
   return (
-    "### Margin impact\n\nProvider cost against customer charge, before → after. Token operations are priced per 1M tokens against the model's output rate.\n\n" +
-    table(["operation", "model", "per", "cost", "charge", "margin", "margin %", "markup %"], body, [
+    `### Margin impact\n\nProvider cost against customer charge, before → after: ${MARGIN_BASIS_NOTE}. Token operations are priced against the model's output rate; a loss is marked ${LOSS}.\n\n` +
+    table(["operation", "model", "per", "cost", "charge", "margin", "margin %", "markup %", ...(tokens ? ["minimum per call"] : [])], body, [
       "left",
       "left",
       "left",
@@ -166,19 +172,10 @@ function marginSection(rows: MarginRow[]): string {
       "right",
       "right",
       "right",
+      ...(tokens ? (["right"] as const) : []),
     ])
   );
 }
-
-function beforeToAfter(row: MarginRow, figure: (m: MarginFigures) => string): string {
-  const before = row.before ? figure(row.before) : "—";
-  const after = row.after ? figure(row.after) : "—";
-  return before === after ? before : `${before} → ${after}`;
-}
-
-const usd = (amount: string): string => escapeInline(amount.startsWith("-") ? `-$${amount.slice(1)}` : `$${amount}`);
-const pct = (p: string | null): string => (p === null ? "—" : `${escapeInline(p)} %`);
-const isNegative = (amount: string | undefined): boolean => amount !== undefined && amount.startsWith("-");
 
 function diagnosticSection(diagnostics: Diagnostic[], limit: number): string {
   const sorted = sortDiagnostics(diagnostics);

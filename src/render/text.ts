@@ -5,7 +5,8 @@ import { planContentDigest } from "../plan/digest.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
-import { displaySensitive, displayValue, figure, isSensitive, marginChanged, priceRangeLine } from "./value.js";
+import { MARGIN_BASIS_NOTE, endsAtLoss, marginLineText, priceRangeLine } from "./figures.js";
+import { displaySensitive, displayValue, isSensitive, marginChanged } from "./value.js";
 
 const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", drift: "!", unmanaged: "?" };
 const NOTE: Partial<Record<Action, string>> = {
@@ -78,15 +79,10 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
   }
   const margins = plan.impact.margins.filter(marginChanged);
   if (margins.length) {
-    out.push(style.bold("Margin impact") + style.dim("  (image: per image; tokens: per 1M output tokens)"));
+    out.push(style.bold("Margin impact") + style.dim(`  (${MARGIN_BASIS_NOTE})`));
     for (const row of margins) {
-      const low = row.after?.margin_pct != null && Number(row.after.margin_pct) < 0;
-      const line =
-        `  ${inert(row.operation_type)} x ${inert(row.model_id)}: cost ${figure(row.before, "cost")} -> ${figure(row.after, "cost")}, ` +
-        `charge ${figure(row.before, "charge")} -> ${figure(row.after, "charge")}, ` +
-        `margin ${figure(row.before, "margin_pct")} -> ${figure(row.after, "margin_pct")}, ` +
-        `markup ${figure(row.before, "markup_pct")} -> ${figure(row.after, "markup_pct")}`;
-      out.push(low ? style.red(line) : line);
+      const line = inert(marginLineText(row));
+      out.push(endsAtLoss(row) ? style.red(line) : line);
       const range = priceRangeLine(row);
       if (range) out.push(style.dim(`      ${range}`));
     }

@@ -1,5 +1,5 @@
 import { inert } from "../domain/inert.js";
-import type { FieldChange, MarginFigures, MarginRow } from "../plan/types.js";
+import type { FieldChange, MarginRow } from "../plan/types.js";
 
 /** One field value as a reader sees it; a sensitive field never has a value to show. */
 export function displayValue(v: unknown): string {
@@ -21,17 +21,3 @@ export function marginChanged(row: MarginRow): boolean {
   return JSON.stringify(row.before) !== JSON.stringify(row.after);
 }
 
-export function figure(f: MarginFigures | null, key: keyof MarginFigures): string {
-  if (!f) return "-";
-  const v = f[key];
-  if (v === null) return "n/a";
-  return key.endsWith("_pct") ? `${v} %` : `$${v}`;
-}
-
-/** Which price dimension the worst and the cheapest cost come from, for a model with more than one price (issue #10). */
-export function priceRangeLine(row: MarginRow): string | null {
-  const p = row.prices?.after ?? row.prices?.before;
-  if (!p) return null;
-  const c = p.cheapest.figures;
-  return `at the worst price: ${p.dimension}; cheapest: ${p.cheapest.dimension} (cost $${c.cost}, margin ${c.margin_pct ?? "n/a"} %)`;
-}

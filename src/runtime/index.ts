@@ -162,7 +162,7 @@ export async function createRuntime(opts: { databaseUrl: string; poolSize?: numb
         const userId = requireId("userId", input.userId);
         const accountId = requireId("accountId", input.accountId);
         if (typeof input.key !== "string" || !settingsKey.safeParse(input.key).success) {
-          throw new UserError("settings.key-missing", "a settings key is required: printable text of at most 100 characters");
+          throw new UserError("settings.key-missing", "a settings key is required: lowercase letters, digits and '_', at most 100 characters");
         }
         // One copy: the object validated below is the object stored.
         const { value } = stripApiKeys(jsonCopy(input.value, `the value for "${input.key}"`, "settings.not-json"));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { int32, money, printableName, slug as slugField, storableText, MONEY_COLUMN, SLUG_TEXT } from "./fields.js";
+import { identifier, int32, money, printableName, slug as slugField, storableText, MONEY_COLUMN, SLUG_TEXT } from "./fields.js";
 import { imageSize, listPriceFields, priceCeilings, scalarPriceFields } from "./prices.js";
 
 export { money } from "./fields.js";
@@ -38,22 +38,16 @@ export const MODEL_TYPES = [
   "moderation",
   "realtime",
 ] as const;
-export const OPERATIONS = [
-  "image_generation",
-  "image_prompt_extraction",
-  "content_generation",
-  "clustering",
-  "idea_generation",
-  "linking",
-  "optimization",
-] as const;
-export const SETTINGS_KEYS = [
-  "table_settings",
-  "user_preferences",
-  "ai_settings",
-  "planner_automation",
-  "writer_automation",
-] as const;
+/**
+ * Credit operations and settings keys are data (issue #13): config/credits.yaml
+ * declares the operations and config/settings-schemas.yaml the settings keys
+ * (the seed's seven and five are the sample); a new one is a YAML change,
+ * checked like the rest. A name is what the platform stores and logs
+ * (credit_usage_log.operation_type, user_settings.key).
+ */
+const operationName = identifier(100).describe("an operation name of lowercase letters, digits and '_', as credit_usage_log.operation_type logs it");
+/** A user settings key: settings-schemas.yaml and the runtime's saveUserSetting read this one declaration. */
+export const settingsKey = identifier(100).describe("a settings key of lowercase letters, digits and '_', as user_settings.key stores it");
 export const INTEGRATION_TYPES = ["openai", "anthropic", "dalle", "runware", "bria"] as const;
 
 export const modelSchema = z.strictObject({
@@ -142,7 +136,7 @@ export const integrationSettingsSchema = z.strictObject({
 });
 
 export const creditOperationSchema = z.strictObject({
-  operation_type: z.enum(OPERATIONS),
+  operation_type: operationName,
   display_name: printableName(200).optional(),
   unit: z.enum(["tokens", "image"]),
   credits: int32({ min: 0 }).optional().describe("Credits per image (image operations)"),
@@ -165,7 +159,7 @@ export const settingsSchemasSchema = z.strictObject({
   apiVersion,
   kind: z.literal("SettingsSchemas"),
   // Partial: a configuration may manage some of the keys and leave the rest to the platform.
-  schemas: z.partialRecord(z.enum(SETTINGS_KEYS), jsonSchemaObject),
+  schemas: z.record(settingsKey, jsonSchemaObject),
 });
 
 export const integrationOverrideSchema = z.strictObject({
@@ -177,14 +171,14 @@ export const integrationOverrideSchema = z.strictObject({
   style: printableName(100).optional(),
 });
 
-/** A settings key: account files and the runtime's saveUserSetting read the same declaration. */
-export const settingsKey = printableName(100);
+/** An account setting's key (`content.tone`): a printable name. */
+const accountSettingKey = printableName(100);
 
 export const accountSchema = z.strictObject({
   apiVersion,
   kind: z.literal("Account"),
   account: slug.describe("Slug of an account that exists in the database"),
-  settings: z.record(settingsKey, z.unknown()).optional().describe("Account settings: key -> any JSON value"),
+  settings: z.record(accountSettingKey, z.unknown()).optional().describe("Account settings: key -> any JSON value"),
   integrations: z.record(integrationTypeName, integrationOverrideSchema).optional(),
 });
 
@@ -193,12 +187,12 @@ export const policySchema = z.strictObject({
   kind: z.literal("Policy"),
   min_margin_pct: z.number().min(-100).max(100).optional().describe("Minimum margin, percent of the customer charge"),
   min_margin_pct_by_operation: z
-    .partialRecord(
-      z.enum(OPERATIONS),
+    .record(
+      operationName,
       z.strictObject({ min_margin_pct: z.number().min(-1000).max(100), note: storableText(2000).min(1) }),
     )
     .optional()
-    .describe("Per-operation floors; each needs a note saying why"),
+    .describe("Per-operation floors, by an operation declared in credits.yaml; each needs a note saying why"),
   max_price_change_pct: z.number().min(0).optional().describe("Largest price change per resource per change set"),
   protected: z.array(printableName(200).regex(/^[a-z-]+\/.+$/, "a resource address such as credit/image_generation")).optional(),
   price_ceilings: priceCeilings.optional(),

@@ -59,6 +59,15 @@ export function storableText(max: number) {
   return z.string().max(max).regex(STORABLE_TEXT, "text without NUL characters or unpaired surrogates");
 }
 
+/**
+ * A name the platform stores and logs as a key (credit operations, settings
+ * keys): snake_case, so printable and storable by its pattern alone.
+ */
+export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+export function identifier(max: number) {
+  return z.string().min(1).max(max).regex(IDENTIFIER, "lowercase letters, digits and '_', starting with a letter");
+}
+
 /** A slug of at most `max` characters (see SLUG_TEXT). */
 export function slug(max = 100) {
   return printableName(max).regex(SLUG_TEXT, "lowercase letters, digits, '.', '_' or '-'");

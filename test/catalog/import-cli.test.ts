@@ -135,8 +135,9 @@ describe("catalog import and compare on the sample config (sqlite)", () => {
     );
     const plan = await ws.cli(["plan"]);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain("image_generation x dall-e-3: cost $0.04 -> $0.119991");
-    expect(plan.stdout).toContain("margin 60 % -> -19.99 %, markup 150 % -> -16.66 %");
+    // Figures in the one presentation (issue #13): money to four significant digits under a dollar, percentages with two decimals, a loss marked.
+    expect(plan.stdout).toContain("image_generation x dall-e-3: cost $0.04 -> $0.12, charge $0.10");
+    expect(plan.stdout).toContain("margin 60.00 % -> -19.99 % (loss), markup 150.00 % -> -16.66 % (loss)");
     expect(plan.stdout).toContain("at the worst price: image_prices[1024x1792 hd]; cheapest: image_prices[1024x1024 standard]");
     const saved = await ws.cli(["plan", "--out", "plan.json"]);
     expect(saved.code, saved.stderr).toBe(0);

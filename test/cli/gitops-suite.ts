@@ -132,11 +132,11 @@ describe(`plan and apply through the CLI on ${dialect}`, () => {
     ws.edit(PRICE_FILE, setCost("dall-e-2", "0.035"));
     const plan = await ws.cli(["plan"]);
     expect(plan.code).toBe(1);
-    expect(plan.stdout).toMatch(/config\/models\/openai\.yaml:\d+:\d+: error: model\/dall-e-2: cost_per_image changes from 0\.02 to 0\.035 \(75 %\)/);
+    expect(plan.stdout).toMatch(/config\/models\/openai\.yaml:\d+:\d+: error: model\/dall-e-2: cost_per_image \(provider cost per image, USD\) changes from 0\.02 to 0\.035 \(75\.00 %\)/);
     // In a workflow: the same error as an annotation on the config line.
     const github = await ws.cli(["plan", "--format", "github"]);
     expect(github.code).toBe(1);
-    expect(github.stdout).toMatch(/^::error file=config\/models\/openai\.yaml,line=\d+,col=\d+,title=policy\.max-price-change::model\/dall-e-2: cost_per_image changes from 0\.02 to 0\.035/m);
+    expect(github.stdout).toMatch(/^::error file=config\/models\/openai\.yaml,line=\d+,col=\d+,title=policy\.max-price-change::model\/dall-e-2: cost_per_image \(provider cost per image, USD\) changes from 0\.02 to 0\.035/m);
     const refused = await ws.cli(["apply", "--auto-approve"]);
     expect(refused.code).toBe(1);
     const row = await ws.db.query<{ cost_per_image: unknown }>("SELECT cost_per_image FROM ai_model_config WHERE model_id = 'dall-e-2'");

@@ -55,7 +55,7 @@ describe.each(DIALECTS)("reviewed apply and drift restore on %s", (dialect) => {
     ws.edit("models/openai.yaml", (t) => t.replace("input_token_rate: 2.00", "input_token_rate: 0.50"));
     const guarded = await ws.cli(["plan", "--out", "guarded.json"]);
     expect(guarded.code).toBe(1);
-    expect(guarded.stdout + guarded.stderr).toMatch(/config\/models\/openai\.yaml:\d+:1: error: model\/gpt-4\.1: input_token_rate changes from 2 to 0\.5 \(75 %\)/);
+    expect(guarded.stdout + guarded.stderr).toMatch(/config\/models\/openai\.yaml:\d+:1: error: model\/gpt-4\.1: input_token_rate \(USD per 1M input tokens\) changes from 2 to 0\.5 \(75\.00 %\)/);
     expect(guarded.stdout).toContain("Saved the plan to guarded.json; it has errors and cannot be applied");
     expect(guarded.stdout).not.toContain("Apply it with");
     expect(existsSync(join(ws.dir, "guarded.json"))).toBe(true);

@@ -344,7 +344,7 @@ const CASES: Case[] = [
     rule: "operations keep the minimum margin on every active model",
     edits: { "policies.yaml": (t) => t.slice(0, t.indexOf("min_margin_pct_by_operation")) },
     code: "policy.margin",
-    message: /linking on gpt-5\.2: margin 16 % is below min_margin_pct of 40 % \(charge \$16\.666667 vs cost \$14 per 1M tokens\)/,
+    message: /linking on gpt-5\.2: margin 16\.00 % is below min_margin_pct of 40 % \(charge \$16\.67 vs cost \$14\.00 per 1M tokens\)/,
     file: "config/credits.yaml",
     needle: "price_per_credit_usd: 0.0050",
   },

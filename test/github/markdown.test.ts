@@ -64,12 +64,12 @@ describe("renderPlanMarkdown", () => {
   it("shows the margin table, before -> after, and flags a negative margin", () => {
     const markdown = renderPlanMarkdown(fixture());
     expect(markdown).toContain("### Margin impact");
-    expect(markdown).toContain("| operation | model | per | cost | charge | margin | margin % | markup % |");
+    expect(markdown).toContain("| operation | model | per | cost | charge | margin | margin % | markup % | minimum per call |");
     expect(markdown).toContain(
-      "| <code>image_generation</code> | <code>dall-e-3</code> | image | $0.04 → $0.05 | $0.1 → $0.125 | $0.06 → $0.075 | 60.00 % | 150.00 % |",
+      "| <code>image_generation</code> | <code>dall-e-3</code> | image | $0.04 → $0.05 | $0.10 → $0.125 | $0.06 → $0.075 | 60.00 % | 150.00 % | - |",
     );
-    // A row that goes away has no "after" to warn about.
-    expect(markdown).toContain("| -$58.333333 → — | -350.00 % → — | -77.78 % → — |");
+    // A loss is marked in words as well as by its sign, before and after alike.
+    expect(markdown).toContain("| -$58.33 (loss) → - | -350.00 % (loss) → - | -77.78 % (loss) → - |");
   });
 
   it("flags a margin that becomes negative", () => {
@@ -79,11 +79,12 @@ describe("renderPlanMarkdown", () => {
         operation_type: "linking",
         model_id: "gpt-5.2",
         unit: "tokens",
-        before: { cost: "14", charge: "16.666667", margin: "2.666667", margin_pct: "16.00", markup_pct: "19.05" },
-        after: { cost: "18", charge: "16.666667", margin: "-1.333333", margin_pct: "-8.00", markup_pct: "-7.41" },
+        per: "per_1m_output_tokens",
+        before: { cost: "14", charge: "16.666667", margin: "2.666667", margin_pct: "16.00", markup_pct: "19.05", min_charge: "0.005", min_charge_tokens: 300 },
+        after: { cost: "18", charge: "16.666667", margin: "-1.333333", margin_pct: "-8.00", markup_pct: "-7.41", min_charge: "0.005", min_charge_tokens: 300 },
       },
     ];
-    expect(renderPlanMarkdown(plan)).toContain("| $2.666667 → -$1.333333 ⚠️ |");
+    expect(renderPlanMarkdown(plan)).toContain("| $2.67 → -$1.33 (loss) | 16.00 % → -8.00 % (loss) | 19.05 % → -7.41 % (loss) | $0.005 per call up to 300 tokens |");
   });
 
   it("leaves out the margin section when there are no margin rows", () => {

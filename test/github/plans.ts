@@ -46,6 +46,7 @@ export function largePlan(minBytes: number): Plan {
       operation_type: "content_generation",
       model_id: `bulk-model-${i}`,
       unit: "tokens",
+      per: "per_1m_output_tokens",
       before: { cost: "4", charge: "100", margin: "96", margin_pct: "96.00", markup_pct: "2400.00" },
       after: { cost: "4.5", charge: "100", margin: "95.5", margin_pct: "95.50", markup_pct: "2122.22" },
     });

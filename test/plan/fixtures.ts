@@ -1,4 +1,5 @@
 import { MODEL_FIELDS, CREDIT_FIELDS, address, type FieldValue, type Resource } from "../../src/domain/resources.js";
+import type { UsageAggregate } from "../../src/domain/usage.js";
 
 /** A model resource with every field present, as the loader and the store produce it. */
 export function model(id: string, fields: Record<string, FieldValue> = {}): Resource {
@@ -28,3 +29,20 @@ export function credit(op: string, fields: Record<string, FieldValue>): Resource
 
 export const imageGeneration = () =>
   credit("image_generation", { unit: "image", credits: 5, min_credits: 5, tokens_per_credit: 50, price_per_credit_usd: "0.02" });
+
+/** One (account, operation, model) group of the usage log as the reader sums it; zeros unless given. */
+export function usageAggregate(a: Partial<UsageAggregate> & Pick<UsageAggregate, "operation_type" | "model_id" | "calls">): UsageAggregate {
+  return {
+    account: "acme",
+    images: 0,
+    tokens: 0,
+    recorded_credits: 0,
+    recorded_cost_usd: "0",
+    split_calls: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    split_cost_usd: "0",
+    token_credits: {},
+    ...a,
+  };
+}

@@ -9,7 +9,7 @@ describe("margins (SPEC §2.6)", () => {
     const [line] = computeMargins([imageModel("dall-e-3", "0.040")], [imageGeneration()]);
     expect(line!.exact.chargeNumerator.div(line!.exact.chargeDenominator).toFixed()).toBe("0.1");
     expect(line!.exact.cost.toFixed()).toBe("0.04");
-    expect(line!.figures).toMatchObject({ cost: "0.04", charge: "0.1", margin: "0.06", margin_pct: "60", markup_pct: "150" });
+    expect(line!.figures).toMatchObject({ cost: "0.04", charge: "0.1", margin: "0.06", margin_pct: "60.00", markup_pct: "150.00" });
   });
 
   test("token operations charge 1M / tokens_per_credit x price against the output rate", () => {
@@ -40,10 +40,27 @@ describe("margins (SPEC §2.6)", () => {
         operation_type: "image_generation",
         model_id: "dall-e-3",
         unit: "image",
-        before: { cost: "0.04", charge: "0.1", margin: "0.06", margin_pct: "60", markup_pct: "150" },
-        after: { cost: "0.09", charge: "0.1", margin: "0.01", margin_pct: "10", markup_pct: "11.11" },
+        per: "per_image",
+        before: { cost: "0.04", charge: "0.1", margin: "0.06", margin_pct: "60.00", markup_pct: "150.00" },
+        after: { cost: "0.09", charge: "0.1", margin: "0.01", margin_pct: "10.00", markup_pct: "11.11" },
       },
     ]);
+  });
+
+  test("percentages round half-up to two decimals: 98.125 % is 98.13 %, never 98.12 % (issue #13)", () => {
+    const [line] = computeMargins([imageModel("a", "0.001875")], [imageGeneration()]);
+    expect(line!.figures.margin_pct).toBe("98.13");
+  });
+
+  test("token operations carry their minimum charge per call, and a min_credits change moves the row (issue #13)", () => {
+    const rule = (min: number) => credit("content_generation", { unit: "tokens", tokens_per_credit: 100, min_credits: min, price_per_credit_usd: "0.01" });
+    const gpt = model("gpt-4o-mini", { output_token_rate: "0.6" });
+    const rows = marginRows([gpt, rule(3)], [gpt, rule(5)]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ per: "per_1m_output_tokens", unit: "tokens" });
+    expect(rows[0]!.before).toMatchObject({ charge: "100", min_charge: "0.03", min_charge_tokens: 300 });
+    expect(rows[0]!.after).toMatchObject({ charge: "100", min_charge: "0.05", min_charge_tokens: 500 });
+    expect(rows[0]!.before).not.toEqual(rows[0]!.after);
   });
 
   test("an image model priced per size x quality is shown at its dearest offered price (the dall-e-3 HD 1024x1792 loss) and its cheapest", () => {
@@ -58,10 +75,10 @@ describe("margins (SPEC §2.6)", () => {
     });
     const [line] = computeMargins([dalle], [imageGeneration()]);
     expect(line!.dimension).toBe("image_prices[1024x1792 hd]");
-    expect(line!.figures).toMatchObject({ cost: "0.12", charge: "0.1", margin: "-0.02", margin_pct: "-20" });
-    expect(line!.cheapest).toEqual({ dimension: "cost_per_image", figures: { cost: "0.04", charge: "0.1", margin: "0.06", margin_pct: "60", markup_pct: "150" } });
+    expect(line!.figures).toMatchObject({ cost: "0.12", charge: "0.1", margin: "-0.02", margin_pct: "-20.00" });
+    expect(line!.cheapest).toEqual({ dimension: "cost_per_image", figures: { cost: "0.04", charge: "0.1", margin: "0.06", margin_pct: "60.00", markup_pct: "150.00" } });
     const [row] = marginRows([imageModel("dall-e-3", "0.040"), imageGeneration()], [dalle, imageGeneration()]);
-    expect(row!.after?.margin_pct).toBe("-20");
+    expect(row!.after?.margin_pct).toBe("-20.00");
     expect(row!.prices?.after?.dimension).toBe("image_prices[1024x1792 hd]");
     expect(row!.prices?.before?.dimension).toBe("cost_per_image");
   });

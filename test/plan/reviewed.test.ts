@@ -71,7 +71,7 @@ describe("the price-change guard measures what Git changed", () => {
     // Drifted to 99 by hand, and Git moves 8 -> 20: 150 % of what Git changed, not 80 % of the drift.
     const p = plan([withSource(gpt({ output_token_rate: "20" }), 9)], live([gpt({ output_token_rate: "99" })], [gpt()]));
     const found = p.diagnostics.find((d) => d.code === "policy.max-price-change")!;
-    expect(found.message).toContain("output_token_rate changes from 8 to 20 (150 %)");
+    expect(found.message).toContain("output_token_rate (USD per 1M output tokens) changes from 8 to 20 (150.00 %)");
     expect(found).toMatchObject({ file: "config/models/openai.yaml", line: 9 });
     // Never applied before: measured against the live value.
     expect(codes(plan([gpt({ output_token_rate: "20" })], live([gpt()], [])))).toContain("policy.max-price-change");

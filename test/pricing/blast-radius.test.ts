@@ -2,7 +2,8 @@ import { describe, expect, test } from "vitest";
 import { INTEGRATION_FIELDS, address, type FieldValue, type Resource } from "../../src/domain/resources.js";
 import { blastRadius } from "../../src/plan/impact/blast-radius.js";
 import { diffResources } from "../../src/plan/diff.js";
-import { credit, imageModel, model } from "../plan/fixtures.js";
+import type { UsageAggregate } from "../../src/domain/usage.js";
+import { credit, imageModel, model, usageAggregate } from "../plan/fixtures.js";
 
 function global(fields: Record<string, FieldValue>): Resource {
   const base: Record<string, FieldValue> = Object.fromEntries(INTEGRATION_FIELDS.filter((f) => f.type !== "secret").map((f) => [f.name, null]));
@@ -69,6 +70,9 @@ describe("blast radius (SPEC §7)", () => {
         after: "gpt-4.1",
         reaches: { count: 3, accounts: ["globex", "initech", "umbrella"] },
         shielded: { count: 1, accounts: ["acme"] },
+        partly_shielded: [],
+        users: null,
+        usage: null,
       },
     ]);
     expect(r.broken_overrides).toEqual([]);
@@ -122,12 +126,96 @@ describe("blast radius (SPEC §7)", () => {
       ),
     );
     expect(r.prices).toEqual([
-      { address: "model/gpt-4o", fields: ["output_token_rate"], reaches: { count: 1, accounts: ["acme"] }, basis: "effective-model" },
-      { address: "credit/image_generation", fields: ["price_per_credit_usd"], reaches: { count: 4, accounts: ACCOUNTS }, basis: "all-accounts" },
+      { address: "model/gpt-4o", fields: ["output_token_rate"], reaches: { count: 1, accounts: ["acme"] }, basis: "effective-model", users: null, usage: null },
+      { address: "credit/image_generation", fields: ["price_per_credit_usd"], reaches: { count: 4, accounts: ACCOUNTS }, basis: "all-accounts", users: null, usage: null },
+    ]);
+  });
+
+  test("a model's price reaches the accounts whose declared integration type (issue #10) runs it, as resolve resolves", () => {
+    const gemini = model("gemini-2.5-pro", { provider: "google", output_token_rate: "10" });
+    const google: Resource = {
+      address: address.integrationType("google"),
+      kind: "integration-type",
+      key: { integration_type: "google" },
+      fields: { provider: "google", model_type: "text", model: "gemini-2.5-pro", temperature: null, max_tokens: null, size: null },
+    };
+    const live = [...liveWorld(), gemini, google];
+    const desired = desiredWith((x) => x).concat([withFields(gemini, gemini.address, { output_token_rate: "12" }), google]);
+    const r = radius(desired, live);
+    expect(r.prices).toEqual([
+      { address: "model/gemini-2.5-pro", fields: ["output_token_rate"], reaches: { count: 4, accounts: ACCOUNTS }, basis: "effective-model", users: null, usage: null },
     ]);
   });
 
   test("no change, no radius", () => {
-    expect(radius(desiredWith((x) => x))).toEqual({ accounts_total: 4, defaults: [], prices: [], broken_overrides: [] });
+    expect(radius(desiredWith((x) => x))).toEqual({ accounts_total: 4, users_total: null, usage_days: null, defaults: [], prices: [], broken_overrides: [] });
+  });
+
+  test("an image override shields only its own integration: image_quality reaches globex through dalle and bria (issue #13)", () => {
+    // globex overrides runware's quality only; resolve gives it dalle's and bria's quality from image_quality.
+    const live = [...liveWorld(), override("globex", "runware", { model: "runware:100@1", quality: "hd" })];
+    live.splice(live.findIndex((r) => r.address === "integration/global"), 1, global({ image_quality: "standard", image_style: "photorealistic" }));
+    const desired = live
+      .filter((r) => r.kind !== "account-integration" || r.key.account === "acme")
+      .map((r) => withFields(r, "integration/global", { image_quality: "hd", image_style: "illustration" }));
+    const lastApplied = new Map(desired.filter((r) => r.kind !== "account-integration" || r.key.account === "acme").map((r) => [r.address, r.fields]));
+    const r = blastRadius({ desired, live, accounts: ACCOUNTS, changes: diffResources(desired, live, lastApplied) });
+    const quality = r.defaults.find((d) => d.field === "image_quality")!;
+    expect(quality.reaches).toEqual({ count: 4, accounts: ACCOUNTS });
+    expect(quality.shielded).toEqual({ count: 0, accounts: [] });
+    expect(quality.partly_shielded).toEqual([{ account: "globex", keeps: ["runware.quality"] }]);
+    // image_style shares the logic: globex sets no style, so all of it moves.
+    expect(r.defaults.find((d) => d.field === "image_style")).toMatchObject({ reaches: { count: 4 }, partly_shielded: [] });
+  });
+
+  test("a model's price reaches users whose ai_settings names it, and the accounts that used it, side by side (issue #13)", () => {
+    const desired = desiredWith((x) => withFields(x, "model/gpt-4.1", { output_token_rate: "9" }));
+    const live = liveWorld();
+    const lastApplied = new Map(desired.filter((r) => r.kind !== "account-integration" || r.key.account === "acme").map((r) => [r.address, r.fields]));
+    const usage = {
+      days: 30,
+      aggregates: [
+        usageRow("acme", "content_generation", "gpt-4.1", 40, 400),
+        usageRow("globex", "content_generation", "gpt-4.1", 60, 600),
+        usageRow("umbrella", "content_generation", "gpt-4o-mini", 100, 1000),
+      ],
+    };
+    const audience = { users: { acme: 2, globex: 3, initech: 1, umbrella: 1 }, user_models: [{ account: "initech", user: 7, model: "gpt-4.1" }] };
+    const r = blastRadius({ desired, live, accounts: ACCOUNTS, changes: diffResources(desired, live, lastApplied), usage, audience });
+    expect(r.users_total).toBe(7);
+    expect(r.prices).toEqual([
+      {
+        address: "model/gpt-4.1",
+        fields: ["output_token_rate"],
+        // No account's integration uses gpt-4.1: initech is reached through its user's ai_settings.
+        reaches: { count: 1, accounts: ["initech"] },
+        basis: "effective-model",
+        users: 1,
+        // content_generation revenue is recorded credits x $0.01 when the rule exists; here only image_generation is a rule, so no revenue.
+        usage: { accounts: { count: 2, accounts: ["acme", "globex"] }, calls: 100, revenue_share_pct: null },
+      },
+    ]);
+  });
+
+  test("deactivating a credit rule is in the blast radius, with the usage it stops billing (issue #13)", () => {
+    const desired = desiredWith((x) => withFields(x, "credit/image_generation", { is_active: false }));
+    const live = liveWorld();
+    const lastApplied = new Map(desired.filter((r) => r.kind !== "account-integration" || r.key.account === "acme").map((r) => [r.address, r.fields]));
+    const usage = { days: 30, aggregates: [usageRow("acme", "image_generation", "dall-e-3", 3, 15), usageRow("globex", "image_generation", "dall-e-3", 1, 5)] };
+    const r = blastRadius({ desired, live, accounts: ACCOUNTS, changes: diffResources(desired, live, lastApplied), usage });
+    expect(r.prices).toEqual([
+      {
+        address: "credit/image_generation",
+        fields: ["is_active"],
+        reaches: { count: 4, accounts: ACCOUNTS },
+        basis: "all-accounts",
+        users: null,
+        usage: { accounts: { count: 2, accounts: ["acme", "globex"] }, calls: 4, revenue_share_pct: "100.00" },
+      },
+    ]);
   });
 });
+
+function usageRow(account: string, operation_type: string, model_id: string, calls: number, credits: number): UsageAggregate {
+  return usageAggregate({ account, operation_type, model_id, calls, recorded_credits: credits });
+}

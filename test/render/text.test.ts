@@ -40,8 +40,23 @@ export function samplePlan() {
   const usage = {
     days: 30,
     since: "2026-10-26T00:00:00.000Z",
+    until: "2026-11-25T00:00:00.000Z",
     aggregates: [
-      { operation_type: "image_generation", model_id: "dall-e-3", calls: 100, images: 120, tokens: 0, recorded_credits: 600, recorded_cost_usd: "4.8", token_credits: {} },
+      {
+        account: "acme",
+        operation_type: "image_generation",
+        model_id: "dall-e-3",
+        calls: 100,
+        images: 120,
+        tokens: 0,
+        recorded_credits: 600,
+        recorded_cost_usd: "4.8",
+        split_calls: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        split_cost_usd: "0",
+        token_credits: {},
+      },
     ],
   };
   return buildPlan({ desired, live, env: { OPENAI_API_KEY: "sk-proj-new-secret-value-123456" }, usage });

@@ -6,7 +6,7 @@ import { creditOperations } from "./credits.js";
 import { moneyFitsColumn } from "./fields.js";
 import { fileNames, singletonDocuments, uniqueAccounts } from "./documents.js";
 import { globalDefaults } from "./integrations.js";
-import { minimumMargins, priceCeilings, protectedAddresses } from "./policy.js";
+import { minimumMargins, policyOperations, priceCeilings, protectedAddresses } from "./policy.js";
 import { settingsSchemasCompile } from "./settings-schemas.js";
 import type { Rule, RuleContext } from "./types.js";
 
@@ -27,6 +27,7 @@ export const RULES: readonly Rule[] = [
   accountOverrides,
   creditOperations,
   settingsSchemasCompile,
+  policyOperations,
   minimumMargins,
   priceCeilings,
   protectedAddresses,

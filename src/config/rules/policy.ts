@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
 import { computeMargins, meetsFloor } from "../../domain/margin.js";
-import { dec } from "../../domain/money.js";
+import { dec, formatPct, formatUsd } from "../../domain/money.js";
 import { modelPrices } from "../../domain/prices.js";
 import { at, docsOf, moneyAt } from "../documents.js";
 import { MONEY_TEXT } from "../../schema/fields.js";
@@ -34,13 +34,35 @@ export const minimumMargins: Rule = {
         diagnostic(
           "error",
           "policy.margin",
-          `${line.operation_type} on ${line.model_id}: margin ${f.margin_pct ?? "n/a"} % is below ${floorFrom} of ${floor} % ` +
-            `(charge $${f.charge} vs cost $${f.cost} ${per}); reprice the operation, deactivate the model, or set a floor with a note`,
+          `${line.operation_type} on ${line.model_id}: margin ${formatPct(f.margin_pct)} is below ${floorFrom} of ${floor} % ` +
+            `(charge ${formatUsd(f.charge)} vs cost ${formatUsd(f.cost)} ${per}); reprice the operation, deactivate the model, or set a floor with a note`,
           sourceOf(op, "price_per_credit_usd"),
         ),
       );
     }
     return out;
+  },
+};
+
+/** A per-operation floor must name an operation credits.yaml declares (operations are data, not an enum in the code). */
+export const policyOperations: Rule = {
+  name: "policy-operations",
+  needs: ["CreditCosts", "Policy"],
+  check({ docs, desired }) {
+    const policy = docsOf(docs, "Policy")[0];
+    if (!policy) return [];
+    const declared = creditsOf(desired).map((c) => c.key.operation_type ?? "");
+    return Object.keys(policy.data.min_margin_pct_by_operation ?? {})
+      .filter((op) => !declared.includes(op))
+      .map((op) => {
+        const near = closest(op, declared);
+        return diagnostic(
+          "error",
+          "policy.unknown-operation",
+          `min_margin_pct_by_operation names operation ${op}, which credits.yaml does not declare${near ? `; did you mean \`${near}\`?` : ""}`,
+          at(policy, ["min_margin_pct_by_operation", op], "key"),
+        );
+      });
   },
 };
 

@@ -1,10 +1,10 @@
 import type { Resource } from "../../domain/resources.js";
 import type { Change } from "../change.js";
 import { blastRadius, type BlastRadius } from "./blast-radius.js";
-import type { UsageWindow } from "../../domain/usage.js";
+import type { Audience, UsageWindow } from "../../domain/usage.js";
 import { replayRevenue, type RevenueImpact } from "./revenue.js";
 
-export type { UsageWindow } from "../../domain/usage.js";
+export type { Audience, UsageWindow } from "../../domain/usage.js";
 
 export type { BlastRadius } from "./blast-radius.js";
 export type { RevenueImpact, UsageAggregate } from "./revenue.js";
@@ -18,9 +18,11 @@ export function pricingImpact(input: {
   changes: readonly Change[];
   accounts: Iterable<string>;
   usage?: UsageWindow | undefined;
+  audience?: Audience | undefined;
 }): { revenue?: RevenueImpact; blast_radius: BlastRadius } {
-  const blast_radius = blastRadius(input);
-  const usage = input.usage;
-  if (!usage || usage.aggregates.length === 0) return { blast_radius };
+  // An empty log says nothing about usage: the reach by usage is left out rather than shown as zero.
+  const usage = input.usage && input.usage.aggregates.length > 0 ? input.usage : undefined;
+  const blast_radius = blastRadius({ ...input, usage });
+  if (!usage) return { blast_radius };
   return { revenue: replayRevenue({ ...usage, live: input.live, desired: input.desired }), blast_radius };
 }

@@ -16,6 +16,7 @@ export function marginRows(live: readonly Resource[], desired: readonly Resource
       operation_type: any.operation_type,
       model_id: any.model_id,
       unit: any.unit,
+      per: any.per,
       before: b ? b.figures : null,
       after: a ? a.figures : null,
     };

@@ -1,4 +1,4 @@
-import type { MarginFigures } from "../../domain/margin.js";
+import type { MarginBasis, MarginFigures } from "../../domain/margin.js";
 import type { BlastRadius } from "./blast-radius.js";
 import type { RevenueImpact } from "./revenue.js";
 
@@ -6,7 +6,9 @@ export interface MarginRow {
   operation_type: string;
   model_id: string;
   unit: "image" | "tokens";
-  /** Decimal strings (USD); "per" says per what (image, 1M tokens). */
+  /** What the figures are per, named (per image, per 1M output tokens). */
+  per: MarginBasis;
+  /** Decimal strings (USD); token operations also carry their minimum charge per call. */
   before: MarginFigures | null;
   after: MarginFigures | null;
   /**
