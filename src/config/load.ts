@@ -8,7 +8,7 @@ import { normalise } from "./normalise.js";
 import { readConfigFiles } from "./read-files.js";
 import { runRules } from "./rules/index.js";
 import { redactSecrets, scanTextForSecrets, scanValuesForSecrets } from "./secrets.js";
-import { parseYaml } from "./yaml-parse.js";
+import { MAX_NODES_PER_FILE, MAX_NODES_TOTAL, parseYaml } from "./yaml-parse.js";
 
 export interface LoadOptions {
   /** Diagnostics and sources name files relative to this (default: process.cwd()). */
@@ -31,13 +31,15 @@ export async function loadConfig(configDir: string, opts: LoadOptions = {}): Pro
   // Kinds with a document that could not be checked: rules reading them would judge half the data.
   const incomplete = new Set<DocumentKind>(hasErrors(read.diagnostics) ? DOCUMENT_KINDS : []);
 
+  let nodesLeft = MAX_NODES_TOTAL;
   for (const file of read.files) {
     diagnostics.push(...scanTextForSecrets(file.path, file.text));
-    const parsed = parseYaml(file.path, file.text);
+    const parsed = parseYaml(file.path, file.text, Math.min(MAX_NODES_PER_FILE, nodesLeft));
+    nodesLeft = Math.max(0, nodesLeft - parsed.nodes);
     diagnostics.push(...parsed.diagnostics);
     if (hasErrors(parsed.diagnostics)) DOCUMENT_KINDS.forEach((k) => incomplete.add(k));
     for (const yamlDoc of parsed.docs) {
-      diagnostics.push(...scanValuesForSecrets(yamlDoc));
+      diagnostics.push(...scanValuesForSecrets(yamlDoc, file.text));
       const identified = identifyDocument(yamlDoc);
       if ("diagnostics" in identified) {
         diagnostics.push(...identified.diagnostics);

@@ -53,3 +53,24 @@ export function locate(d: YamlDocument, path: Path, part: "value" | "key" = "val
   }
   return best;
 }
+
+/** The node written at `path` (aliases resolved), or undefined. */
+export function nodeAt(d: YamlDocument, path: Path): unknown {
+  let node: unknown = d.doc.contents;
+  for (const seg of path) {
+    if (isAlias(node)) node = node.resolve(d.doc);
+    if (isMap(node)) node = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))?.value;
+    else if (isSeq(node) && typeof seg === "number") node = node.items[seg];
+    else return undefined;
+  }
+  return isAlias(node) ? node.resolve(d.doc) : node;
+}
+
+/**
+ * A number exactly as the author wrote it: the scalar's source text
+ * (`12345678.123456789`, `1e-20`, `0x10`), never the JS float it parsed to.
+ */
+export function writtenNumber(d: YamlDocument, path: Path, value: number): string {
+  const node = nodeAt(d, path);
+  return isScalar(node) && typeof node.source === "string" && node.value === value ? node.source : String(value);
+}

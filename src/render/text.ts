@@ -1,5 +1,7 @@
 import { formatDiagnosticLine, type Diagnostic } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
 import { KIND_ORDER, KINDS } from "../domain/resources.js";
+import { planContentDigest } from "../plan/digest.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
@@ -28,19 +30,19 @@ function paint(style: Style, action: Action, s: string): string {
 }
 
 function renderChange(change: Change, style: Style): string[] {
-  const where = change.source ? style.dim(`  (${change.source.file}:${change.source.line})`) : "";
+  const where = change.source ? style.dim(`  (${inert(change.source.file)}:${change.source.line})`) : "";
   const note = NOTE[change.action] ? style.dim(`  # ${NOTE[change.action]}`) : "";
-  const lines = [`  ${paint(style, change.action, `${SYMBOL[change.action]} ${change.address}`)}${where}${note}`];
+  const lines = [`  ${paint(style, change.action, `${SYMBOL[change.action]} ${inert(change.address)}`)}${where}${note}`];
   for (const f of change.fields) {
     const drift = f.drifted ? style.magenta("  (drifted)") : "";
     if (isSensitive(f)) {
-      lines.push(`      ${f.changed ? "~" : " "} ${f.name}: ${displaySensitive(f)}${drift}`);
+      lines.push(`      ${f.changed ? "~" : " "} ${inert(f.name)}: ${displaySensitive(f)}${drift}`);
     } else if (change.action === "create" || f.before === undefined) {
-      lines.push(`      ${style.green("+")} ${f.name} = ${displayValue(f.after)}${drift}`);
+      lines.push(`      ${style.green("+")} ${inert(f.name)} = ${displayValue(f.after)}${drift}`);
     } else if (change.action === "delete" || f.after === undefined) {
-      lines.push(`      ${style.red("-")} ${f.name} = ${displayValue(f.before)}${drift}`);
+      lines.push(`      ${style.red("-")} ${inert(f.name)} = ${displayValue(f.before)}${drift}`);
     } else {
-      lines.push(`      ${style.yellow("~")} ${f.name}: ${displayValue(f.before)} -> ${displayValue(f.after)}${drift}`);
+      lines.push(`      ${style.yellow("~")} ${inert(f.name)}: ${displayValue(f.before)} -> ${displayValue(f.after)}${drift}`);
     }
   }
   return lines;
@@ -79,7 +81,7 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
   if (margins.length) {
     out.push(style.bold("Margin impact") + style.dim(`  (${MARGIN_BASIS_NOTE})`));
     for (const row of margins) {
-      const line = marginLineText(row);
+      const line = inert(marginLineText(row));
       out.push(endsAtLoss(row) ? style.red(line) : line);
       const range = priceRangeLine(row);
       if (range) out.push(style.dim(`      ${range}`));
@@ -96,5 +98,5 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
 
 /** The stable JSON form (SPEC §5). */
 export function renderPlanJson(plan: Plan): string {
-  return JSON.stringify(plan, null, 2) + "\n";
+  return JSON.stringify({ ...plan, content_digest: planContentDigest(plan) }, null, 2) + "\n";
 }

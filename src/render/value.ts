@@ -1,11 +1,12 @@
+import { inert } from "../domain/inert.js";
 import type { FieldChange, MarginRow } from "../plan/types.js";
 
 /** One field value as a reader sees it; a sensitive field never has a value to show. */
 export function displayValue(v: unknown): string {
   if (v === undefined) return "(none)";
   if (v === null) return "null";
-  if (typeof v === "string") return JSON.stringify(v);
-  return JSON.stringify(v);
+  // JSON escapes C0 controls; inert also shows DEL, C1 and bidi controls as escapes.
+  return inert(JSON.stringify(v));
 }
 
 export function displaySensitive(f: Extract<FieldChange, { sensitive: true }>): string {
