@@ -87,6 +87,7 @@ export const CODES = {
     "config.unreadable": "make the folder readable (chmod u+rx)",
     "file.unreadable": "make the file readable (chmod u+r)",
     "money.not-exact": "write a plain decimal with at most 10 digits before and 10 after the point",
+    "json.not-storable": "write a value every database stores and reads back unchanged (see the message)",
     "document.not-a-mapping": "a document is a mapping with apiVersion, kind and spec",
     "document.missing-kind": "add `kind:` (ModelCatalog, IntegrationSettings, CreditCosts, SettingsSchemas, Account, Policy)",
     "document.missing-api-version": "add `apiVersion: cfgsync/v1`",

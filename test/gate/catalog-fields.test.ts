@@ -110,3 +110,22 @@ describe("catalog fields by the gate's field rules", () => {
     expect(model.fields.image_prices).toEqual([{ size: "1024x1024", quality: "hd", cost_per_image: "9999999999.9999999999" }]);
   });
 });
+
+describe("JSON setting values by the same declaration as the store and the runtime", () => {
+  const addSetting = (yaml: string) => (t: string) => t.replace("settings:\n", `settings:\n${yaml}`);
+
+  test("a bare number SQLite cannot read back exactly (below 1e-80) is refused at its line", async () => {
+    // Found by the property test: SQLite's JSON columns have NUMERIC affinity and read this back one unit off.
+    const loaded = await loadSampleWith({ "accounts/acme.yaml": addSetting("  tiny: -2.649987100924019e-141\n") });
+    const hit = errorsOf(loaded.diagnostics).find((d) => d.code === "json.not-storable");
+    expect(hit, describe_(loaded.diagnostics)).toBeDefined();
+    expect(hit!.message).toMatch(/value of account\/acme\/setting\/tiny: .*smaller than 1e-80/);
+    expect(hit!.file).toBe("config/accounts/acme.yaml");
+    expect(hit!.line).toBe(lineOf(loaded.text("accounts/acme.yaml"), "tiny:"));
+  });
+
+  test("the same digits inside a list, or a short number alone, are stored as written", async () => {
+    const loaded = await loadSampleWith({ "accounts/acme.yaml": addSetting("  tiny: [-2.649987100924019e-141]\n  ratio: 0.1\n") });
+    expect(errorsOf(loaded.diagnostics), describe_(loaded.diagnostics)).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
 import { fieldType } from "../../domain/resources.js";
-import { MONEY_COLUMN, MONEY_TEXT } from "../../schema/fields.js";
+import { MONEY_COLUMN, MONEY_TEXT, jsonValueProblem } from "../../schema/fields.js";
+import { inert } from "../../domain/inert.js";
 import { LIST_PRICE_MONEY } from "../../schema/prices.js";
 import { sourceOf, type Rule } from "./types.js";
 
@@ -44,6 +45,30 @@ export const moneyFitsColumn: Rule = {
             if (typeof value === "string" && !MONEY_TEXT.test(value)) refuse(r, field, `${key} in ${field}`, value);
           }
         }
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * JSON values (account settings, settings schemas) the databases store and
+ * read back unchanged, by the same declaration the store and the runtime use
+ * (jsonValueProblem): a value that would not round-trip is refused here, at
+ * its line, rather than re-applied forever.
+ */
+export const jsonValuesStorable: Rule = {
+  name: "json-values-storable",
+  needs: [],
+  check({ desired }) {
+    const out: Diagnostic[] = [];
+    for (const r of desired.resources) {
+      for (const [name, value] of Object.entries(r.fields)) {
+        if (fieldType(r.kind, name) !== "json") continue;
+        const problem = jsonValueProblem(value);
+        if (!problem) continue;
+        const where = problem.path ? ` at ${inert(problem.path)}` : "";
+        out.push(diagnostic("error", "json.not-storable", `${name} of ${r.address}${where}: ${problem.why}`, sourceOf(r, name)));
       }
     }
     return out;
