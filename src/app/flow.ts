@@ -6,7 +6,8 @@ import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 import { applicableDesired, buildPlan } from "../plan/build.js";
 import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import { assertPlanHasNoErrors, type Plan } from "../plan/types.js";
-import { readPlanFile } from "../plan/plan-file.js";
+import { readPlanFile, type SavedPlan } from "../plan/plan-file.js";
+import { planContentDigest } from "../plan/digest.js";
 import type { ApplyHooks, RevisionRecord, Store } from "../store/types.js";
 import { DEFAULT_REVENUE_DAYS } from "../plan/impact/index.js";
 import { readAudience, readUsageWindow } from "../store/usage.js";
@@ -100,11 +101,17 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
 
 export { planErrors } from "../plan/types.js";
 
-export async function readSavedPlan(file: string): Promise<Plan> {
+export async function readSavedPlan(file: string): Promise<SavedPlan> {
   const plan = await readPlanFile(file);
   // The digests are what make a saved plan safe to apply: without them it is no plan to apply.
   if (!plan.config_digest || !plan.state_digest) {
     throw new UserError("plan.no-digests", `${file} has no config_digest/state_digest: it cannot be checked against the database, so it is not applied`);
+  }
+  // The content digest covers the changes and their inputs: an edited file no longer matches it.
+  if (!plan.content_digest || plan.content_digest !== planContentDigest(plan)) {
+    throw new UserError("plan.tampered", `the saved plan ${file} was edited after \`cfgsync plan --out\` wrote it (its content digest does not match); nothing was changed`, {
+      suggestions: ["Run `cfgsync plan --out` again and review the new plan; never edit a saved plan."],
+    });
   }
   return plan;
 }
@@ -119,6 +126,12 @@ export function assertNotStale(saved: Plan, fresh: Plan, file: string): void {
   if (saved.state_digest !== fresh.state_digest) {
     throw new UserError("plan.stale", `the saved plan ${file} is stale: the database changed since it was made; nothing was changed`, {
       suggestions: ["Run `cfgsync plan --out` again and review the new plan."],
+    });
+  }
+  // Same inputs, so the same changes; anything else means the file does not say what would be applied.
+  if (planContentDigest(saved) !== planContentDigest(fresh)) {
+    throw new UserError("plan.tampered", `the saved plan ${file} does not hold the changes its configuration and database give; nothing was changed`, {
+      suggestions: ["Run `cfgsync plan --out` again and review the new plan; never edit a saved plan."],
     });
   }
 }

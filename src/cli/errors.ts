@@ -1,5 +1,6 @@
 import { CODES, ExitCode, type Code, type ExitCodeValue } from "../domain/codes.js";
 import { UserError, formatDiagnosticLine } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
 
 /*
  * The CLI's error boundary, shared by every command (BaseCommand.catch) and by
@@ -78,14 +79,14 @@ export function errorJson(r: UserError | { internal: Error }): string {
 export function errorText(r: UserError | { internal: Error }, env: Readonly<Record<string, string | undefined>>): string {
   if (!(r instanceof UserError)) {
     return (
-      `internal error: ${r.internal.message}\nThis is a bug in cfgsync; please report it.` +
+      `internal error: ${inert(r.internal.message)}\nThis is a bug in cfgsync; please report it.` +
       (env.CFGSYNC_DEBUG ? `\n${r.internal.stack}` : " (set CFGSYNC_DEBUG=1 for a stack trace)") +
       "\n"
     );
   }
-  const lines = [`Error: ${r.message} [${r.code}]`];
+  const lines = [`Error: ${inert(r.message)} [${r.code}]`];
   for (const d of r.diagnostics) lines.push("  " + formatDiagnosticLine(d));
-  for (const s of r.suggestions) lines.push(`Hint: ${s}`);
+  for (const s of r.suggestions) lines.push(`Hint: ${inert(s)}`);
   return lines.join("\n") + "\n";
 }
 

@@ -19,7 +19,7 @@ export default class Apply extends BaseCommand {
     "<%= config.bin %> apply plan.json",
     "<%= config.bin %> apply --auto-approve --allow-destroy",
   ];
-  static override args = { file: Args.string({ description: "a plan saved by `cfgsync plan --out FILE`" }) };
+  static override args = { file: Args.string({ description: "a plan saved by `cfgsync plan --out FILE`", ignoreStdin: true }) };
   static override flags = {
     "auto-approve": Flags.boolean({ description: "apply without asking" }),
     "allow-destroy": Flags.boolean({ description: "allow deleting models and credit rules removed from config/" }),

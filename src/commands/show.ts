@@ -11,7 +11,7 @@ export default class Show extends BaseCommand {
     "<%= config.bin %> show plan.json --format markdown > plan.md",
     "<%= config.bin %> show plan.json --format json",
   ];
-  static override args = { file: Args.string({ description: "a plan saved by `cfgsync plan --out FILE`", required: true }) };
+  static override args = { file: Args.string({ description: "a plan saved by `cfgsync plan --out FILE`", required: true, ignoreStdin: true }) };
   static override flags = {
     format: Flags.string({ description: "output format", options: ["text", "markdown", "json"], default: "text" }),
   };

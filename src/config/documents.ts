@@ -1,4 +1,5 @@
 import type { SourceRef } from "../domain/diagnostic.js";
+import { toDecimalString } from "../domain/money.js";
 import type {
   AccountDoc,
   CreditCostsDoc,
@@ -8,7 +9,7 @@ import type {
   PolicyDoc,
   SettingsSchemasDoc,
 } from "../schema/documents.js";
-import { documentStart, locate, type Path, type YamlDocument } from "./yaml-source.js";
+import { documentStart, locate, writtenNumber, type Path, type YamlDocument } from "./yaml-source.js";
 
 interface DocData {
   ModelCatalog: ModelCatalogDoc;
@@ -34,4 +35,15 @@ export function at(doc: ConfigDocument, path: Path, part: "value" | "key" = "val
 
 export function startOf(doc: ConfigDocument): SourceRef {
   return documentStart(doc.yaml);
+}
+
+/**
+ * A money value from the text the author wrote at `path` (never through a JS
+ * float), canonical when it is a plain decimal; otherwise the text as written,
+ * which the money rules (rules/fields.ts) report at its line.
+ */
+export function moneyAt(doc: ConfigDocument, path: Path, v: number | string | undefined): string | null {
+  if (v === undefined) return null;
+  const text = typeof v === "number" ? writtenNumber(doc.yaml, path, v) : v;
+  return /^\d+(\.\d+)?$/.test(text) ? toDecimalString(text) : text;
 }

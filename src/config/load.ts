@@ -9,7 +9,7 @@ import { normalise } from "./normalise.js";
 import { readConfigFiles } from "./read-files.js";
 import { runRules } from "./rules/index.js";
 import { redactSecrets, scanTextForSecrets, scanValuesForSecrets } from "./secrets.js";
-import { parseYaml } from "./yaml-parse.js";
+import { MAX_NODES_PER_FILE, MAX_NODES_TOTAL, parseYaml } from "./yaml-parse.js";
 import { appendAll } from "../domain/append.js";
 
 export interface LoadOptions {
@@ -36,14 +36,16 @@ export async function loadConfig(configDir: string, opts: LoadOptions = {}): Pro
   const incomplete = new Set<DocumentKind>(hasErrors(read.diagnostics) ? DOCUMENT_KINDS : []);
 
   progress.phase("validating files", read.files.length);
+  let nodesLeft = MAX_NODES_TOTAL;
   for (const file of read.files) {
     progress.advance();
     appendAll(diagnostics, scanTextForSecrets(file.path, file.text));
-    const parsed = parseYaml(file.path, file.text);
+    const parsed = parseYaml(file.path, file.text, Math.min(MAX_NODES_PER_FILE, nodesLeft));
+    nodesLeft = Math.max(0, nodesLeft - parsed.nodes);
     appendAll(diagnostics, parsed.diagnostics);
     if (hasErrors(parsed.diagnostics)) DOCUMENT_KINDS.forEach((k) => incomplete.add(k));
     for (const yamlDoc of parsed.docs) {
-      appendAll(diagnostics, scanValuesForSecrets(yamlDoc));
+      appendAll(diagnostics, scanValuesForSecrets(yamlDoc, file.text));
       const identified = identifyDocument(yamlDoc);
       if ("diagnostics" in identified) {
         appendAll(diagnostics, identified.diagnostics);

@@ -1,5 +1,4 @@
 import type { SourceRef } from "../domain/diagnostic.js";
-import { toDecimalString } from "../domain/money.js";
 import {
   INTEGRATION_PROVIDERS,
   KIND_ORDER,
@@ -14,8 +13,8 @@ import {
 import { isIntegrationType } from "../domain/inheritance.js";
 import type { DesiredState } from "../domain/state.js";
 import type { DeclaredIntegrationDoc, ModelDoc } from "../schema/documents.js";
-import { SCALAR_PRICES, SEED_PRICE_FIELDS, TIER_RATES } from "../schema/prices.js";
-import { at, docsOf, startOf, type ConfigDocument, type DocOf } from "./documents.js";
+import { SCALAR_PRICES, TIER_RATES } from "../schema/prices.js";
+import { at, docsOf, moneyAt, startOf, type ConfigDocument, type DocOf } from "./documents.js";
 import { locateFields } from "./yaml-source.js";
 
 /**
@@ -52,8 +51,6 @@ export function sortResources(resources: Resource[]): Resource[] {
   return resources.sort((a, b) => rank(a) - rank(b) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
-const decimalOrNull = (v: number | string | undefined): string | null => (v === undefined ? null : toDecimalString(v));
-
 /** Positions of the fields the author wrote, under `base` in the document. */
 function writtenSources(doc: ConfigDocument, base: (string | number)[], written: object, rename: (k: string) => string = (k) => k) {
   const sources: Record<string, SourceRef> = {};
@@ -68,11 +65,8 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       display_name: m.display_name,
       model_type: m.model_type,
       provider: m.provider ?? doc.data.provider,
-      input_token_rate: decimalOrNull(m.input_token_rate),
-      output_token_rate: decimalOrNull(m.output_token_rate),
       max_input_tokens: m.max_input_tokens ?? null,
       max_output_tokens: m.max_output_tokens ?? null,
-      cost_per_image: decimalOrNull(m.cost_per_image),
       available_sizes: m.available_sizes ? [...m.available_sizes] : null,
       supports_json_mode: m.supports_json_mode ?? false,
       supports_vision: m.supports_vision ?? false,
@@ -83,7 +77,7 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       notes: m.notes ?? null,
       release_date: m.release_date ?? null,
       deprecation_date: m.deprecation_date ?? null,
-      ...priceDimensions(m),
+      ...priceDimensions(doc, i, m),
     };
     const fields: Record<string, FieldValue> = {};
     for (const spec of MODEL_FIELDS) fields[spec.name] = values[spec.name] ?? null;
@@ -103,21 +97,28 @@ function withLazyFieldSources(resource: Resource, find: () => Record<string, Sou
   return Object.defineProperty(resource, "fieldSources", { get: () => (found ??= find()), enumerable: true, configurable: true });
 }
 
-/** The price dimensions beyond the seed's three: scalars canonical, lists with canonical decimal strings. */
-function priceDimensions(m: ModelDoc): Record<string, FieldValue> {
+/**
+ * Every price of model `i`, each read from the text the author wrote
+ * (moneyAt): scalars canonical, lists with canonical decimal strings.
+ */
+function priceDimensions(doc: DocOf<"ModelCatalog">, i: number, m: ModelDoc): Record<string, FieldValue> {
   const values: Record<string, FieldValue> = {};
-  for (const { field } of SCALAR_PRICES) if (!SEED_PRICE_FIELDS.includes(field)) values[field] = decimalOrNull(m[field]);
+  for (const { field } of SCALAR_PRICES) values[field] = moneyAt(doc, ["models", i, field], m[field]);
   values.context_tiers = m.context_tiers
-    ? [...m.context_tiers]
-        .sort((a, b) => a.above_input_tokens - b.above_input_tokens)
-        .map((tier) => {
+    ? m.context_tiers
+        .map((tier, j) => {
           const out: Record<string, JsonValue> = { above_input_tokens: tier.above_input_tokens };
-          for (const rate of TIER_RATES) if (tier[rate] !== undefined) out[rate] = toDecimalString(tier[rate]);
+          for (const rate of TIER_RATES) if (tier[rate] !== undefined) out[rate] = moneyAt(doc, ["models", i, "context_tiers", j, rate], tier[rate]);
           return out;
         })
+        .sort((a, b) => (a.above_input_tokens as number) - (b.above_input_tokens as number))
     : null;
   values.image_prices = m.image_prices
-    ? m.image_prices.map((p) => ({ size: p.size, quality: p.quality, cost_per_image: toDecimalString(p.cost_per_image) }))
+    ? m.image_prices.map((p, j) => ({
+        size: p.size,
+        quality: p.quality,
+        cost_per_image: moneyAt(doc, ["models", i, "image_prices", j, "cost_per_image"], p.cost_per_image),
+      }))
     : null;
   return values;
 }
@@ -136,7 +137,7 @@ function creditResources(doc: DocOf<"CreditCosts">): Resource[] {
         credits: op.credits ?? null,
         tokens_per_credit: op.tokens_per_credit ?? null,
         min_credits: op.min_credits,
-        price_per_credit_usd: toDecimalString(op.price_per_credit_usd),
+        price_per_credit_usd: moneyAt(doc, ["operations", i, "price_per_credit_usd"], op.price_per_credit_usd),
         is_active: op.is_active ?? true,
       },
       source: at(doc, ["operations", i]),
@@ -160,7 +161,7 @@ function integrationResource(doc: DocOf<"IntegrationSettings">, secretRefs: Desi
     }
     for (const param of PROVIDER_PARAMS[p]) {
       const raw = settings?.[param.name] as string | number | undefined;
-      fields[`${p}_${param.name}`] = raw === undefined ? null : param.type === "decimal" ? toDecimalString(raw) : raw;
+      fields[`${p}_${param.name}`] = param.type === "decimal" ? moneyAt(doc, ["providers", p, param.name], raw) : (raw ?? null);
       if (raw !== undefined) fieldSources[`${p}_${param.name}`] = at(doc, ["providers", p, param.name]);
     }
   }
@@ -207,7 +208,7 @@ function declaredIntegrationResources(
         model_type: settings.model_type ?? (modelType.get(settings.model) as string | undefined) ?? null,
         api_key: apiKey ? { sensitive: true, digest: null, from_env: apiKey.from_env } : null,
         model: settings.model,
-        temperature: decimalOrNull(settings.temperature),
+        temperature: moneyAt(doc, ["providers", type, "temperature"], settings.temperature),
         max_tokens: settings.max_tokens ?? null,
         size: settings.size ?? null,
       };
@@ -241,7 +242,7 @@ function accountResources(doc: DocOf<"Account">): Resource[] {
     const fields: Record<string, FieldValue> = {};
     for (const spec of OVERRIDE_FIELDS) {
       const raw = o[spec.name];
-      fields[spec.name] = raw === undefined ? null : spec.type === "decimal" ? toDecimalString(raw) : raw;
+      fields[spec.name] = spec.type === "decimal" ? moneyAt(doc, ["integrations", type, spec.name], raw) : (raw ?? null);
     }
     return {
       address: address.accountIntegration(account, type),

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFile, readdir, stat } from "node:fs/promises";
+import type { Dirent } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+import { appendAll } from "../domain/append.js";
 import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 
 /** Larger than any real configuration file; stops a runaway file from eating memory. */
@@ -41,8 +43,14 @@ export async function readConfigFiles(configDir: string, cwd: string, progress: 
       diagnostics.push(diagnostic("error", "config.not-a-directory", `configuration directory ${shown} is not a directory`, { file: shown }));
       return { files, diagnostics, digest: "sha256:" + hash.digest("hex") };
     }
-    paths = await listYamlFiles(root);
-  } catch {
+    const listed = await listYamlFiles(root, cwd);
+    paths = listed.files;
+    appendAll(diagnostics, listed.diagnostics);
+  } catch (err) {
+    if (isPermissionError(err)) {
+      diagnostics.push(diagnostic("error", "config.unreadable", `cannot read the configuration directory ${shown}: permission denied; make it readable (chmod u+rx)`, { file: shown }));
+      return { files, diagnostics, digest: "sha256:" + hash.digest("hex") };
+    }
     diagnostics.push(
       diagnostic("error", "config.missing-directory", `configuration directory ${shown} does not exist (pass --config-dir)`, { file: shown }),
     );
@@ -59,14 +67,22 @@ export async function readConfigFiles(configDir: string, cwd: string, progress: 
   for (const abs of paths) {
     progress.advance();
     const path = displayPath(cwd, abs);
-    const size = (await stat(abs)).size;
+    let size: number;
+    let bytes: Buffer;
+    try {
+      size = (await stat(abs)).size;
+      bytes = size > MAX_FILE_BYTES ? Buffer.alloc(0) : await readFile(abs);
+    } catch (err) {
+      const reason = isPermissionError(err) ? "permission denied; make it readable (chmod u+r)" : `${(err as NodeJS.ErrnoException).code ?? "read error"}`;
+      diagnostics.push(diagnostic("error", "file.unreadable", `cannot read ${path}: ${reason}`, { file: path }));
+      continue;
+    }
     if (size > MAX_FILE_BYTES) {
       diagnostics.push(
         diagnostic("error", "file.too-large", `file is ${size} bytes; configuration files are limited to ${MAX_FILE_BYTES} bytes`, { file: path, line: 1, col: 1 }),
       );
       continue;
     }
-    const bytes = await readFile(abs);
     hash.update(path).update("\0").update(bytes).update("\0");
     const decoded = decodeUtf8(bytes);
     if (typeof decoded !== "string") {
@@ -80,14 +96,43 @@ export async function readConfigFiles(configDir: string, cwd: string, progress: 
   return { files, diagnostics, digest: "sha256:" + hash.digest("hex") };
 }
 
-async function listYamlFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    // Hidden files and folders (editor backups, .git) are not configuration.
-    .filter((abs) => !relative(root, abs).split(sep).some((part) => part.startsWith(".")))
-    .sort();
+const isPermissionError = (err: unknown) => ["EACCES", "EPERM"].includes((err as NodeJS.ErrnoException)?.code ?? "");
+
+/**
+ * Every *.yaml / *.yml below `root`, walking folder by folder so that an
+ * unreadable folder is named instead of silently missing. Symbolic links are
+ * never followed: a linked file or folder is an error naming the link (a link
+ * could pull in, or silently drop, files from outside config/).
+ */
+async function listYamlFiles(root: string, cwd: string): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+  const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const walk = async (dir: string, isRoot: boolean): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isRoot) throw err;
+      const shown = displayPath(cwd, dir);
+      const reason = isPermissionError(err) ? "permission denied; make it readable (chmod u+rx)" : ((err as NodeJS.ErrnoException).code ?? "read error");
+      diagnostics.push(diagnostic("error", "config.unreadable", `cannot read the folder ${shown}: ${reason}`, { file: shown }));
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      // Hidden files and folders (editor backups, .git) are not configuration.
+      if (e.name.startsWith(".")) continue;
+      const abs = join(dir, e.name);
+      if (e.isSymbolicLink()) {
+        const shown = displayPath(cwd, abs);
+        diagnostics.push(
+          diagnostic("error", "config.symlink", `${shown} is a symbolic link; cfgsync does not follow links in the configuration directory: replace it with the file itself`, { file: shown }),
+        );
+      } else if (e.isDirectory()) await walk(abs, false);
+      else if (e.isFile() && /\.ya?ml$/i.test(e.name)) files.push(abs);
+    }
+  };
+  await walk(root, true);
+  return { files: files.sort(), diagnostics };
 }
 
 function displayPath(cwd: string, abs: string): string {

@@ -1,4 +1,5 @@
 import { formatDiagnosticLine, type Diagnostic, type Severity } from "../domain/diagnostic.js";
+import { workflowData, workflowProperty } from "../domain/inert.js";
 
 export type ReportFormat = "text" | "json" | "github";
 
@@ -35,17 +36,11 @@ function summary(r: ValidationReport, configDir: string): string {
 /** A GitHub Actions workflow command, escaped per GitHub's rules (data: %, CR, LF; properties also : and ,). */
 export function githubCommand(d: Diagnostic): string {
   const props: string[] = [];
-  if (d.file) props.push(`file=${escapeProperty(d.file)}`);
+  if (d.file) props.push(`file=${workflowProperty(d.file)}`);
   if (d.line) props.push(`line=${d.line}`);
   if (d.col) props.push(`col=${d.col}`);
-  props.push(`title=${escapeProperty(d.code)}`);
-  return `::${d.severity} ${props.join(",")}::${escapeData(d.message)}\n`;
+  props.push(`title=${workflowProperty(d.code)}`);
+  return `::${d.severity} ${props.join(",")}::${workflowData(d.message)}\n`;
 }
 
-export function escapeData(s: string): string {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
+export { workflowData as escapeData, workflowProperty as escapeProperty } from "../domain/inert.js";

@@ -1,23 +1,42 @@
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
-import { locate, type Path, type YamlDocument } from "./yaml-source.js";
+import { isAlias, isMap, isScalar, isSeq, type Node } from "yaml";
+import { documentStart, positionAt, type YamlDocument } from "./yaml-source.js";
 
 /**
- * Shapes of real provider credentials. Each match is reported by its prefix
- * only: the value itself never reaches a message, a log or a terminal.
+ * Shapes of real credentials. Each match is reported by its prefix only: the
+ * value itself never reaches a message, a log or a terminal.
  */
 const KEY_SHAPES: { pattern: RegExp; label: (m: string) => string }[] = [
+  // OpenAI (sk-, sk-proj-, sk-svcacct-, sk-admin-) and Anthropic (sk-ant-).
   {
     pattern: /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}/g,
     label: (m) => (/^sk-(ant|proj|svcacct|admin)-/.exec(m)?.[0] ?? "sk-") + "…",
   },
-  { pattern: /(?<![A-Za-z0-9])AKIA[0-9A-Z]{16}(?![A-Za-z0-9])/g, label: () => "AKIA…" },
+  // Stripe live secret and restricted keys.
+  { pattern: /(?<![A-Za-z0-9])[sr]k_live_[A-Za-z0-9]{16,}/g, label: (m) => m.slice(0, 8) + "…" },
+  // AWS access key ids (long-term and temporary).
+  { pattern: /(?<![A-Za-z0-9])(AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/g, label: (m) => m.slice(0, 4) + "…" },
+  // GitHub: classic tokens and fine-grained PATs.
   { pattern: /(?<![A-Za-z0-9])gh[pousr]_[A-Za-z0-9]{30,}/g, label: (m) => m.slice(0, 4) + "…" },
+  { pattern: /(?<![A-Za-z0-9])github_pat_[A-Za-z0-9_]{22,}/g, label: () => "github_pat_…" },
+  // Hugging Face.
+  { pattern: /(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,}/g, label: () => "hf_…" },
+  // Slack tokens and incoming webhooks.
   { pattern: /(?<![A-Za-z0-9])xox[abpr]-[A-Za-z0-9-]{10,}/g, label: (m) => m.slice(0, 5) + "…" },
+  { pattern: /https:\/\/hooks\.slack\.com\/(services|workflows)\/[A-Za-z0-9_/-]{20,}/g, label: () => "https://hooks.slack.com/…" },
+  // Google API keys.
   { pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/g, label: () => "AIza…" },
+  // JSON Web Tokens: header.payload.signature, both JSON parts base64url of `{"`.
+  { pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, label: () => "eyJ… (a JWT)" },
+  // Database URLs with a password in them.
+  {
+    pattern: /\b(postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver):\/\/[^\s:/@'"]+:[^\s@/'"]+@[^\s'"]+/g,
+    label: (m) => m.slice(0, m.indexOf("://") + 3) + "user:…@… (a database URL with a password)",
+  },
 ];
 
 /** Field names whose string values are credentials if they look random. */
-const KEY_LIKE_FIELD = /api[_-]?key|apikey|token|secret|passw(or)?d|credential|private[_-]?key|auth/i;
+const KEY_LIKE_FIELD = /api[_-]?key|apikey|(^|[_.-])key$|token|secret|passw(or)?d|credential|private[_-]?key|auth/i;
 
 const HOW_TO_FIX = "reference it as `api_key: { from_env: NAME }` and set NAME in the environment";
 
@@ -26,38 +45,57 @@ const HOW_TO_FIX = "reference it as `api_key: { from_env: NAME }` and set NAME i
  * are caught too. Positions are 1-based line and column.
  */
 export function scanTextForSecrets(file: string, text: string): Diagnostic[] {
-  const found: Diagnostic[] = [];
+  return shapesIn(text).map(({ index, label }) => {
+    const { line, col } = lineCol(text, index);
+    return plaintextKey(label, { file, line, col });
+  });
+}
+
+function shapesIn(text: string): { index: number; match: string; label: string }[] {
+  const found: { index: number; match: string; label: string }[] = [];
   for (const { pattern, label } of KEY_SHAPES) {
-    for (const m of text.matchAll(pattern)) {
-      const { line, col } = lineCol(text, m.index);
-      found.push(
-        diagnostic("error", "secrets.plaintext", `a plaintext API key (${label(m[0])}) is written in the configuration; ${HOW_TO_FIX}`, {
-          file,
-          line,
-          col,
-        }),
-      );
-    }
+    for (const m of text.matchAll(pattern)) found.push({ index: m.index, match: m[0], label: label(m[0]) });
   }
   return found;
 }
 
-/** Key-like fields (`*api_key*`, `*token*`, `*secret*`) holding a long random-looking string. */
-export function scanValuesForSecrets(d: YamlDocument): Diagnostic[] {
+function plaintextKey(label: string, at: { file: string; line: number; col: number }): Diagnostic {
+  return diagnostic("error", "secrets.plaintext", `a plaintext credential (${label}) is written in the configuration; ${HOW_TO_FIX}`, at);
+}
+
+/**
+ * Scans every key and string value as YAML parsed it: an escape (`"\x73k-…"`,
+ * `"\u0073k-…"`) or a line fold hides a key from the raw-text scan, not from
+ * this one. Also: key-like fields (`*api_key*`, `*token*`, `*secret*`)
+ * holding a long random-looking string. `text` is the file the document is
+ * in; a key written literally there is already reported by the text scan.
+ */
+export function scanValuesForSecrets(d: YamlDocument, text: string): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const visit = (value: unknown, path: Path): void => {
-    if (Array.isArray(value)) return value.forEach((v, i) => visit(v, [...path, i]));
-    if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) {
-        if (typeof v === "string" && KEY_LIKE_FIELD.test(k) && looksLikeCredential(v) && !matchesKeyShape(v)) {
-          found.push(
-            diagnostic("error", "secrets.plaintext", `\`${k}\` holds what looks like a plaintext credential; ${HOW_TO_FIX}`, locate(d, [...path, k])),
-          );
-        } else visit(v, [...path, k]);
-      }
+  const here = (node: Node) => (node.range ? positionAt(d.file, d.lineCounter, node.range[0]) : documentStart(d));
+  const check = (node: unknown, keyName: string | undefined): void => {
+    if (!isScalar(node) || typeof node.value !== "string") return;
+    const raw = node.range ? text.slice(node.range[0], node.range[1]) : "";
+    const hidden = shapesIn(node.value).find((s) => !raw.includes(s.match));
+    if (hidden) found.push(plaintextKey(hidden.label, here(node)));
+    else if (keyName !== undefined && KEY_LIKE_FIELD.test(keyName) && looksLikeCredential(node.value) && !shapesIn(node.value).length) {
+      found.push(diagnostic("error", "secrets.plaintext", `\`${keyName.slice(0, 60)}\` holds what looks like a plaintext credential; ${HOW_TO_FIX}`, here(node)));
     }
   };
-  visit(d.value, []);
+  const visit = (node: unknown): void => {
+    if (isAlias(node)) return; // its anchor is visited where it is written
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        check(pair.key, undefined);
+        const keyName = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (isScalar(pair.value)) check(pair.value, keyName);
+        else visit(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) (isScalar(item) ? check(item, undefined) : visit(item));
+    } else check(node, undefined);
+  };
+  visit(d.doc.contents);
   return found;
 }
 
@@ -74,10 +112,6 @@ function shannonBits(s: string): number {
   let bits = 0;
   for (const n of counts.values()) bits -= (n / s.length) * Math.log2(n / s.length);
   return bits;
-}
-
-function matchesKeyShape(s: string): boolean {
-  return KEY_SHAPES.some(({ pattern }) => new RegExp(pattern.source).test(s));
 }
 
 /** Last line of defence: any key shape in a message is replaced by its prefix. */

@@ -1,5 +1,6 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseAllDocuments, type Document, type Node, type Scalar } from "yaml";
 import { diagnostic, type Code, type Diagnostic } from "../domain/diagnostic.js";
+import { FORBIDDEN_KEYS, JSON_SAFE_INTEGER, STORABLE_TEXT } from "../schema/fields.js";
 import { positionAt, type YamlDocument } from "./yaml-source.js";
 import { appendAll } from "../domain/append.js";
 
@@ -7,8 +8,26 @@ import { appendAll } from "../domain/append.js";
 export const MAX_DEPTH = 64;
 /** Total nodes after expanding aliases: yaml's maxAliasCount bounds alias uses, this bounds the blow-up. */
 export const MAX_EXPANDED_NODES = 100_000;
-/** Keys that would reach Object.prototype in a naive consumer. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/**
+ * YAML nodes (scalars, aliases, collection entries) per file and in total,
+ * counted by the lexer before anything is parsed: parsing builds a large
+ * object per node, so this is what bounds validate's time and memory. The
+ * largest real catalog is a few ten thousand nodes; issue #11's 10k-model
+ * catalog in one file (well under the size limit) is about 300k.
+ */
+export const MAX_NODES_PER_FILE = 500_000;
+export const MAX_NODES_TOTAL = 1_000_000;
+const NODE_TOKENS = new Set(["scalar", "single-quoted-scalar", "double-quoted-scalar", "block-scalar", "alias", "flow-map-start", "flow-seq-start", "seq-item-ind"]);
+
+/** The file's node count, or `limit + 1` as soon as it is over `limit` (the lexer streams; nothing is built). */
+export function countYamlNodes(text: string, limit: number): number {
+  let n = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (NODE_TOKENS.has(CST.tokenType(token) ?? "") && ++n > limit) return n;
+  }
+  return n;
+}
+
 /** The core schema's own tags; anything else (`!foo`, `!!js/function`, `!!binary`) is rejected. */
 const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 
@@ -16,20 +35,33 @@ export interface ParsedYaml {
   /** Documents that are safe and well-formed; their `value` is set. */
   docs: YamlDocument[];
   diagnostics: Diagnostic[];
+  /** Nodes the lexer counted (at most `maxNodes + 1`). */
+  nodes: number;
 }
 
 /** Parses every document of one file, turning every YAML problem into a positioned diagnostic. */
-export function parseYaml(file: string, text: string): ParsedYaml {
+export function parseYaml(file: string, text: string, maxNodes: number = MAX_NODES_PER_FILE): ParsedYaml {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const docs: YamlDocument[] = [];
+  let nodes: number;
+  try {
+    nodes = countYamlNodes(text, maxNodes);
+  } catch {
+    nodes = 0; // the parser below reports what the lexer choked on
+  }
+  if (nodes > maxNodes) {
+    const message = `more than ${maxNodes} YAML values; configuration files are limited to ${MAX_NODES_PER_FILE} values each and ${MAX_NODES_TOTAL} in all`;
+    diagnostics.push(diagnostic("error", "yaml.too-many-nodes", message, { file, line: 1, col: 1 }));
+    return { docs, diagnostics, nodes };
+  }
   let parsed: Document.Parsed[];
   try {
     const all = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
     parsed = Array.isArray(all) ? all : [];
   } catch (err) {
     diagnostics.push(diagnostic("error", "yaml.unparseable", `YAML could not be parsed: ${firstLine(err)}`, { file, line: 1, col: 1 }));
-    return { docs, diagnostics };
+    return { docs, diagnostics, nodes };
   }
 
   parsed.forEach((doc, index) => {
@@ -52,7 +84,7 @@ export function parseYaml(file: string, text: string): ParsedYaml {
       diagnostics.push(diagnostic("error", "yaml.alias-limit", `YAML aliases expand too much: ${firstLine(err)}`, at));
     }
   });
-  return { docs, diagnostics };
+  return { docs, diagnostics, nodes };
 }
 
 function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCounter): Diagnostic[] {
@@ -81,6 +113,10 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
       return 1;
     }
     const n = node as Node;
+    if (isScalar(n)) {
+      const problem = scalarProblem(n);
+      if (problem) out.push(diagnostic("error", problem.code, problem.message, at(n)));
+    }
     if (n.tag && !CORE_TAGS.has(n.tag)) {
       out.push(diagnostic("error", "yaml.custom-tag", `custom YAML tag \`${shortTag(n.tag)}\` is not allowed; write plain values`, at(n)));
       return 1;
@@ -98,6 +134,9 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
           continue;
         }
         const key = String(pair.key.value);
+        if (!STORABLE_TEXT.test(key)) {
+          out.push(diagnostic("error", "yaml.unstorable-text", "key holds a NUL character or an unpaired surrogate, which no database stores", at(pair.key)));
+        }
         if (pair.key.tag && !CORE_TAGS.has(pair.key.tag)) {
           out.push(diagnostic("error", "yaml.custom-tag", `custom YAML tag \`${shortTag(pair.key.tag)}\` is not allowed; write plain values`, at(pair.key)));
         }
@@ -126,6 +165,28 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
     );
   }
   return out;
+}
+
+/**
+ * What no consumer can hold, whatever the field: numbers that are not finite
+ * (`.inf`, `.nan`: JSON has no such value and a database stores them as
+ * null), integers a JSON reader cannot read back exactly, numbers not in
+ * decimal notation, strings with a NUL or an unpaired surrogate.
+ */
+function scalarProblem(n: Scalar): { code: Code; message: string } | undefined {
+  const v = n.value;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) return { code: "yaml.non-finite-number", message: "`.inf` and `.nan` are not values any database or JSON reader holds; write a finite number" };
+    if (n.format === "HEX" || n.format === "OCT") return { code: "yaml.number-notation", message: "write numbers in decimal notation (hexadecimal and octal are not allowed)" };
+    if (Number.isInteger(v) && (v > JSON_SAFE_INTEGER.max || v < JSON_SAFE_INTEGER.min)) {
+      return { code: "yaml.unsafe-integer", message: "integer beyond ±2^53 cannot be read back exactly; write it as a string" };
+    }
+  } else if (typeof v === "bigint") {
+    return { code: "yaml.unsafe-integer", message: "integer beyond ±2^53 cannot be read back exactly; write it as a string" };
+  } else if (typeof v === "string" && !STORABLE_TEXT.test(v)) {
+    return { code: "yaml.unstorable-text", message: "text holds a NUL character or an unpaired surrogate, which no database stores" };
+  }
+  return undefined;
 }
 
 function shortTag(tag: string): string {

@@ -54,6 +54,18 @@ export function locate(d: YamlDocument, path: Path, part: "value" | "key" = "val
   return best;
 }
 
+/** The node written at `path` (aliases resolved), or undefined. */
+export function nodeAt(d: YamlDocument, path: Path): unknown {
+  let node: unknown = d.doc.contents;
+  for (const seg of path) {
+    if (isAlias(node)) node = node.resolve(d.doc);
+    if (isMap(node)) node = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))?.value;
+    else if (isSeq(node) && typeof seg === "number") node = node.items[seg];
+    else return undefined;
+  }
+  return isAlias(node) ? node.resolve(d.doc) : node;
+}
+
 /**
  * locate(d, [...path, key]) for every key of the mapping at `path`, walking to
  * the mapping once: a 10k-model catalog has 100k written fields, and walking
@@ -61,14 +73,7 @@ export function locate(d: YamlDocument, path: Path, part: "value" | "key" = "val
  */
 export function locateFields(d: YamlDocument, path: Path): Map<string, SourceRef> {
   const out = new Map<string, SourceRef>();
-  let node: unknown = d.doc.contents;
-  for (const seg of path) {
-    if (isAlias(node)) node = node.resolve(d.doc);
-    if (isMap(node)) node = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))?.value;
-    else if (isSeq(node) && typeof seg === "number") node = node.items[seg];
-    else return out;
-  }
-  if (isAlias(node)) node = node.resolve(d.doc);
+  const node = nodeAt(d, path);
   if (!isMap(node)) return out;
   for (const pair of node.items) {
     if (!isScalar(pair.key) || !pair.key.range) continue;
@@ -80,4 +85,13 @@ export function locateFields(d: YamlDocument, path: Path): Map<string, SourceRef
     out.set(key, positionAt(d.file, d.lineCounter, empty ? pair.key.range[0] : range[0]));
   }
   return out;
+}
+
+/**
+ * A number exactly as the author wrote it: the scalar's source text
+ * (`12345678.123456789`, `1e-20`, `0x10`), never the JS float it parsed to.
+ */
+export function writtenNumber(d: YamlDocument, path: Path, value: number): string {
+  const node = nodeAt(d, path);
+  return isScalar(node) && typeof node.source === "string" && node.value === value ? node.source : String(value);
 }

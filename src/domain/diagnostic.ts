@@ -1,3 +1,4 @@
+import { inert, notACommand } from "./inert.js";
 import { CODES, ExitCode, type Code, type ExitCodeValue } from "./codes.js";
 
 export { ExitCode, type Code, type ExitCodeValue } from "./codes.js";
@@ -59,8 +60,9 @@ export function formatLocation(d: Pick<Diagnostic, "file" | "line" | "col">): st
  * terminal renderer may paint the severity word; the text stays the same.
  */
 export function formatDiagnosticLine(d: Diagnostic, paint: (severity: Severity) => string = (s) => s): string {
-  const where = formatLocation(d);
-  return `${where ? where + ": " : ""}${paint(d.severity)}: ${d.message} [${d.code}]`;
+  const where = inert(formatLocation(d));
+  // Inert (no value can forge a line or drive a terminal), and never a workflow command at line start.
+  return notACommand(`${where ? where + ": " : ""}${paint(d.severity)}: ${inert(d.message)} [${d.code}]`);
 }
 
 /**

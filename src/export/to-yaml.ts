@@ -1,4 +1,8 @@
 import { stringify } from "yaml";
+import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
+import { INTEGRATION_TYPE_NAME, type DocumentKind } from "../schema/documents.js";
+import { SLUG_TEXT } from "../schema/fields.js";
 import { INTEGRATION_PROVIDERS, PROVIDER_PARAMS, isSecret, type FieldValue, type Resource } from "../domain/resources.js";
 import type { LiveState } from "../domain/state.js";
 import { SCALAR_PRICES } from "../schema/prices.js";
@@ -20,8 +24,14 @@ function compact(fields: Record<string, FieldValue>, moneyFields: readonly strin
   return out;
 }
 
-function doc(header: string, body: Record<string, unknown>): string {
-  return `# yaml-language-server: $schema=${header}\n` + stringify({ apiVersion: API_VERSION, ...body }, { lineWidth: 0 });
+/** Where a written file finds the JSON Schema of its kind (relative to the file: editors resolve it so). */
+export type SchemaHref = (relPath: string, kind: DocumentKind) => string;
+
+export interface ExportResult {
+  /** Relative path (built from validated slugs only) -> YAML text. */
+  files: Map<string, string>;
+  /** Rows that cannot become a file (a slug that is no file name): reported, not written. */
+  skipped: Diagnostic[];
 }
 
 const MODEL_MONEY = SCALAR_PRICES.map((p) => p.field);
@@ -30,8 +40,17 @@ const MODEL_MONEY = SCALAR_PRICES.map((p) => p.field);
  * The live configuration as config/ files (adoption of an existing database):
  * relative path -> YAML text. API keys become `from_env` references, never values.
  */
-export function exportLiveState(live: LiveState): Map<string, string> {
+export function exportLiveState(live: LiveState, schemaHref: SchemaHref): ExportResult {
   const files = new Map<string, string>();
+  const skipped: Diagnostic[] = [];
+  const add = (rel: string, kind: DocumentKind, body: Record<string, unknown>) =>
+    files.set(rel, `# yaml-language-server: $schema=${schemaHref(rel, kind)}\n` + stringify({ apiVersion: API_VERSION, kind, ...body }, { lineWidth: 0 }));
+  // A file name comes from a database row: only a valid slug may become one (no `/`, no `..`).
+  const safeSlug = (slug: string, what: string, rows: number) => {
+    if (SLUG_TEXT.test(slug)) return true;
+    skipped.push(diagnostic("error", "export.unsafe-name", `skipped ${rows} ${what} row(s) of ${inert(JSON.stringify(slug))}: not a valid slug, so not a file name`));
+    return false;
+  };
   const byKind = (kind: Resource["kind"]) => live.resources.filter((r) => r.kind === kind);
 
   const providers = new Map<string, Resource[]>();
@@ -40,47 +59,49 @@ export function exportLiveState(live: LiveState): Map<string, string> {
     providers.set(p, [...(providers.get(p) ?? []), m]);
   }
   for (const [provider, models] of [...providers].sort(([a], [b]) => a.localeCompare(b))) {
-    files.set(
+    if (!safeSlug(provider, "model (provider)", models.length)) continue;
+    add(
       `models/${provider}.yaml`,
-      doc("../../schemas/model-catalog.schema.json", {
-        kind: "ModelCatalog",
+      "ModelCatalog",
+      {
         provider,
         models: models.map((m) => {
           const { provider: _p, ...rest } = compact(m.fields, MODEL_MONEY);
           return { model_id: m.key.model_id, ...rest };
         }),
-      }),
+      },
     );
   }
 
   const credits = byKind("credit");
   if (credits.length) {
-    files.set(
-      "credits.yaml",
-      doc("../schemas/credit-costs.schema.json", {
-        kind: "CreditCosts",
-        operations: credits.map((c) => ({ operation_type: c.key.operation_type, ...compact(c.fields, ["price_per_credit_usd"]) })),
-      }),
-    );
+    add("credits.yaml", "CreditCosts", {
+      operations: credits.map((c) => ({ operation_type: c.key.operation_type, ...compact(c.fields, ["price_per_credit_usd"]) })),
+    });
   }
 
   const integration = byKind("integration")[0];
   if (integration) {
     const body = integrationDocument(integration);
-    // Declared integration types (their own rows) join the seed's five under providers.
-    for (const d of byKind("integration-type")) (body.providers as Record<string, unknown>)[d.key.integration_type!] = declaredIntegrationEntry(d);
-    files.set("integrations.yaml", doc("../schemas/integration-settings.schema.json", body));
+    const providers = body.providers as Record<string, unknown>;
+    // Declared integration types (their own rows) join the seed's five under providers; a row
+    // whose name validate would refuse (or that could reach a prototype) is reported, not written.
+    for (const d of byKind("integration-type")) {
+      const type = d.key.integration_type!;
+      if (!INTEGRATION_TYPE_NAME.test(type)) {
+        skipped.push(diagnostic("error", "export.unsafe-name", `skipped the declared integration type ${inert(JSON.stringify(type))}: not a valid integration type name`));
+        continue;
+      }
+      providers[type] = declaredIntegrationEntry(d);
+    }
+    add("integrations.yaml", "IntegrationSettings", body);
   }
 
   const schemas = byKind("settings-schema");
   if (schemas.length) {
-    files.set(
-      "settings-schemas.yaml",
-      doc("../schemas/settings-schemas.schema.json", {
-        kind: "SettingsSchemas",
-        schemas: Object.fromEntries(schemas.map((s) => [s.key.key, s.fields.schema])),
-      }),
-    );
+    add("settings-schemas.yaml", "SettingsSchemas", {
+      schemas: Object.fromEntries(schemas.map((s) => [s.key.key, s.fields.schema])),
+    });
   }
 
   const accounts = new Map<string, { settings: Record<string, FieldValue>; integrations: Record<string, Record<string, FieldValue>> }>();
@@ -92,12 +113,13 @@ export function exportLiveState(live: LiveState): Map<string, string> {
   for (const s of byKind("account-setting")) accountOf(s.key.account!).settings[s.key.key!] = s.fields.value ?? null;
   for (const i of byKind("account-integration")) accountOf(i.key.account!).integrations[i.key.integration_type!] = compact(i.fields, ["temperature"]);
   for (const [slug, a] of [...accounts].sort(([x], [y]) => x.localeCompare(y))) {
-    const body: Record<string, unknown> = { kind: "Account", account: slug };
+    if (!safeSlug(slug, "account", Object.keys(a.settings).length + Object.keys(a.integrations).length)) continue;
+    const body: Record<string, unknown> = { account: slug };
     if (Object.keys(a.settings).length) body.settings = a.settings;
     if (Object.keys(a.integrations).length) body.integrations = a.integrations;
-    files.set(`accounts/${slug}.yaml`, doc("../../schemas/account.schema.json", body));
+    add(`accounts/${slug}.yaml`, "Account", body);
   }
-  return files;
+  return { files, skipped };
 }
 
 function declaredIntegrationEntry(r: Resource): Record<string, FieldValue> {
@@ -128,5 +150,5 @@ function integrationDocument(r: Resource): Record<string, unknown> {
     max_in_article_images: r.fields.max_in_article_images ?? null,
     desktop_image_size: r.fields.desktop_image_size ?? null,
   });
-  return { kind: "IntegrationSettings", providers, ...globals };
+  return { providers, ...globals };
 }

@@ -66,3 +66,21 @@ function canonicalValue(kind: ResourceKind, name: string, value: JsonValue | und
   if (fieldType(kind, name) === "decimal" && (typeof value === "string" || typeof value === "number")) return toDecimalString(value);
   return value;
 }
+
+/**
+ * Digest of what a saved plan says it will do, over its changes and the
+ * inputs they were computed from (config and state digests, summary). The
+ * JSON form carries it (`content_digest`); apply recomputes it from the file
+ * and from the plan it computes now, so an edited file is refused as
+ * tampered instead of applied.
+ */
+export function planContentDigest(plan: Pick<Plan, "config_digest" | "state_digest" | "summary" | "changes" | "changes_digest">): string {
+  const { config_digest, state_digest, summary, changes, changes_digest } = plan;
+  // A change at a time, as every plan digest here: a 50k-change plan is never one string.
+  function* parts() {
+    yield { config_digest, state_digest, summary, changes_digest };
+    yield "changes";
+    yield* changes;
+  }
+  return sequenceDigest(parts());
+}

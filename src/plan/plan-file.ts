@@ -8,7 +8,7 @@ import { ACTIONS, type Change, type Plan } from "./types.js";
  * Checks the shape the renderer relies on, so a wrong file is a clear error
  * rather than a crash half-way through a comment.
  */
-export function parsePlanJson(text: string, source: string): Plan {
+export function parsePlanJson(text: string, source: string): SavedPlan {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -37,7 +37,7 @@ export function parsePlanJson(text: string, source: string): Plan {
     if (!kind) throw invalid(`unknown resource address "${c.address}" in changes[${i}]`);
     return { ...c, kind } satisfies Change;
   });
-  return {
+  const parsed: Plan = {
     format_version: 1,
     config_digest: String(plan.config_digest ?? ""),
     state_digest: String(plan.state_digest ?? ""),
@@ -47,10 +47,15 @@ export function parsePlanJson(text: string, source: string): Plan {
     impact: { ...plan.impact, margins: Array.isArray(plan.impact?.margins) ? plan.impact.margins : [] },
     diagnostics: Array.isArray(plan.diagnostics) ? plan.diagnostics : [],
   };
+  const recorded = (raw as { content_digest?: unknown }).content_digest;
+  return typeof recorded === "string" ? Object.assign(parsed, { content_digest: recorded }) : parsed;
 }
 
+/** A plan read from a file, with the digest it recorded over its own content (absent in files from older versions). */
+export type SavedPlan = Plan & { content_digest?: string };
+
 /** A plan file saved by `cfgsync plan --out`, read and checked (apply, github comment). */
-export async function readPlanFile(file: string): Promise<Plan> {
+export async function readPlanFile(file: string): Promise<SavedPlan> {
   let text: string;
   try {
     text = await readFile(file, "utf8");

@@ -1,3 +1,4 @@
+import { inert, inertMarkdown } from "../domain/inert.js";
 import type { MarginRow } from "../plan/types.js";
 import type { AccountList, BlastRadius, DefaultChangeReach, PriceChangeReach, UsageReach } from "../plan/impact/blast-radius.js";
 import type { ApartTotals, CostMethod, RevenueFigures, RevenueImpact, RevenueLine } from "../plan/impact/revenue.js";
@@ -89,7 +90,12 @@ function priceText(p: PriceChangeReach, days: number | null): string {
 
 /* ------------------------------------------------------------------ text */
 
+/** Lines of text; every line is made inert (the values in it come from config and the database). */
 export function renderImpactText(impact: ImpactSections): string[] {
+  return impactTextLines(impact).map(inert);
+}
+
+function impactTextLines(impact: ImpactSections): string[] {
   const out: string[] = [];
   const margins = impact.margins.filter((m) => !same(m.before, m.after));
   if (margins.length) {
@@ -146,11 +152,15 @@ export function renderImpactText(impact: ImpactSections): string[] {
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
+/** Code in a cell: inert, entities for what Markdown or HTML would read (see domain/inert.ts). */
+const code = (s: string) => `<code>${inertMarkdown(s)}</code>`;
+const mdNames = (list: AccountList) => inertMarkdown(names(list));
+const mdShown = (v: unknown) => inertMarkdown(shown(v as never));
 const change = (a: string, b: string) => (a === b ? a : `${a} → **${b}**`);
 
 function usageCell(u: UsageReach | null): string {
   if (!u) return "-";
-  return `${u.accounts.count}${u.accounts.count ? `: ${names(u.accounts)}` : ""}; ${count(u.calls, "call")}; ${percent(u.revenue_share_pct)} of revenue`;
+  return `${u.accounts.count}${u.accounts.count ? `: ${mdNames(u.accounts)}` : ""}; ${count(u.calls, "call")}; ${percent(u.revenue_share_pct)} of revenue`;
 }
 
 export function renderImpactMarkdown(impact: ImpactSections): string {
@@ -167,7 +177,7 @@ export function renderImpactMarkdown(impact: ImpactSections): string {
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
         ...margins.map((m) => {
           const c = marginCells(m, "→");
-          return row([`\`${m.operation_type}\``, `\`${m.model_id}\``, c.cost, c.charge, c.margin_pct, c.markup_pct, c.minimum || "-"]);
+          return row([`${code(m.operation_type)}`, `${code(m.model_id)}`, c.cost, c.charge, c.margin_pct, c.markup_pct, c.minimum || "-"]);
         }),
       ].join("\n"),
     );
@@ -188,8 +198,8 @@ export function renderImpactMarkdown(impact: ImpactSections): string {
         .filter((l) => l.status === "compared" && l.changed)
         .map((l) =>
           row([
-            `\`${l.operation_type}\``,
-            l.model_id ? `\`${l.model_id}\`` : "(no model)",
+            `${code(l.operation_type)}`,
+            l.model_id ? `${code(l.model_id)}` : "(no model)",
             l.calls.toLocaleString("en"),
             unitsLabel(l),
             change(revenueFigure(l.before, "revenue"), revenueFigure(l.after, "revenue")),
@@ -212,7 +222,7 @@ export function renderImpactMarkdown(impact: ImpactSections): string {
     if (r.apart.length) {
       lines.push("", "**Not in the margin**", "");
       for (const x of r.apart) {
-        const which = r.lines.filter((l) => l.status === x.status).slice(0, LISTED).map((l) => `\`${lineLabel(l)}\``);
+        const which = r.lines.filter((l) => l.status === x.status).slice(0, LISTED).map((l) => `${code(lineLabel(l))}`);
         lines.push(`- ${apartPhrase(x)}: ${which.join(", ")}`);
       }
     }
@@ -229,11 +239,11 @@ export function renderImpactMarkdown(impact: ImpactSections): string {
     if (br.defaults.length || br.prices.length) {
       lines.push(row(["Change", "Config reaches", "Users", "Keeps its own value", "Usage reaches"]), "| --- | --- | ---: | --- | --- |");
       for (const d of br.defaults) {
-        const keeps = [...(d.shielded.count ? [`${d.shielded.count}: ${names(d.shielded)}`] : []), ...d.partly_shielded.map((p) => `${p.account}: ${p.keeps.join(", ")}`)];
+        const keeps = [...(d.shielded.count ? [`${d.shielded.count}: ${mdNames(d.shielded)}`] : []), ...d.partly_shielded.map((p) => `${inertMarkdown(p.account)}: ${inertMarkdown(p.keeps.join(", "))}`)];
         lines.push(
           row([
-            `\`${d.field}\`: ${shown(d.before)} → ${shown(d.after)}`,
-            `${d.reaches.count}${d.reaches.count ? `: ${names(d.reaches)}` : ""}`,
+            `${code(d.field)}: ${mdShown(d.before)} → ${mdShown(d.after)}`,
+            `${d.reaches.count}${d.reaches.count ? `: ${mdNames(d.reaches)}` : ""}`,
             d.users === null ? "-" : String(d.users),
             keeps.length ? keeps.join("; ") : "-",
             usageCell(d.usage),
@@ -243,8 +253,8 @@ export function renderImpactMarkdown(impact: ImpactSections): string {
       for (const p of br.prices) {
         lines.push(
           row([
-            `\`${p.address}\` (${p.fields.join(", ")})`,
-            `${p.reaches.count}${p.reaches.count ? `: ${names(p.reaches)}` : ""}`,
+            `${code(p.address)} (${inertMarkdown(p.fields.join(", "))})`,
+            `${p.reaches.count}${p.reaches.count ? `: ${mdNames(p.reaches)}` : ""}`,
             p.users === null ? "-" : String(p.users),
             p.basis === "all-accounts" ? "-" : "accounts on other models",
             usageCell(p.usage),
@@ -256,7 +266,7 @@ export function renderImpactMarkdown(impact: ImpactSections): string {
     if (br.broken_overrides.length) {
       lines.push("**Overrides this change breaks**", "", row(["Override", "Field", "Problem", "Declared in"]), "| --- | --- | --- | --- |");
       for (const o of br.broken_overrides) {
-        lines.push(row([`\`${o.address}\``, `\`${o.field}\` = ${shown(o.value)}`, o.reason, o.source === "database" ? "database (saved at runtime)" : `\`${o.source.file}:${o.source.line}\``]));
+        lines.push(row([`${code(o.address)}`, `${code(o.field)} = ${mdShown(o.value)}`, inertMarkdown(o.reason), o.source === "database" ? "database (saved at runtime)" : code(`${o.source.file}:${o.source.line}`)]));
       }
     }
     sections.push(lines.join("\n").trimEnd());

@@ -1,3 +1,4 @@
+import { inertMarkdown as escapeInline } from "../domain/inert.js";
 import { renderImpactMarkdown } from "./impact.js";
 import { LOSS, MARGIN_BASIS_NOTE, marginCells, priceRangeLine } from "./figures.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
@@ -231,17 +232,5 @@ function table(header: string[], rows: string[][], align: Align[] = header.map((
   return [line(header), separator, ...rows.map(line)].join("\n");
 }
 
-const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;" };
-
-/**
- * Makes text safe inside a table cell or a line of Markdown: HTML-significant
- * characters and the pipe become entities (a literal pipe would split a cell),
- * Markdown punctuation is backslash-escaped, and line breaks become <br>.
- * An underscore inside a word stays as is: it cannot start emphasis.
- */
-export function escapeInline(text: string): string {
-  return text
-    .replace(/[&<>|]/g, (c) => HTML_ENTITIES[c] ?? c)
-    .replace(/[\\`*[\]~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, "<br>");
-}
+/** Makes text safe inside a table cell or a line of Markdown (see domain/inert.ts). */
+export { inertMarkdown as escapeInline } from "../domain/inert.js";

@@ -1,5 +1,7 @@
 import { formatDiagnosticLine, type Diagnostic } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
 import { KINDS } from "../domain/resources.js";
+import { planContentDigest } from "../plan/digest.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
@@ -28,19 +30,19 @@ function paint(style: Style, action: Action, s: string): string {
 }
 
 function renderChange(change: Change, style: Style): string[] {
-  const where = change.source ? style.dim(`  (${change.source.file}:${change.source.line})`) : "";
+  const where = change.source ? style.dim(`  (${inert(change.source.file)}:${change.source.line})`) : "";
   const note = NOTE[change.action] ? style.dim(`  # ${NOTE[change.action]}`) : "";
-  const lines = [`  ${paint(style, change.action, `${SYMBOL[change.action]} ${change.address}`)}${where}${note}`];
+  const lines = [`  ${paint(style, change.action, `${SYMBOL[change.action]} ${inert(change.address)}`)}${where}${note}`];
   for (const f of change.fields) {
     const drift = f.drifted ? style.magenta("  (drifted)") : "";
     if (isSensitive(f)) {
-      lines.push(`      ${f.changed ? "~" : " "} ${f.name}: ${displaySensitive(f)}${drift}`);
+      lines.push(`      ${f.changed ? "~" : " "} ${inert(f.name)}: ${displaySensitive(f)}${drift}`);
     } else if (change.action === "create" || f.before === undefined) {
-      lines.push(`      ${style.green("+")} ${f.name} = ${displayValue(f.after)}${drift}`);
+      lines.push(`      ${style.green("+")} ${inert(f.name)} = ${displayValue(f.after)}${drift}`);
     } else if (change.action === "delete" || f.after === undefined) {
-      lines.push(`      ${style.red("-")} ${f.name} = ${displayValue(f.before)}${drift}`);
+      lines.push(`      ${style.red("-")} ${inert(f.name)} = ${displayValue(f.before)}${drift}`);
     } else {
-      lines.push(`      ${style.yellow("~")} ${f.name}: ${displayValue(f.before)} -> ${displayValue(f.after)}${drift}`);
+      lines.push(`      ${style.yellow("~")} ${inert(f.name)}: ${displayValue(f.before)} -> ${displayValue(f.after)}${drift}`);
     }
   }
   return lines;
@@ -97,10 +99,10 @@ export function* planTextLines(plan: Plan, opts: TextOptions = {}): Generator<st
   if (margins.shown.length) {
     yield style.bold("Margin impact") + style.dim(`  (${MARGIN_BASIS_NOTE})`);
     for (const row of margins.shown) {
-      const line = marginLineText(row);
+      const line = inert(marginLineText(row));
       yield endsAtLoss(row) ? style.red(line) : line;
       const range = priceRangeLine(row);
-      if (range) yield style.dim(`      ${range}`);
+      if (range) yield style.dim(`      ${inert(range)}`);
     }
     if (margins.more) yield style.dim(`  ... and ${margins.more} more operation x model margins that move (the JSON plan lists all)`);
     yield "";
@@ -125,7 +127,8 @@ export function renderPlanJson(plan: Plan): string {
  * (changes, diagnostics), so a 50k-change plan is streamed, not built whole.
  */
 export function* planJsonChunks(plan: Plan): Generator<string> {
-  const entries = Object.entries(plan).filter(([, v]) => v !== undefined);
+  // The saved plan carries the digest of its own content (apply refuses an edited file).
+  const entries = Object.entries({ ...plan, content_digest: planContentDigest(plan) }).filter(([, v]) => v !== undefined);
   yield "{\n";
   for (const [i, [key, value]] of entries.entries()) {
     const end = i < entries.length - 1 ? ",\n" : "\n";

@@ -1,3 +1,4 @@
+import { inert } from "../domain/inert.js";
 import { KIND_ORDER, type ResourceKind } from "../domain/resources.js";
 import { ACTIONS, type Change, type FieldChange, type MarginRow } from "../plan/types.js";
 
@@ -38,8 +39,8 @@ export function movedMargins(rows: readonly MarginRow[], limit = LISTED_MARGINS)
 export function displayValue(v: unknown): string {
   if (v === undefined) return "(none)";
   if (v === null) return "null";
-  if (typeof v === "string") return JSON.stringify(v);
-  return JSON.stringify(v);
+  // JSON escapes C0 controls; inert also shows DEL, C1 and bidi controls as escapes.
+  return inert(JSON.stringify(v));
 }
 
 export function displaySensitive(f: Extract<FieldChange, { sensitive: true }>): string {

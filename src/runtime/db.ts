@@ -1,6 +1,5 @@
-import { UserError } from "../domain/diagnostic.js";
 import { parseDatabaseUrl } from "../store/database-url.js";
-import { isMissingTable, notMigrated } from "../store/errors.js";
+import { translateDbError } from "../store/errors.js";
 import { openSqlDb, type SqlDb } from "../store/sql-db.js";
 
 /*
@@ -18,12 +17,14 @@ export function openRuntimeDb(databaseUrl: string, opts: { poolSize?: number } =
   return openSqlDb(parseDatabaseUrl(databaseUrl), { mustExist: true, busyTimeoutMs: 10_000, ...opts });
 }
 
-/** An unmigrated database is the operator's to fix: say so, with the command that fixes it. */
+/**
+ * Database faults are the operator's to fix (unmigrated, permission denied,
+ * connection lost): say so through the store's one translation (store/errors.ts).
+ */
 export async function whenMigrated<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (!(err instanceof UserError) && isMissingTable(err)) throw notMigrated(parseDatabaseUrl(databaseUrl));
-    throw err;
+    throw translateDbError(parseDatabaseUrl(databaseUrl), err);
   }
 }

@@ -21,7 +21,8 @@ import {
   requireUserOfAccount,
 } from "./read.js";
 import { declaredIntegration } from "../domain/inheritance.js";
-import { asJsonValue, stripApiKeys } from "./sanitize.js";
+import { settingsKey } from "../schema/documents.js";
+import { jsonCopy, stripApiKeys } from "./sanitize.js";
 import { SettingsValidator } from "./settings-validation.js";
 
 /*
@@ -160,10 +161,11 @@ export async function createRuntime(opts: { databaseUrl: string; poolSize?: numb
       whenMigrated(opts.databaseUrl, async () => {
         const userId = requireId("userId", input.userId);
         const accountId = requireId("accountId", input.accountId);
-        if (typeof input.key !== "string" || !input.key) throw new UserError("settings.key-missing", "a settings key is required");
-        const json = asJsonValue(input.value);
-        if (json === undefined) throw new UserError("settings.not-json", `the value for "${input.key}" is not JSON`);
-        const { value } = stripApiKeys(json);
+        if (typeof input.key !== "string" || !settingsKey.safeParse(input.key).success) {
+          throw new UserError("settings.key-missing", "a settings key is required: lowercase letters, digits and '_', at most 100 characters");
+        }
+        // One copy: the object validated below is the object stored.
+        const { value } = stripApiKeys(jsonCopy(input.value, `the value for "${input.key}"`, "settings.not-json"));
         validator.validate(input.key, value, await readSettingsSchemas(db));
         await requireUserOfAccount(db, userId, accountId);
         return upsertUserSetting(db, { userId, accountId, key: input.key, value }, clock());

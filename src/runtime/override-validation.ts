@@ -1,8 +1,10 @@
 import { UserError } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
 import { INTEGRATION_PROVIDERS, type JsonValue, type Resource } from "../domain/resources.js";
 import { didYouMean } from "../domain/suggest.js";
 import { integrationTarget, isIntegrationType, overrideFieldsForModelType } from "../domain/inheritance.js";
-import { asJsonValue, stripApiKeys } from "./sanitize.js";
+import { integrationOverrideSchema } from "../schema/documents.js";
+import { jsonCopy, stripApiKeys } from "./sanitize.js";
 
 /*
  * The seed's Integration Override Pattern: API key fields are stripped
@@ -16,25 +18,22 @@ export interface CatalogModel {
   provider: string;
   is_active: boolean;
   available_sizes: unknown;
+  max_output_tokens?: number | null;
 }
 
-type Check = (v: JsonValue) => string | null;
-
-const FIELD_CHECKS: Record<string, Check> = {
-  model: (v) => (typeof v === "string" && v.trim() !== "" ? null : "must be a model id"),
-  temperature: (v) => (typeof v === "number" && v >= 0 && v <= 2 ? null : "must be a number from 0 to 2"),
-  max_tokens: (v) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? null : "must be a positive integer"),
-  size: (v) => (typeof v === "string" && /^\d+x\d+$/.test(v) ? null : "must be a size such as 1024x1024"),
-  quality: (v) => (v === "standard" || v === "hd" ? null : "must be standard or hd"),
-  style: (v) => (typeof v === "string" && v.trim() !== "" ? null : "must be a non-empty string"),
-};
+/** A field's problem by the same declaration validate uses for account files (src/schema). */
+function fieldProblem(name: string, v: JsonValue): string | null {
+  const rule = integrationOverrideSchema.shape[name as keyof typeof integrationOverrideSchema.shape];
+  const result = rule.safeParse(v);
+  return result.success ? null : `is invalid: ${result.error.issues.map((i) => i.message).join("; ")}`;
+}
 
 /** What an integration type serves: one of the seed's five, or a type declared in config (live rows handed in). */
 export function requireIntegrationType(type: string, declared: readonly Resource[] = []): { modelType: string; provider: string } {
   const target = integrationTarget(type, declared);
   if (target) return target;
   const known = [...INTEGRATION_PROVIDERS, ...declared.map((r) => r.key.integration_type ?? "").filter((t) => t && !isIntegrationType(t))];
-  throw new UserError("override.unknown-integration", `unknown integration type "${type}"${didYouMean(type, known)}`, {
+  throw new UserError("override.unknown-integration", `unknown integration type ${inert(JSON.stringify(type))}${didYouMean(type, known)}`, {
     suggestions: [`integration types: ${known.join(", ")}`],
   });
 }
@@ -51,7 +50,7 @@ export function cleanOverrideConfig(
   catalog: ReadonlyMap<string, CatalogModel>,
   globalModel: string | null,
 ): Record<string, JsonValue> {
-  const json = asJsonValue(config);
+  const json = config === null || config === undefined ? null : jsonCopy(config, `the ${type} override`, "override.invalid");
   if (json === null || json === undefined || typeof json !== "object" || Array.isArray(json)) {
     throw new UserError("override.invalid", `the ${type} override must be an object of override fields`);
   }
@@ -61,10 +60,10 @@ export function cleanOverrideConfig(
   const problems: string[] = [];
   for (const [name, v] of Object.entries(fields)) {
     if (!allowed.includes(name)) {
-      problems.push(`${name} is not an override field of ${type} (allowed: ${allowed.join(", ")})${didYouMean(name, allowed)}`);
+      problems.push(`${inert(name)} is not an override field of ${type} (allowed: ${allowed.join(", ")})${didYouMean(name, allowed)}`);
       continue;
     }
-    const problem = FIELD_CHECKS[name]?.(v);
+    const problem = fieldProblem(name, v);
     if (problem) problems.push(`${name} ${problem}`);
   }
   if (!problems.length && typeof fields.model === "string") {
@@ -74,6 +73,12 @@ export function cleanOverrideConfig(
     else if (model.model_type !== want.modelType || model.provider !== want.provider) {
       problems.push(`model ${fields.model} (${model.provider}, ${model.model_type}) does not fit ${type}, which takes ${want.provider} ${want.modelType} models`);
     }
+  }
+  // The same limit validate checks for account files (rule integration.max-tokens).
+  if (!problems.length && typeof fields.max_tokens === "number") {
+    const modelId = typeof fields.model === "string" ? fields.model : globalModel;
+    const limit = modelId ? catalog.get(modelId)?.max_output_tokens : undefined;
+    if (typeof limit === "number" && fields.max_tokens > limit) problems.push(`max_tokens ${fields.max_tokens} exceeds ${modelId}'s max_output_tokens ${limit}`);
   }
   if (!problems.length && typeof fields.size === "string") {
     const modelId = typeof fields.model === "string" ? fields.model : globalModel;

@@ -89,7 +89,7 @@ export async function readSettingsSchemas(db: SqlDb): Promise<Map<string, unknow
 }
 
 export async function readCatalog(db: SqlDb): Promise<Map<string, CatalogModel>> {
-  const rows = await db.query(`SELECT model_id, model_type, provider, is_active, available_sizes FROM ai_model_config`);
+  const rows = await db.query(`SELECT model_id, model_type, provider, is_active, available_sizes, max_output_tokens FROM ai_model_config`);
   return new Map(
     rows.map((r) => [
       String(r.model_id),
@@ -99,6 +99,7 @@ export async function readCatalog(db: SqlDb): Promise<Map<string, CatalogModel>>
         provider: String(r.provider),
         is_active: boolFromSql(r.is_active),
         available_sizes: r.available_sizes == null ? null : jsonFromSql(db.dialect, r.available_sizes),
+        max_output_tokens: r.max_output_tokens == null ? null : Number(r.max_output_tokens),
       },
     ]),
   );

@@ -1,5 +1,8 @@
+import { UserError } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
 import type { JsonValue } from "../domain/resources.js";
 import { appendAll } from "../domain/append.js";
+import { jsonValueProblem } from "../schema/fields.js";
 
 /** The seed's rule: API keys live only in the global singleton, never in account or user rows. */
 export const API_KEY_FIELD = /api_?key/i;
@@ -35,12 +38,16 @@ export function stripApiKeys(value: JsonValue, path = ""): { value: JsonValue; s
   return { value, stripped: [] };
 }
 
-/** Values that JSON cannot carry (undefined, functions, NaN, cycles) are refused before they reach a JSON column. */
-export function asJsonValue(value: unknown): JsonValue | undefined {
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? undefined : (JSON.parse(text) as JsonValue);
-  } catch {
-    return undefined;
-  }
+/**
+ * A fresh copy of `value` as JSON the database stores and reads back
+ * unchanged, or a UserError naming the path of the first problem (see
+ * jsonValueProblem: prototype keys, non-finite numbers, unsafe integers,
+ * unstorable text, values JSON cannot carry). The copy is what gets
+ * validated and stored: nothing can change between the check and the write.
+ */
+export function jsonCopy(value: unknown, what: string, code: "settings.not-json" | "override.invalid"): JsonValue {
+  const problem = jsonValueProblem(value);
+  if (problem) throw new UserError(code, `${what}${problem.path ? ` at ${inert(problem.path)}` : ""}: ${problem.why}`);
+  // Checked above: plain data without prototype keys, so JSON's own copy is exact and safe.
+  return JSON.parse(JSON.stringify(value)) as JsonValue;
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { identifier } from "./fields.js";
-import { listPriceFields, priceCeilings, scalarPriceFields } from "./prices.js";
+import { identifier, int32, money, printableName, slug as slugField, storableText, MONEY_COLUMN, SLUG_TEXT } from "./fields.js";
+import { imageSize, listPriceFields, priceCeilings, scalarPriceFields } from "./prices.js";
+
+export { money } from "./fields.js";
 
 /**
  * The public contract of config/ (SPEC §2.0): the one source from which the
@@ -12,29 +14,18 @@ export const API_VERSION = "cfgsync/v1";
 
 const apiVersion = z.literal(API_VERSION).describe("Schema version of this document");
 
-/** 0.040 or "0.040": both mean the decimal 0.040. Strings keep precision beyond a float's. */
-export const money = z
-  .union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/, "a decimal such as 0.040")])
-  .describe("Decimal amount in USD (number or string)");
-
 export const temperature = z
-  .union([z.number().min(0).max(2), z.string().regex(/^(0|1|2)(\.\d+)?$/)])
+  .union([z.number().min(0).max(2), z.string().regex(new RegExp(`^([01](\\.\\d{1,${MONEY_COLUMN.fractionDigits}})?|2(\\.0{1,${MONEY_COLUMN.fractionDigits}})?)$`))])
   .describe("Sampling temperature, 0 to 2");
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "a date YYYY-MM-DD")
-  .describe("a date YYYY-MM-DD");
-const imageSize = z.string().regex(/^\d{2,5}x\d{2,5}$/, "WxH such as 1024x1024").describe("an image size WxH such as 1024x1024");
-const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' or '-'");
+// A real calendar date (2025-02-31 is not one): zod's pattern knows month lengths and leap years,
+// and the generated JSON Schemas carry it.
+const isoDate = z.iso.date("a date YYYY-MM-DD").describe("a date YYYY-MM-DD");
+const slug = slugField();
 
 /** Any provider: a slug names its catalog file (models/<provider>.yaml or models/<provider>/*.yaml). */
-export const PROVIDER_SLUG = /^[a-z0-9][a-z0-9_.-]*$/;
-const providerSlug = z
-  .string()
-  .max(100)
-  .regex(PROVIDER_SLUG, "a provider slug: lowercase letters, digits, '.', '_' or '-'")
-  .describe("Provider slug, e.g. openai, google, bedrock, fireworks_ai");
+export const PROVIDER_SLUG = SLUG_TEXT;
+const providerSlug = slugField(100).describe("Provider slug, e.g. openai, google, bedrock, fireworks_ai");
 /** The model types and what each is billed by (README "Model catalog"). */
 export const MODEL_TYPES = [
   "text",
@@ -55,18 +46,19 @@ export const MODEL_TYPES = [
  * (credit_usage_log.operation_type, user_settings.key).
  */
 const operationName = identifier(100).describe("an operation name of lowercase letters, digits and '_', as credit_usage_log.operation_type logs it");
-const settingsKey = identifier(100).describe("a settings key of lowercase letters, digits and '_', as user_settings.key stores it");
+/** A user settings key: settings-schemas.yaml and the runtime's saveUserSetting read this one declaration. */
+export const settingsKey = identifier(100).describe("a settings key of lowercase letters, digits and '_', as user_settings.key stores it");
 export const INTEGRATION_TYPES = ["openai", "anthropic", "dalle", "runware", "bria"] as const;
 
 export const modelSchema = z.strictObject({
-  model_id: z.string().min(1).max(100).describe("Provider's model identifier, unique across the catalog"),
-  display_name: z.string().min(1).max(200),
+  model_id: printableName(100).describe("Provider's model identifier, unique across the catalog"),
+  display_name: printableName(200),
   model_type: z.enum(MODEL_TYPES),
   provider: providerSlug.optional().describe("Defaults to the file's provider; must match it"),
   input_token_rate: money.optional().describe("USD per 1M input tokens"),
   output_token_rate: money.optional().describe("USD per 1M output tokens"),
-  max_input_tokens: z.int().min(1).optional(),
-  max_output_tokens: z.int().min(1).optional(),
+  max_input_tokens: int32({ min: 1 }).optional(),
+  max_output_tokens: int32({ min: 1 }).optional(),
   cost_per_image: money.optional().describe("USD per generated image"),
   available_sizes: z.array(imageSize).min(1).optional().describe("Sizes the model generates; optional where a provider publishes none"),
   supports_json_mode: z.boolean().optional(),
@@ -74,8 +66,8 @@ export const modelSchema = z.strictObject({
   supports_tools: z.boolean().optional(),
   is_active: z.boolean().optional().describe("Defaults to true"),
   is_default: z.boolean().optional().describe("Defaults to false; one active default per model_type"),
-  sort_order: z.int().optional(),
-  notes: z.string().max(2000).optional(),
+  sort_order: int32().optional(),
+  notes: storableText(2000).optional(),
   release_date: isoDate.optional(),
   deprecation_date: isoDate.optional(),
   // Price dimensions beyond the seed's three (src/schema/prices.ts).
@@ -96,16 +88,16 @@ const apiKeyRef = z
 
 const textProvider = z.strictObject({
   api_key: apiKeyRef.optional(),
-  model: z.string().min(1),
+  model: printableName(100),
   temperature: temperature.optional(),
-  max_tokens: z.int().min(1).max(1_000_000).optional(),
+  max_tokens: int32({ min: 1, max: 1_000_000 }).optional(),
 });
 const imageProvider = z.strictObject({
   api_key: apiKeyRef.optional(),
-  model: z.string().min(1),
+  model: printableName(100),
   size: imageSize.optional(),
 });
-const plainProvider = z.strictObject({ api_key: apiKeyRef.optional(), model: z.string().min(1) });
+const plainProvider = z.strictObject({ api_key: apiKeyRef.optional(), model: printableName(100) });
 /**
  * An integration type a configuration declares beyond the seed's five (issue
  * #10): its key by reference, default model and parameters. No code change
@@ -113,15 +105,17 @@ const plainProvider = z.strictObject({ api_key: apiKeyRef.optional(), model: z.s
  */
 const declaredIntegration = z.strictObject({
   api_key: apiKeyRef.optional(),
-  model: z.string().min(1).max(100),
+  model: printableName(100),
   provider: providerSlug.optional().describe("Catalog provider whose models it serves; defaults to the integration's name"),
   model_type: z.enum(MODEL_TYPES).optional().describe("Model type it serves; defaults to its default model's type"),
   temperature: temperature.optional(),
-  max_tokens: z.int().min(1).max(1_000_000).optional(),
+  max_tokens: int32({ min: 1, max: 1_000_000 }).optional(),
   size: imageSize.optional(),
 });
 /** Integration type names: the seed's five and any declared slug. */
 export const INTEGRATION_TYPE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+/** An integration type as a key (account overrides): a printable name of that form. */
+const integrationTypeName = printableName(100).regex(INTEGRATION_TYPE_NAME, "an integration type such as openai or a declared one");
 
 export const integrationSettingsSchema = z.strictObject({
   apiVersion,
@@ -136,18 +130,18 @@ export const integrationSettingsSchema = z.strictObject({
   default_text_provider: slug.optional().describe("The text integration: openai, anthropic or a declared one"),
   default_image_service: slug.optional().describe("The image service: openai (the dalle integration), runware, bria or a declared image integration"),
   image_quality: z.enum(["standard", "hd"]).optional(),
-  image_style: z.string().min(1).max(100).optional(),
-  max_in_article_images: z.int().min(0).max(20).optional(),
+  image_style: printableName(100).optional(),
+  max_in_article_images: int32({ min: 0, max: 20 }).optional(),
   desktop_image_size: imageSize.optional(),
 });
 
 export const creditOperationSchema = z.strictObject({
   operation_type: operationName,
-  display_name: z.string().min(1).max(200).optional(),
+  display_name: printableName(200).optional(),
   unit: z.enum(["tokens", "image"]),
-  credits: z.int().min(0).optional().describe("Credits per image (image operations)"),
-  tokens_per_credit: z.int().min(1).optional(),
-  min_credits: z.int().min(0),
+  credits: int32({ min: 0 }).optional().describe("Credits per image (image operations)"),
+  tokens_per_credit: int32({ min: 1 }).optional(),
+  min_credits: int32({ min: 0 }),
   price_per_credit_usd: money,
   is_active: z.boolean().optional(),
 });
@@ -168,23 +162,24 @@ export const settingsSchemasSchema = z.strictObject({
   schemas: z.record(settingsKey, jsonSchemaObject),
 });
 
-const integrationOverride = z.strictObject({
-  model: z.string().min(1).optional(),
+export const integrationOverrideSchema = z.strictObject({
+  model: printableName(100).optional(),
   temperature: temperature.optional(),
-  max_tokens: z.int().min(1).max(1_000_000).optional(),
+  max_tokens: int32({ min: 1, max: 1_000_000 }).optional(),
   size: imageSize.optional(),
   quality: z.enum(["standard", "hd"]).optional(),
-  style: z.string().min(1).max(100).optional(),
+  style: printableName(100).optional(),
 });
+
+/** An account setting's key (`content.tone`): a printable name. */
+const accountSettingKey = printableName(100);
 
 export const accountSchema = z.strictObject({
   apiVersion,
   kind: z.literal("Account"),
   account: slug.describe("Slug of an account that exists in the database"),
-  settings: z.record(z.string().min(1), z.unknown()).optional().describe("Account settings: key -> any JSON value"),
-  integrations: z
-    .record(z.string().regex(INTEGRATION_TYPE_NAME, "an integration type such as openai or a declared one"), integrationOverride)
-    .optional(),
+  settings: z.record(accountSettingKey, z.unknown()).optional().describe("Account settings: key -> any JSON value"),
+  integrations: z.record(integrationTypeName, integrationOverrideSchema).optional(),
 });
 
 export const policySchema = z.strictObject({
@@ -194,12 +189,12 @@ export const policySchema = z.strictObject({
   min_margin_pct_by_operation: z
     .record(
       operationName,
-      z.strictObject({ min_margin_pct: z.number().min(-1000).max(100), note: z.string().min(1) }),
+      z.strictObject({ min_margin_pct: z.number().min(-1000).max(100), note: storableText(2000).min(1) }),
     )
     .optional()
     .describe("Per-operation floors, by an operation declared in credits.yaml; each needs a note saying why"),
   max_price_change_pct: z.number().min(0).optional().describe("Largest price change per resource per change set"),
-  protected: z.array(z.string().regex(/^[a-z-]+\/.+$/, "a resource address such as credit/image_generation")).optional(),
+  protected: z.array(printableName(200).regex(/^[a-z-]+\/.+$/, "a resource address such as credit/image_generation")).optional(),
   price_ceilings: priceCeilings.optional(),
 });
 

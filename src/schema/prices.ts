@@ -74,6 +74,12 @@ export const listPriceFields = {
   image_prices: z.array(imagePrice).max(200).optional().describe("Image price by size x quality (the margin uses the dearest)"),
 };
 
+/** The money keys inside each list price's entries: the same money rules hold there (config/rules/fields.ts). */
+export const LIST_PRICE_MONEY: Record<keyof typeof listPriceFields, readonly string[]> = {
+  context_tiers: TIER_RATES,
+  image_prices: ["cost_per_image"],
+};
+
 /** policies.yaml: the largest believable price per unit, so a unit slip (per token typed as per 1M) fails validate. */
 export const priceCeilings = z
   .partialRecord(

@@ -5,6 +5,7 @@ import { batchDeleteStatements } from "./batch-delete.js";
 import { batchInsertStatements } from "./batch-insert.js";
 import { batchUpdateStatements } from "./batch-update.js";
 import type { SecretResolver } from "./columns.js";
+import { assertConverged } from "./converged.js";
 import { acquireApplyLock, lockHolder, type HolderRecord } from "./lock.js";
 import { readLiveState } from "./read-live.js";
 import type { SqlDb } from "./sql-db.js";
@@ -199,6 +200,7 @@ async function applyInTransaction(
       const now = new Date();
       const stamp = timestampParam(tx.dialect, now);
       for (const { table, rows } of prepared) await writeKind(tx, table, rows, stamp);
+      if (req.creates.length || req.updates.length) assertConverged(await readLiveState(tx), [...req.creates, ...req.updates]);
 
       const [insertRevision] = batchInsertStatements(tx.dialect, "cfgsync_revision", REVISION_COLUMNS, [
         { ...revisionScalars, created_at: stamp, summary: new JsonText(summaryText), changes: new JsonText(changesText) },

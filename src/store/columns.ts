@@ -1,9 +1,12 @@
 import { UserError } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
 import { dec, toDecimalString } from "../domain/money.js";
 import type { FieldSpec, FieldType, FieldValue, JsonValue } from "../domain/resources.js";
 import { isSecret } from "../domain/resources.js";
 import { boolFromSql } from "./sql-values.js";
 import { secretDigest } from "../domain/digest.js";
+import { INT32, MONEY_COLUMN, STORABLE_TEXT, jsonValueProblem } from "../schema/fields.js";
+import { declaredColumns } from "./prisma-columns.js";
 
 /*
  * Column value <-> canonical field value, per field type. Reading: PostgreSQL
@@ -12,22 +15,17 @@ import { secretDigest } from "../domain/digest.js";
  * (SQLite stores them as TEXT, PostgreSQL parses them exactly into NUMERIC).
  */
 
-/** Columns a platform table declares NOT NULL: a null desired value leaves the DB default / current value. */
-export const NOT_NULL_COLUMNS: Record<string, ReadonlySet<string>> = {
-  ai_model_config: new Set([
-    "display_name", "model_type", "provider", "supports_json_mode", "supports_vision",
-    "supports_tools", "is_active", "is_default", "sort_order",
+/**
+ * Columns a table declares NOT NULL (derived from prisma/models.prisma; the
+ * primary key and timestamps aside): a null desired value leaves the DB
+ * default / current value.
+ */
+export const NOT_NULL_COLUMNS: Record<string, ReadonlySet<string>> = Object.fromEntries(
+  [...declaredColumns()].map(([table, columns]) => [
+    table,
+    new Set(columns.filter((c) => !c.nullable && !c.id && c.type !== "DateTime").map((c) => c.name)),
   ]),
-  credit_cost_config: new Set(["unit", "min_credits", "price_per_credit_usd", "is_active"]),
-  global_integration_settings: new Set(),
-  integration_type_settings: new Set(["provider", "model_type", "model"]),
-  settings_schema: new Set(["schema"]),
-  account_settings: new Set(["value"]),
-  integration_settings: new Set(["config"]),
-  // cfgsync's own tables, for its bulk writers.
-  cfgsync_revision: new Set(["actor", "plan_digest", "config_digest", "state_digest", "summary", "changes"]),
-  cfgsync_resource_state: new Set(["kind", "fields", "revision_id"]),
-};
+);
 
 /** A column's stored value as the canonical field value. Secrets become digests: the value never leaves the store. */
 export function readColumn(type: FieldType, value: unknown): FieldValue {
@@ -72,24 +70,44 @@ export function writeColumn(type: FieldType, field: string, value: FieldValue | 
     case "decimal":
       return storableDecimal(field, toDecimalString(value as string | number));
     case "int":
-      return Number(value);
+      return storableInt(field, Number(value));
     case "bool":
       return Boolean(value);
     case "date":
     case "string":
-      return String(value);
-    case "json":
+      return storableText(field, String(value));
+    case "json": {
+      const problem = jsonValueProblem(value);
+      if (problem) throw new UserError("apply.unstorable-value", `${field}${problem.path ? ` at ${inert(problem.path)}` : ""}: ${problem.why}`);
       return value;
+    }
   }
 }
 
-/** PostgreSQL's Decimal(20, 10) would round silently; both dialects refuse what it cannot hold exactly. */
+/*
+ * The store refuses what a column cannot hold, by the declarations of
+ * src/schema/fields.ts (validate refuses the same values earlier, at their
+ * line; these guard every other way in: saved plans, the runtime, the bench).
+ */
+function storableInt(field: string, n: number): number {
+  if (!Number.isInteger(n) || n < INT32.min || n > INT32.max) {
+    throw new UserError("apply.int-range", `${field} = ${n} does not fit a 32-bit integer column (${INT32.min} to ${INT32.max})`);
+  }
+  return n;
+}
+
+function storableText(field: string, text: string): string {
+  if (!STORABLE_TEXT.test(text)) throw new UserError("apply.unstorable-value", `${field} holds a NUL character or an unpaired surrogate, which no database stores`);
+  return text;
+}
+
+/** PostgreSQL's NUMERIC(20, 10) would round silently; both dialects refuse what it cannot hold exactly. */
 function storableDecimal(field: string, canonical: string): string {
   const d = dec(canonical);
-  if (d.decimalPlaces() > 10 || d.abs().gte(1e10)) {
+  if (d.decimalPlaces() > MONEY_COLUMN.fractionDigits || d.abs().gte(dec(10).pow(MONEY_COLUMN.integerDigits))) {
     throw new UserError(
       "apply.decimal-range",
-      `${field} = ${canonical} cannot be stored exactly (at most 10 digits before and 10 after the decimal point)`,
+      `${field} = ${canonical} cannot be stored exactly (at most ${MONEY_COLUMN.integerDigits} digits before and ${MONEY_COLUMN.fractionDigits} after the decimal point)`,
     );
   }
   return canonical;

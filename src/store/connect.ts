@@ -1,8 +1,7 @@
-import { UserError } from "../domain/diagnostic.js";
 import { createAccounts } from "./accounts.js";
 import { applyChanges, toRevisionRecord } from "./apply.js";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.js";
-import { connectionFailed, isConnectionError, isMissingTable, notMigrated } from "./errors.js";
+import { translateDbError } from "./errors.js";
 import { SQLITE_BUSY_TIMEOUT_MS, pgHolderRecord, sqliteHolderRecord } from "./lock.js";
 import { migrateDatabase } from "./migrate.js";
 import { readLiveState } from "./read-live.js";
@@ -12,14 +11,6 @@ import type { RevisionRecord, Store } from "./types.js";
 
 export type { Store, ApplyRequest, RevisionRecord } from "./types.js";
 export type { ApplyHooks } from "./types.js";
-
-/** The store's errors as the user sees them: an unmigrated or unreachable database is the user's to fix. */
-function translate(target: DatabaseTarget, err: unknown): unknown {
-  if (err instanceof UserError) return err;
-  if (isMissingTable(err)) return notMigrated(target);
-  if (isConnectionError(err)) return connectionFailed(target, err);
-  return err;
-}
 
 async function readHistory(db: SqlDb, limit?: number): Promise<RevisionRecord[]> {
   const rows = await db.query(
@@ -53,7 +44,7 @@ export async function openDatabase(url: string): Promise<Store> {
     try {
       return await work();
     } catch (err) {
-      throw translate(target, err);
+      throw translateDbError(target, err);
     }
   };
   // Outside the apply's transaction (another pooled connection), so waiters see it at once.

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../domain/diagnostic.js";
 import type { DatabaseTarget, Dialect } from "./database-url.js";
-import { connectionFailed, safeMessage } from "./errors.js";
+import { connectionFailed, isPermissionDenied, permissionDenied, safeMessage, translateDbError } from "./errors.js";
 import { withPgSession, withSqliteSession } from "./raw-session.js";
 
 /*
@@ -96,6 +96,7 @@ function pending(migrations: Migration[], rows: AppliedRow[]): Migration[] {
 }
 
 function migrationFailed(target: DatabaseTarget, name: string, err: unknown): UserError {
+  if (isPermissionDenied(err)) return permissionDenied(target, err);
   return new UserError("db.migration-failed", `migration ${name} failed and was rolled back: ${safeMessage(target, err)}`);
 }
 
@@ -240,7 +241,11 @@ export async function migrateDatabase(
 ): Promise<{ applied: string[] }> {
   const migrations = readMigrations(opts.dir ?? migrationsDir(target.dialect));
   if (migrations.length === 0) throw new Error(`no migrations found in ${opts.dir ?? migrationsDir(target.dialect)}`);
-  const applied =
-    target.dialect === "sqlite" ? await migrateSqlite(target, migrations) : await migratePostgres(target, migrations);
-  return { applied };
+  try {
+    const applied =
+      target.dialect === "sqlite" ? await migrateSqlite(target, migrations) : await migratePostgres(target, migrations);
+    return { applied };
+  } catch (err) {
+    throw translateDbError(target, err);
+  }
 }

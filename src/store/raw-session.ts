@@ -1,7 +1,6 @@
 import type pg from "pg";
-import { UserError } from "../domain/diagnostic.js";
 import type { DatabaseTarget } from "./database-url.js";
-import { connectionFailed, isConnectionError } from "./errors.js";
+import { connectionFailed, translateDbError } from "./errors.js";
 
 /** One SQLite connection on the raw driver, to an existing file; always closed. */
 export async function withSqliteSession<T>(
@@ -18,6 +17,8 @@ export async function withSqliteSession<T>(
   }
   try {
     return work(db);
+  } catch (err) {
+    throw translateDbError(target, err);
   } finally {
     db.close();
   }
@@ -42,8 +43,7 @@ export async function withPgSession<T>(target: DatabaseTarget, work: (client: pg
   try {
     return await work(client);
   } catch (err) {
-    if (!(err instanceof UserError) && isConnectionError(err)) throw connectionFailed(target, err);
-    throw err;
+    throw translateDbError(target, err);
   } finally {
     await client.end().catch(() => {});
   }

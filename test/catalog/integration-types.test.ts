@@ -72,6 +72,12 @@ describe.each(DIALECTS)("a declared integration type (%s)", (dialect) => {
       await expect(runtime.saveIntegrationOverride({ accountId: 2, integrationType: "google", config: { size: "1024x1024" } })).rejects.toThrow(/size is not an override field of google/);
       await expect(runtime.saveIntegrationOverride({ accountId: 2, integrationType: "googel", config: {} })).rejects.toThrow(/did you mean `google`/);
       await expect(runtime.saveIntegrationOverride({ accountId: 2, integrationType: "google", config: { model: "gpt-4.1" } })).rejects.toThrow(/does not fit google/);
+      // A declared type's override meets the same zod declaration as account files (issue #8).
+      await expect(runtime.saveIntegrationOverride({ accountId: 2, integrationType: "google", config: { max_tokens: 2_000_000 } })).rejects.toThrow(/max_tokens is invalid/);
+      await expect(runtime.saveIntegrationOverride({ accountId: 2, integrationType: "google", config: { model: "gemini\n::error::x" } })).rejects.toThrow(/model is invalid/);
+      await expect(
+        runtime.saveIntegrationOverride({ accountId: 2, integrationType: "google", config: JSON.parse('{"__proto__":{"model":"gemini-2.5-pro"}}') }),
+      ).rejects.toThrow(/__proto__/);
     } finally {
       await runtime.close();
     }

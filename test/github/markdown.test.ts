@@ -49,7 +49,7 @@ describe("renderPlanMarkdown", () => {
     expect(brokenTables(markdown)).toEqual([]);
     expect(markdown).not.toContain("<b>bold</b>");
     expect(markdown).toContain(
-      "<code>friendly &#124; &lt;b&gt;bold&lt;/b&gt; \\`tick\\` \\*star\\* \\_under\\_ \\[link\\](x)<br>second line</code>",
+      "<code>friendly &#124; &lt;b&gt;bold&lt;/b&gt; \\`tick\\` \\*star\\* \\_under\\_ \\[link\\](x)\\\\nsecond line</code>",
     );
     expect(escapeInline("a|b")).toBe("a&#124;b");
     expect(escapeInline("snake_case_name")).toBe("snake_case_name");

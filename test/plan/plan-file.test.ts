@@ -1,3 +1,4 @@
+import { planContentDigest } from "../../src/plan/digest.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,8 +37,12 @@ describe("saved plan files", () => {
   test("apply refuses a saved plan without the digests that make it safe", async () => {
     const noDigests = file("no-digests.json", JSON.stringify({ format_version: 1, summary, changes: [] }));
     await expect(readSavedPlan(noDigests)).rejects.toThrow(/has no config_digest\/state_digest/);
-    const ok = file("ok.json", JSON.stringify({ format_version: 1, config_digest: "sha256:a", state_digest: "sha256:b", summary, changes: [] }));
+    const unsealed = { format_version: 1, config_digest: "sha256:a", state_digest: "sha256:b", summary, changes: [] };
+    await expect(readSavedPlan(file("unsealed.json", JSON.stringify(unsealed)))).rejects.toThrow(/was edited after `cfgsync plan --out` wrote it/);
+    const ok = file("ok.json", JSON.stringify({ ...unsealed, content_digest: planContentDigest(unsealed as never) }));
     expect((await readSavedPlan(ok)).state_digest).toBe("sha256:b");
+    const edited = file("edited.json", JSON.stringify({ ...unsealed, summary: { ...summary, update: 2 }, content_digest: planContentDigest(unsealed as never) }));
+    await expect(readSavedPlan(edited)).rejects.toThrow(/content digest does not match/);
   });
 
   test("addresses parse back to their kinds; anything else is no address", () => {

@@ -13,7 +13,7 @@ export default class CatalogCompare extends BaseCommand {
     "<%= config.bin %> catalog compare prices.json --format litellm --format markdown",
     "<%= config.bin %> catalog compare prices.json --format litellm --json",
   ];
-  static override args = { file: Args.string({ description: "the reference price list (JSON)", required: true }) };
+  static override args = { file: Args.string({ description: "the reference price list (JSON)", required: true, ignoreStdin: true }) };
   static override flags = {
     format: Flags.string({
       description: "input format of FILE (litellm), and optionally the output format (text, json, markdown)",

@@ -9,7 +9,7 @@ export default class CatalogImport extends BaseCommand {
     "<%= config.bin %> catalog import model_prices_and_context_window.json --format litellm",
     "<%= config.bin %> catalog import prices.json --format litellm --provider openai --provider anthropic --json",
   ];
-  static override args = { file: Args.string({ description: "the reference price list (JSON)", required: true }) };
+  static override args = { file: Args.string({ description: "the reference price list (JSON)", required: true, ignoreStdin: true }) };
   static override flags = {
     format: Flags.string({ description: "format of FILE", options: ["litellm"], required: true }),
     provider: Flags.string({ description: "import only this provider's entries (repeatable)", multiple: true }),

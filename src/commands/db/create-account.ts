@@ -7,7 +7,7 @@ export default class DbCreateAccount extends BaseCommand {
     "Accounts are runtime rows that cfgsync reads but never applies. To try config/accounts/*.yaml against a fresh database, create the accounts they name first.";
   static override examples = ["<%= config.bin %> db create-account acme globex"];
   static override strict = false;
-  static override args = { slug: Args.string({ description: "account slug(s)", required: true }) };
+  static override args = { slug: Args.string({ description: "account slug(s)", required: true, ignoreStdin: true }) };
   static override flags = { name: Flags.string({ description: "display name (default: the slug)" }) };
 
   async run(): Promise<void> {

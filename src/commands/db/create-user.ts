@@ -10,7 +10,7 @@ export default class DbCreateUser extends BaseCommand {
     "<%= config.bin %> db create-user --account acme ada@example.com",
     "<%= config.bin %> resolve --account acme --user 1",
   ];
-  static override args = { email: Args.string({ description: "the user's email (unique)", required: true }) };
+  static override args = { email: Args.string({ description: "the user's email (unique)", required: true, ignoreStdin: true }) };
   static override flags = { account: Flags.string({ description: "slug of the user's account", required: true }) };
   static override enableJsonFlag = true;
 

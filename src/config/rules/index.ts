@@ -3,6 +3,7 @@ import type { DocumentKind } from "../../schema/documents.js";
 import { accountOverrides } from "./accounts.js";
 import { modelDates, modelDefaults, modelProviderMatchesFile, modelTypeFields, uniqueModelIds } from "./catalog.js";
 import { creditOperations } from "./credits.js";
+import { jsonValuesStorable, moneyFitsColumn } from "./fields.js";
 import { fileNames, singletonDocuments, uniqueAccounts } from "./documents.js";
 import { globalDefaults } from "./integrations.js";
 import { minimumMargins, policyOperations, priceCeilings, protectedAddresses } from "./policy.js";
@@ -17,6 +18,8 @@ export const RULES: readonly Rule[] = [
   fileNames,
   uniqueAccounts,
   uniqueModelIds,
+  moneyFitsColumn,
+  jsonValuesStorable,
   modelProviderMatchesFile,
   modelTypeFields,
   modelDates,

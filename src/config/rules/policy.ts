@@ -2,7 +2,9 @@ import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
 import { linesBelowFloor } from "../../domain/margin.js";
 import { dec, formatPct, formatUsd } from "../../domain/money.js";
 import { modelPrices } from "../../domain/prices.js";
-import { at, docsOf } from "../documents.js";
+import { at, docsOf, moneyAt } from "../documents.js";
+import { MONEY_TEXT } from "../../schema/fields.js";
+import { MONEY_RULE } from "./fields.js";
 import { closest } from "../../domain/suggest.js";
 import { creditsOf, modelsOf, sourceOf, type Rule } from "./types.js";
 
@@ -98,19 +100,30 @@ export const priceCeilings: Rule = {
   name: "price-ceilings",
   needs: ["ModelCatalog", "Policy"],
   check({ docs, desired }) {
-    const ceilings = docsOf(docs, "Policy")[0]?.data.price_ceilings;
-    if (!ceilings) return [];
+    const policy = docsOf(docs, "Policy")[0];
+    const ceilings = policy?.data.price_ceilings;
+    if (!policy || !ceilings) return [];
     const out: Diagnostic[] = [];
+    // Each ceiling as written (never through a JS float), by the money rule every price meets.
+    const max = new Map<string, string>();
+    for (const [unit, ceiling] of Object.entries(ceilings)) {
+      if (!ceiling) continue;
+      const path = ["price_ceilings", unit, "max"];
+      const written = moneyAt(policy, path, ceiling.max)!;
+      if (MONEY_TEXT.test(written)) max.set(unit, written);
+      else out.push(diagnostic("error", "money.not-exact", `price_ceilings.${unit}.max is ${written.slice(0, 40)}: ${MONEY_RULE}`, at(policy, path)));
+    }
     for (const m of modelsOf(desired)) {
       const id = m.key.model_id ?? m.address;
       for (const price of modelPrices(m)) {
         const ceiling = ceilings[price.unit];
-        if (!ceiling || ceiling.except?.includes(id) || !price.amount.gt(dec(ceiling.max))) continue;
+        const limit = max.get(price.unit);
+        if (!ceiling || limit === undefined || ceiling.except?.includes(id) || !price.amount.gt(dec(limit))) continue;
         out.push(
           diagnostic(
             "error",
             "policy.price-ceiling",
-            `model ${id}: ${price.dimension} = ${price.amount.toFixed()} is above the ${price.unit} ceiling of ${dec(ceiling.max).toFixed()} ` +
+            `model ${id}: ${price.dimension} = ${price.amount.toFixed()} is above the ${price.unit} ceiling of ${dec(limit).toFixed()} ` +
               `(a per-token price typed as per 1M?); fix the unit, or list the model under price_ceilings.${price.unit}.except`,
             sourceOf(m, price.field),
           ),

@@ -1,0 +1,3 @@
+import { gateSuite } from "./database-suite.js";
+
+gateSuite("postgresql");
