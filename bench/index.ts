@@ -5,6 +5,8 @@ import { parseArgs } from "node:util";
 import type { Dialect } from "../src/store/database-url.js";
 import { formatTable, formatVerdict, verdictOf, type Verdict } from "./report.js";
 import { runBench, type BenchOptions, type BenchResults } from "./run.js";
+import { defaultCliDir, formatE2e, runE2e } from "./e2e.js";
+import { SCENARIOS, type ScenarioName } from "./repos.js";
 import { DEFAULT_PG_ADMIN_URL, ScratchDatabases } from "./scratch.js";
 
 /*
@@ -20,10 +22,17 @@ import { DEFAULT_PG_ADMIN_URL, ScratchDatabases } from "./scratch.js";
  *   --no-warmup              skip the untimed warm-up pass
  *   --out FILE               results JSON (default bench-results.json)
  *
+ * End to end (the real CLI on generated repositories, against the floor):
+ *   --scenarios models10k,accounts2k,resources50k   (default all; --quick: models10k)
+ *   --no-e2e / --e2e-only    skip the end-to-end section / run only it
+ *   --cli DIR                the cfgsync install to spawn (default this checkout)
+ *
  * PostgreSQL scratch databases are created on CFGSYNC_BENCH_PG_URL.
  */
 
-const USAGE = "usage: npm run bench -- [--quick] [--sizes 100,1000,10000] [--dialects sqlite,postgresql] [--revenue-rows N | --no-revenue] [--no-warmup] [--out FILE]";
+const USAGE =
+  "usage: npm run bench -- [--quick] [--sizes 100,1000,10000] [--dialects sqlite,postgresql] [--revenue-rows N | --no-revenue] [--no-warmup] [--out FILE]\n" +
+  `         [--scenarios ${Object.keys(SCENARIOS).join(",")}] [--no-e2e | --e2e-only] [--cli DIR]`;
 const DIALECTS: Dialect[] = ["sqlite", "postgresql"];
 
 class UsageError extends Error {}
@@ -36,7 +45,16 @@ function positiveInts(flag: string, text: string): number[] {
   return values;
 }
 
-export function parseBenchArgs(argv: string[], env: Readonly<Record<string, string | undefined>>): BenchOptions & { out: string } {
+export interface BenchArgs extends BenchOptions {
+  out: string;
+  /** Run the engine section. */
+  engine: boolean;
+  /** End-to-end scenarios to run (empty: none). */
+  scenarios: ScenarioName[];
+  cliDir: string;
+}
+
+export function parseBenchArgs(argv: string[], env: Readonly<Record<string, string | undefined>>): BenchArgs {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -47,6 +65,10 @@ export function parseBenchArgs(argv: string[], env: Readonly<Record<string, stri
       "no-revenue": { type: "boolean", default: false },
       "no-warmup": { type: "boolean", default: false },
       out: { type: "string", default: "bench-results.json" },
+      scenarios: { type: "string" },
+      "no-e2e": { type: "boolean", default: false },
+      "e2e-only": { type: "boolean", default: false },
+      cli: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -59,7 +81,14 @@ export function parseBenchArgs(argv: string[], env: Readonly<Record<string, stri
   if (unknown.length) throw new UsageError(`unknown dialect(s) ${unknown.join(", ")} (expected ${DIALECTS.join(", ")})`);
   if (values["no-revenue"] && values["revenue-rows"]) throw new UsageError("--revenue-rows and --no-revenue are exclusive");
   const revenueRows = values["no-revenue"] ? null : values["revenue-rows"] ? positiveInts("--revenue-rows", values["revenue-rows"])[0]! : 1_000_000;
+  if (values["no-e2e"] && (values["e2e-only"] || values.scenarios)) throw new UsageError("--no-e2e excludes --e2e-only and --scenarios");
+  const scenarioNames = values["no-e2e"] ? [] : (values.scenarios ?? (values.quick ? "models10k" : Object.keys(SCENARIOS).join(","))).split(",").map((s) => s.trim());
+  const unknownScenarios = scenarioNames.filter((s) => !(s in SCENARIOS));
+  if (unknownScenarios.length) throw new UsageError(`unknown scenario(s) ${unknownScenarios.join(", ")} (expected ${Object.keys(SCENARIOS).join(", ")})`);
   return {
+    engine: !values["e2e-only"],
+    scenarios: scenarioNames as ScenarioName[],
+    cliDir: values.cli ? resolve(values.cli) : defaultCliDir(),
     sizes,
     dialects: [...new Set(dialects)] as Dialect[],
     revenueRows,
@@ -95,10 +124,11 @@ async function main(): Promise<number> {
   process.once("SIGTERM", interrupted);
 
   const started = process.hrtime.bigint();
-  const results = await runBench({ ...opts, scratch, log: (line) => process.stderr.write(`${line}\n`) });
-  const { text, verdicts } = formatResults(results);
-  process.stdout.write(`\n${text}\n`);
-  for (const r of results.dialects) {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const results: BenchResults | undefined = opts.engine ? await runBench({ ...opts, scratch, log }) : undefined;
+  const { text, verdicts } = results ? formatResults(results) : { text: "", verdicts: [] };
+  if (results) process.stdout.write(`\n${text}\n`);
+  for (const r of results?.dialects ?? []) {
     if (r.revenue) {
       const rev = r.revenue;
       process.stdout.write(
@@ -106,8 +136,10 @@ async function main(): Promise<number> {
       );
     }
   }
+  const e2e = opts.scenarios.length ? await runE2e({ scenarios: opts.scenarios, dialects: opts.dialects, cliDir: opts.cliDir, scratch, log }) : undefined;
+  if (e2e) process.stdout.write(`\n\nEnd to end: the CLI (${opts.cliDir}), text output, against the floor\n${formatE2e(e2e)}\n`);
   const file = resolve(opts.out);
-  writeFileSync(file, `${JSON.stringify({ ...results, verdicts }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...results, verdicts, e2e }, null, 2)}\n`);
   process.stdout.write(`\n\nresults written to ${file} (${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s)\n`);
   // Performance targets inform; a database left unlike the desired state or growing round trips is a bug.
   return verdicts.every((v) => v.converged && v.noopPlan.constant) ? 0 : 1;

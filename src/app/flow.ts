@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { UserError, hasErrors } from "../domain/diagnostic.js";
 import type { LoadedConfig, LiveState } from "../domain/state.js";
 import type { Resource } from "../domain/resources.js";
+import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 import { applicableDesired, buildPlan } from "../plan/build.js";
 import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import { assertPlanHasNoErrors, type Plan } from "../plan/types.js";
@@ -25,12 +26,14 @@ export interface FlowOptions {
   now?: Date;
   /** An unset `from_env` variable is a plan error instead of a key left untouched. */
   requireSecrets?: boolean;
+  /** Where long phases report (the CLI shows them on a terminal). */
+  progress?: Progress;
 }
 
 /** Loads and validates config/; invalid configuration stops here with every diagnostic. */
-export async function loadValidConfig(configDir: string, cwd?: string): Promise<LoadedConfig> {
+export async function loadValidConfig(configDir: string, cwd?: string, progress?: Progress): Promise<LoadedConfig> {
   const { loadConfig } = await import("../config/load.js");
-  const loaded = await loadConfig(configDir, cwd ? { cwd } : {});
+  const loaded = await loadConfig(configDir, { ...(cwd ? { cwd } : {}), ...(progress ? { progress } : {}) });
   if (hasErrors(loaded.diagnostics)) {
     throw new UserError("config.invalid", `the configuration in ${configDir} is invalid`, {
       diagnostics: loaded.diagnostics,
@@ -63,15 +66,19 @@ export interface PlanResult {
  * a long-running caller (watch, sync) hands in an open one to reuse.
  */
 export async function computePlan(opts: FlowOptions & { store?: Store }): Promise<PlanResult> {
-  const loaded = await loadValidConfig(opts.configDir, opts.cwd);
+  const progress = opts.progress ?? NO_PROGRESS;
+  const loaded = await loadValidConfig(opts.configDir, opts.cwd, progress);
   const store = opts.store ?? (await openStore(opts.databaseUrl));
   try {
+    progress.phase("reading the database");
     const live = await store.readLive();
+    progress.advance(live.resources.length);
     const usage =
       opts.revenueDays === 0
         ? undefined
         : await readUsageWindow(store, live.resources, loaded.desired.resources, { now: opts.now ?? new Date(), days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
     const audience = await readAudience(store);
+    progress.phase("planning", loaded.desired.resources.length);
     const plan = buildPlan({
       desired: loaded.desired,
       live,
@@ -81,8 +88,11 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
       audience,
       ...(usage ? { usage } : {}),
     });
+    progress.advance(loaded.desired.resources.length);
+    progress.done();
     return { plan, loaded, live, store };
   } catch (err) {
+    progress.done();
     if (!opts.store) await store.close();
     throw err;
   }
@@ -148,14 +158,29 @@ export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & 
   // Nothing to write and nothing to adopt: no transaction, no revision (a sync loop stays quiet).
   if (isEmpty(writes)) return null;
   const runUrl = ciRunUrl(opts.env);
-  return store.apply({
+  const progress = opts.progress ?? NO_PROGRESS;
+  progress.phase("writing", writes.creates.length + writes.updates.length + writes.deletes.length);
+  const revision = await finishing(progress, store.apply({
     ...writes,
     secrets,
     revision: revisionOf(plan, { actor: currentActor(opts.env), git_commit: await gitCommit(resolve(opts.cwd ?? ".", opts.configDir)) }),
     expectedStateDigest: plan.state_digest,
     holder: { actor: currentActor(opts.env), ...(runUrl ? { run_url: runUrl } : {}) },
     ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
-  }, opts.hooks);
+  }, opts.hooks));
+  progress.advance(writes.creates.length + writes.updates.length + writes.deletes.length);
+  progress.done();
+  return revision;
+}
+
+/** Ends the progress line when the work fails, so the error starts on a line of its own. */
+async function finishing<T>(progress: Progress, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    progress.done();
+    throw err;
+  }
 }
 
 function isEmpty(w: ReturnType<typeof plannedWrites>): boolean {

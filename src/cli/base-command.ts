@@ -1,6 +1,8 @@
 import { Command, Flags } from "@oclif/core";
 import type { ExitCodeValue } from "../domain/codes.js";
+import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 import { isExit, reportError } from "./errors.js";
+import { terminalProgress } from "./progress.js";
 
 /**
  * The one boundary that turns errors into output and exit codes (src/cli/errors.ts).
@@ -27,6 +29,16 @@ export abstract class BaseCommand extends Command {
     const url = this.databaseUrl(flag);
     await (await openStore(url)).close();
     return openRuntimeDb(url);
+  }
+
+  /**
+   * Progress on stderr, only when a person watches: stdout and stderr both a
+   * terminal (nothing in piped output, in CI logs or with --json).
+   */
+  protected progress(json: boolean | undefined): Progress {
+    if (json || !process.stdout.isTTY || !process.stderr.isTTY) return NO_PROGRESS;
+    const delay = Number(process.env.CFGSYNC_PROGRESS_DELAY_MS);
+    return terminalProgress(process.stderr, Number.isFinite(delay) && delay >= 0 ? { delayMs: delay } : {});
   }
 
   /**

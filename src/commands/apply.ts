@@ -29,13 +29,15 @@ export default class Apply extends BaseCommand {
       description: "apply only if the plan's change-set digest is this one (the reviewed plan's `changes_digest`; `none`: only a plan without changes)",
     }),
     "refused-out": Flags.string({ description: "save the fresh plan here when --expect-changes refuses it (for `cfgsync github post-refused`)" }),
+    full: Flags.boolean({ description: "list every change of the plan shown before applying (by default a kind with more than 50 changes is summarised)" }),
   };
   static override enableJsonFlag = true;
 
   async run(): Promise<ApplyResult> {
     const { args, flags } = await this.parse(Apply);
     const flow = await import("../app/flow.js");
-    const { appliedLine, renderPlanText } = await import("../render/text.js");
+    const { appliedLine, planJsonChunks, planTextLines } = await import("../render/text.js");
+    const { writeChunks, writeChunksToFile } = await import("../cli/output.js");
     const { wantsColor } = await import("../render/style.js");
     const { assertPlanHasNoErrors, hasChanges } = await import("../plan/types.js");
     const { applyHooksFromEnv } = await import("../cli/test-hooks.js");
@@ -46,6 +48,7 @@ export default class Apply extends BaseCommand {
       allowDestroy: flags["allow-destroy"],
       lockTimeoutMs: flags["lock-timeout"] * 1000,
       requireSecrets: flags["require-secrets"],
+      progress: this.progress(this.jsonEnabled()),
       hooks: applyHooksFromEnv(process.env),
     };
     const json = this.jsonEnabled();
@@ -55,16 +58,12 @@ export default class Apply extends BaseCommand {
     const result = await flow.computePlan(opts);
     try {
       if (saved) flow.assertNotStale(saved, result.plan, args.file!);
-      if (!json) process.stdout.write(renderPlanText(result.plan, { color: wantsColor(process.stdout, process.env) }));
+      if (!json) await writeChunks(process.stdout, planTextLines(result.plan, { color: wantsColor(process.stdout, process.env), full: flags.full }), "\n");
       if (expected !== undefined) {
         try {
           reviewed.assertChangesReviewed(result.plan, expected);
         } catch (err) {
-          if (flags["refused-out"]) {
-            const { writeFile } = await import("node:fs/promises");
-            const { renderPlanJson } = await import("../render/text.js");
-            await writeFile(flags["refused-out"], renderPlanJson(result.plan));
-          }
+          if (flags["refused-out"]) await writeChunksToFile(flags["refused-out"], planJsonChunks(result.plan));
           throw err;
         }
       }

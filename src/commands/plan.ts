@@ -23,32 +23,32 @@ export default class Plan extends BaseCommand {
     }),
     "detailed-exitcode": Flags.boolean({ description: "exit 2 when there are changes, 0 when there are none" }),
     "require-secrets": Flags.boolean({ description: "an unset `from_env` variable is an error (CI), not a key left untouched" }),
+    full: Flags.boolean({ description: "list every change; by default a kind with more than 50 changes shows counts and the first 50 (JSON is always complete)" }),
   };
 
   async run(): Promise<PlanValue> {
     const { flags } = await this.parse(Plan);
     const { computePlan, planErrors } = await import("../app/flow.js");
-    const { renderPlanJson, renderPlanText } = await import("../render/text.js");
+    const { planJsonChunks, planTextLines } = await import("../render/text.js");
     const { wantsColor } = await import("../render/style.js");
     const { hasChanges } = await import("../plan/types.js");
+    const { writeChunks, writeChunksToFile } = await import("../cli/output.js");
     const { plan, store } = await computePlan({
       configDir: flags["config-dir"],
       databaseUrl: this.databaseUrl(flags["database-url"]),
       env: process.env,
       requireSecrets: flags["require-secrets"],
+      progress: this.progress(this.jsonEnabled()),
     });
     await store.close();
     const errors = planErrors(plan).length > 0;
-    if (flags.out) {
-      const { writeFile } = await import("node:fs/promises");
-      await writeFile(flags.out, renderPlanJson(plan));
-    }
+    if (flags.out) await writeChunksToFile(flags.out, planJsonChunks(plan));
     if (!this.jsonEnabled()) {
       if (flags.format === "github") {
         const { githubCommand } = await import("../config/report.js");
-        process.stdout.write(plan.diagnostics.map(githubCommand).join(""));
+        await writeChunks(process.stdout, plan.diagnostics.map(githubCommand));
       }
-      process.stdout.write(renderPlanText(plan, { color: wantsColor(process.stdout, process.env) }));
+      await writeChunks(process.stdout, planTextLines(plan, { color: wantsColor(process.stdout, process.env), full: flags.full }), "\n");
       if (flags.out) {
         process.stdout.write(
           errors

@@ -22,7 +22,7 @@ export default class Validate extends BaseCommand {
     const { flags } = await this.parse(Validate);
     const { loadConfig } = await import("../config/load.js");
     const { renderReport, validationReport } = await import("../config/report.js");
-    const { diagnostics } = await loadConfig(flags["config-dir"]);
+    const { diagnostics } = await loadConfig(flags["config-dir"], { progress: this.progress(this.jsonEnabled() || flags.format !== "text") });
     const report = validationReport(diagnostics);
     this.exitWith(report.valid ? ExitCode.ok : ExitCode.error);
     if (this.jsonEnabled()) return report;

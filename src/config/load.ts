@@ -1,5 +1,6 @@
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import type { Resource } from "../domain/resources.js";
+import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 import type { LoadedConfig } from "../domain/state.js";
 import { DOCUMENT_KINDS, type DocumentKind } from "../schema/documents.js";
 import { identifyDocument, validateDocument } from "./document-schema.js";
@@ -9,12 +10,14 @@ import { readConfigFiles } from "./read-files.js";
 import { runRules } from "./rules/index.js";
 import { redactSecrets, scanTextForSecrets, scanValuesForSecrets } from "./secrets.js";
 import { MAX_NODES_PER_FILE, MAX_NODES_TOTAL, parseYaml } from "./yaml-parse.js";
+import { appendAll } from "../domain/append.js";
 
 export interface LoadOptions {
   /** Diagnostics and sources name files relative to this (default: process.cwd()). */
   cwd?: string;
   /** "Today" for deprecation checks (default: now). */
   today?: Date;
+  progress?: Progress;
 }
 
 /**
@@ -25,40 +28,45 @@ export interface LoadOptions {
 export async function loadConfig(configDir: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
   const cwd = opts.cwd ?? process.cwd();
   const today = (opts.today ?? new Date()).toISOString().slice(0, 10);
-  const read = await readConfigFiles(configDir, cwd);
+  const progress = opts.progress ?? NO_PROGRESS;
+  const read = await readConfigFiles(configDir, cwd, progress);
   const diagnostics: Diagnostic[] = [...read.diagnostics];
   const docs: ConfigDocument[] = [];
   // Kinds with a document that could not be checked: rules reading them would judge half the data.
   const incomplete = new Set<DocumentKind>(hasErrors(read.diagnostics) ? DOCUMENT_KINDS : []);
 
+  progress.phase("validating files", read.files.length);
   let nodesLeft = MAX_NODES_TOTAL;
   for (const file of read.files) {
-    diagnostics.push(...scanTextForSecrets(file.path, file.text));
+    progress.advance();
+    appendAll(diagnostics, scanTextForSecrets(file.path, file.text));
     const parsed = parseYaml(file.path, file.text, Math.min(MAX_NODES_PER_FILE, nodesLeft));
     nodesLeft = Math.max(0, nodesLeft - parsed.nodes);
-    diagnostics.push(...parsed.diagnostics);
+    appendAll(diagnostics, parsed.diagnostics);
     if (hasErrors(parsed.diagnostics)) DOCUMENT_KINDS.forEach((k) => incomplete.add(k));
     for (const yamlDoc of parsed.docs) {
-      diagnostics.push(...scanValuesForSecrets(yamlDoc, file.text));
+      appendAll(diagnostics, scanValuesForSecrets(yamlDoc, file.text));
       const identified = identifyDocument(yamlDoc);
       if ("diagnostics" in identified) {
-        diagnostics.push(...identified.diagnostics);
+        appendAll(diagnostics, identified.diagnostics);
         DOCUMENT_KINDS.forEach((k) => incomplete.add(k));
         continue;
       }
       const problems = safely(() => validateDocument(yamlDoc, identified.kind), file.path);
-      diagnostics.push(...problems);
+      appendAll(diagnostics, problems);
       if (hasErrors(problems)) incomplete.add(identified.kind);
       else docs.push({ kind: identified.kind, data: yamlDoc.value, yaml: yamlDoc } as ConfigDocument);
     }
   }
 
+  progress.phase("checking rules");
   const desired = normalise(docs);
   const models = new Map<string, Resource>(
     desired.resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r]),
   );
-  diagnostics.push(...runRules({ docs, desired, today, models }, incomplete));
+  appendAll(diagnostics, runRules({ docs, desired, today, models }, incomplete));
 
+  progress.done();
   return { desired, diagnostics: finish(diagnostics), filesDigest: read.digest };
 }
 

@@ -15,6 +15,7 @@ import type { DesiredState } from "../domain/state.js";
 import type { DeclaredIntegrationDoc, ModelDoc } from "../schema/documents.js";
 import { SCALAR_PRICES, TIER_RATES } from "../schema/prices.js";
 import { at, docsOf, moneyAt, startOf, type ConfigDocument, type DocOf } from "./documents.js";
+import { locateFields } from "./yaml-source.js";
 
 /**
  * Schema-valid documents -> the desired state: every field of every resource
@@ -53,7 +54,8 @@ export function sortResources(resources: Resource[]): Resource[] {
 /** Positions of the fields the author wrote, under `base` in the document. */
 function writtenSources(doc: ConfigDocument, base: (string | number)[], written: object, rename: (k: string) => string = (k) => k) {
   const sources: Record<string, SourceRef> = {};
-  for (const k of Object.keys(written)) sources[rename(k)] = at(doc, [...base, k]);
+  const positions = locateFields(doc.yaml, base);
+  for (const k of Object.keys(written)) sources[rename(k)] = positions.get(k) ?? at(doc, [...base, k]);
   return sources;
 }
 
@@ -79,17 +81,20 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
     };
     const fields: Record<string, FieldValue> = {};
     for (const spec of MODEL_FIELDS) fields[spec.name] = values[spec.name] ?? null;
-    const fieldSources = writtenSources(doc, ["models", i], m);
-    delete fieldSources.model_id;
-    return {
-      address: address.model(m.model_id),
-      kind: "model",
-      key: { model_id: m.model_id },
-      fields,
-      source: at(doc, ["models", i]),
-      fieldSources,
-    };
+    const resource: Resource = { address: address.model(m.model_id), kind: "model", key: { model_id: m.model_id }, fields, source: at(doc, ["models", i]) };
+    // Field positions are only read to point a diagnostic at a field: found when first asked for
+    // (a 10k-model catalog has 100k written fields, and a valid one is never asked).
+    return withLazyFieldSources(resource, () => {
+      const sources = writtenSources(doc, ["models", i], m);
+      delete sources.model_id;
+      return sources;
+    });
   });
+}
+
+function withLazyFieldSources(resource: Resource, find: () => Record<string, SourceRef>): Resource {
+  let found: Record<string, SourceRef> | undefined;
+  return Object.defineProperty(resource, "fieldSources", { get: () => (found ??= find()), enumerable: true, configurable: true });
 }
 
 /**

@@ -3,11 +3,17 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import type { Dirent } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+import { appendAll } from "../domain/append.js";
+import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 
 /** Larger than any real configuration file; stops a runaway file from eating memory. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-/** Far more files than a configuration repository holds; stops a mistaken --config-dir (e.g. `/`). */
-const MAX_FILES = 2000;
+/**
+ * More files than a configuration repository holds (a platform with 10,000
+ * customised accounts has 10,000 account files); stops a mistaken --config-dir
+ * (e.g. `/`). The per-file size and YAML node limits bound the work per file.
+ */
+export const MAX_FILES = 20_000;
 
 export interface ConfigFile {
   /** Relative to the working directory, with forward slashes: what diagnostics print. */
@@ -23,7 +29,7 @@ export interface ReadResult {
 }
 
 /** Reads every *.yaml / *.yml below `configDir`, as UTF-8 text. Problems become diagnostics. */
-export async function readConfigFiles(configDir: string, cwd: string): Promise<ReadResult> {
+export async function readConfigFiles(configDir: string, cwd: string, progress: Progress = NO_PROGRESS): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
   const hash = createHash("sha256");
   const root = resolve(cwd, configDir);
@@ -39,7 +45,7 @@ export async function readConfigFiles(configDir: string, cwd: string): Promise<R
     }
     const listed = await listYamlFiles(root, cwd);
     paths = listed.files;
-    diagnostics.push(...listed.diagnostics);
+    appendAll(diagnostics, listed.diagnostics);
   } catch (err) {
     if (isPermissionError(err)) {
       diagnostics.push(diagnostic("error", "config.unreadable", `cannot read the configuration directory ${shown}: permission denied; make it readable (chmod u+rx)`, { file: shown }));
@@ -57,7 +63,9 @@ export async function readConfigFiles(configDir: string, cwd: string): Promise<R
     paths = paths.slice(0, MAX_FILES);
   }
 
+  progress.phase("reading files", paths.length);
   for (const abs of paths) {
+    progress.advance();
     const path = displayPath(cwd, abs);
     let size: number;
     let bytes: Buffer;

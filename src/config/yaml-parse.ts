@@ -2,6 +2,7 @@ import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parse
 import { diagnostic, type Code, type Diagnostic } from "../domain/diagnostic.js";
 import { FORBIDDEN_KEYS, JSON_SAFE_INTEGER, STORABLE_TEXT } from "../schema/fields.js";
 import { positionAt, type YamlDocument } from "./yaml-source.js";
+import { appendAll } from "../domain/append.js";
 
 /** Deeper than any sane configuration; stops stack-hungry input before it is converted. */
 export const MAX_DEPTH = 64;
@@ -11,9 +12,10 @@ export const MAX_EXPANDED_NODES = 100_000;
  * YAML nodes (scalars, aliases, collection entries) per file and in total,
  * counted by the lexer before anything is parsed: parsing builds a large
  * object per node, so this is what bounds validate's time and memory. The
- * largest real catalog is a few ten thousand nodes.
+ * largest real catalog is a few ten thousand nodes; issue #11's 10k-model
+ * catalog in one file (well under the size limit) is about 300k.
  */
-export const MAX_NODES_PER_FILE = 200_000;
+export const MAX_NODES_PER_FILE = 500_000;
 export const MAX_NODES_TOTAL = 1_000_000;
 const NODE_TOKENS = new Set(["scalar", "single-quoted-scalar", "double-quoted-scalar", "block-scalar", "alias", "flow-map-start", "flow-seq-start", "seq-item-ind"]);
 
@@ -68,9 +70,9 @@ export function parseYaml(file: string, text: string, maxNodes: number = MAX_NOD
     for (const e of [...doc.errors, ...doc.warnings]) {
       problems.push(diagnostic("error", yamlCode(e.code), yamlMessage(e.code, e.message), positionAt(file, lineCounter, e.pos[0])));
     }
-    if (problems.length === 0) problems.push(...checkStructure(file, doc, lineCounter));
+    if (problems.length === 0) appendAll(problems, checkStructure(file, doc, lineCounter));
     if (problems.length > 0) {
-      diagnostics.push(...problems);
+      appendAll(diagnostics, problems);
       return;
     }
     if (doc.contents === null) return; // an empty document (comments only, trailing `---`)

@@ -67,6 +67,27 @@ export function nodeAt(d: YamlDocument, path: Path): unknown {
 }
 
 /**
+ * locate(d, [...path, key]) for every key of the mapping at `path`, walking to
+ * the mapping once: a 10k-model catalog has 100k written fields, and walking
+ * from the document root for each cost a tenth of a plan.
+ */
+export function locateFields(d: YamlDocument, path: Path): Map<string, SourceRef> {
+  const out = new Map<string, SourceRef>();
+  const node = nodeAt(d, path);
+  if (!isMap(node)) return out;
+  for (const pair of node.items) {
+    if (!isScalar(pair.key) || !pair.key.range) continue;
+    const key = String(pair.key.value);
+    if (out.has(key)) continue; // the first pair wins, as in locate
+    const value = pair.value as Node | null | undefined;
+    const range = value?.range;
+    const empty = !range || isPair(value) || (isScalar(value) && value.value === null && range[0] === range[1]);
+    out.set(key, positionAt(d.file, d.lineCounter, empty ? pair.key.range[0] : range[0]));
+  }
+  return out;
+}
+
+/**
  * A number exactly as the author wrote it: the scalar's source text
  * (`12345678.123456789`, `1e-20`, `0x10`), never the JS float it parsed to.
  */

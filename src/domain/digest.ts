@@ -20,6 +20,25 @@ export function canonicalJson(value: unknown): string {
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * An object's keys in code-unit order. Resources of one kind share their keys
+ * (in the same order), so the order is remembered per key list: a 10k-resource
+ * digest sorts each kind's keys once, not 10k times.
+ */
+const sortedKeyCache = new Map<string, string[]>();
+const SORTED_KEY_CACHE_MAX = 1000;
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  if (keys.length < 2) return keys;
+  const signature = JSON.stringify(keys); // unambiguous, whatever the keys hold
+  let sorted = sortedKeyCache.get(signature);
+  if (!sorted) {
+    sorted = keys.sort(byCodeUnits);
+    if (sortedKeyCache.size < SORTED_KEY_CACHE_MAX) sortedKeyCache.set(signature, sorted);
+  }
+  return sorted;
+}
+
 /** A copy with every plain object's keys in sorted order; toJSON applied first, as JSON.stringify would. */
 function withSortedKeys(value: unknown, key: string): unknown {
   if (value === null || typeof value !== "object") return value;
@@ -34,7 +53,7 @@ function withSortedKeys(value: unknown, key: string): unknown {
   }
   const obj = value as Record<string, unknown>;
   const sorted: Record<string, unknown> = {};
-  for (const k of Object.keys(obj).sort(byCodeUnits)) {
+  for (const k of sortedKeys(obj)) {
     // An own "__proto__" key (JSON.parse makes them) must stay a key, not become the prototype.
     if (k === "__proto__") Object.defineProperty(sorted, k, { value: withSortedKeys(obj[k], k), enumerable: true, writable: true, configurable: true });
     else sorted[k] = withSortedKeys(obj[k], k);
@@ -51,15 +70,35 @@ export function secretDigest(value: string | null | undefined): string | null {
   return value ? sha256("cfgsync-secret\0" + value) : null;
 }
 
-export function resourceEntry(r: Pick<Resource, "address" | "fields">): [string, Record<string, FieldValue>] {
-  return [r.address, r.fields];
+/**
+ * sha256 over a sequence of values, each hashed as its canonical JSON and a
+ * newline (JSON text holds no raw newline, so the sequence is unambiguous).
+ * A 50k-resource state is hashed a resource at a time: no string of the whole
+ * state is ever built.
+ */
+export function sequenceDigest(parts: Iterable<unknown>): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(canonicalJson(part)).update("\n");
+  return "sha256:" + hash.digest("hex");
 }
 
-/** Digest of what a plan read from the database: live rows and last-applied records. */
+const byFirst = <T extends [string, ...unknown[]]>(a: T, b: T) => byCodeUnits(a[0], b[0]);
+
+/** [address, fields] of each resource, in address order: what the state and config digests hash. */
+export function resourceEntries(resources: readonly Pick<Resource, "address" | "fields">[]): [string, Record<string, FieldValue>][] {
+  return resources.map((r): [string, Record<string, FieldValue>] => [r.address, r.fields]).sort(byFirst);
+}
+
+/** Digest of what a plan read from the database: live rows, last-applied records and accounts, one entry at a time. */
 export function stateDigest(live: LiveState): string {
-  const resources = live.resources.map(resourceEntry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const lastApplied = [...live.lastApplied.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const accounts = [...live.accounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return sha256(canonicalJson({ resources, lastApplied, accounts }));
+  function* parts() {
+    yield "resources";
+    yield* resourceEntries(live.resources);
+    yield "lastApplied";
+    yield* [...live.lastApplied.entries()].sort(byFirst);
+    yield "accounts";
+    yield* [...live.accounts.entries()].sort(byFirst);
+  }
+  return sequenceDigest(parts());
 }
 

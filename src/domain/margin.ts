@@ -1,5 +1,5 @@
 import { Dec, dec, pctFigure, usdFigure } from "./money.js";
-import { costCandidates, costRange } from "./prices.js";
+import { costCandidates, costRange, type CostCandidate } from "./prices.js";
 import type { Resource } from "./resources.js";
 
 /**
@@ -59,30 +59,125 @@ const MILLION = new Dec(1_000_000);
 
 export function computeMargins(models: readonly Resource[], credits: readonly Resource[]): MarginLine[] {
   const lines: MarginLine[] = [];
-  const activeModels = models.filter((m) => m.kind === "model" && m.fields.is_active === true);
+  const ranges = costRangesOf(models);
   for (const op of credits) {
-    if (op.kind !== "credit" || op.fields.is_active === false) continue;
-    const unit = op.fields.unit;
-    const fraction = chargeFraction(op);
-    if (fraction === null || (unit !== "image" && unit !== "tokens")) continue;
-    const charge = fraction.numerator.div(fraction.denominator);
-    for (const model of activeModels) {
-      const range = costRange(costCandidates(model, unit));
-      if (range === null) continue;
-      const cost = range.worst.cost;
-      lines.push({
-        operation_type: op.key.operation_type ?? op.address,
-        model_id: model.key.model_id ?? model.address,
-        unit,
-        per: marginBasis(unit),
-        figures: { ...marginFigures(cost, charge), ...minimumCharge(op) },
-        dimension: range.worst.dimension,
-        cheapest: { dimension: range.cheapest.dimension, figures: marginFigures(range.cheapest.cost, charge) },
-        exact: { cost, chargeNumerator: fraction.numerator, chargeDenominator: fraction.denominator },
-      });
+    const priced = pricedOperation(op);
+    if (!priced) continue;
+    const charge = priced.numerator.div(priced.denominator);
+    for (const { model, range } of ranges(priced.unit)) lines.push(marginLine(op, model, priced, range, charge));
+  }
+  return lines.sort(byOperationAndModel);
+}
+
+/**
+ * Each active model's cost range for a unit, worked out once per unit and
+ * shared by every operation billed in it (a model can carry a dozen prices;
+ * 10k models x a dozen operations must not walk them per cell).
+ */
+function costRangesOf(models: readonly Resource[]): (unit: "image" | "tokens") => { model: Resource; range: CostSpan }[] {
+  const active = models.filter((m) => m.kind === "model" && m.fields.is_active === true);
+  const byUnit = new Map<"image" | "tokens", { model: Resource; range: CostSpan }[]>();
+  return (unit) => {
+    let ranges = byUnit.get(unit);
+    if (!ranges) {
+      ranges = [];
+      for (const model of active) {
+        const range = costRange(costCandidates(model, unit));
+        if (range !== null) ranges.push({ model, range });
+      }
+      byUnit.set(unit, ranges);
+    }
+    return ranges;
+  };
+}
+
+type PricedOperation = { unit: "image" | "tokens"; numerator: Dec; denominator: Dec; minimum: ReturnType<typeof minimumCharge> };
+type CostSpan = { cheapest: CostCandidate; worst: CostCandidate };
+
+/** An active operation with everything its charge needs, or null. */
+function pricedOperation(op: Resource): PricedOperation | null {
+  if (op.kind !== "credit" || op.fields.is_active === false) return null;
+  const unit = op.fields.unit;
+  const fraction = chargeFraction(op);
+  if (fraction === null || (unit !== "image" && unit !== "tokens")) return null;
+  return { unit, ...fraction, minimum: minimumCharge(op) };
+}
+
+/**
+ * One line at the model's worst cost (what the policy checks), with the
+ * operation's minimum charge, and the cheapest alongside.
+ */
+function marginLine(op: Resource, model: Resource, priced: PricedOperation, range: CostSpan, charge: Dec): MarginLine {
+  const cost = range.worst.cost;
+  const figures = marginFigures(cost, charge);
+  return {
+    operation_type: op.key.operation_type ?? op.address,
+    model_id: model.key.model_id ?? model.address,
+    unit: priced.unit,
+    per: marginBasis(priced.unit),
+    figures: { ...figures, ...priced.minimum },
+    dimension: range.worst.dimension,
+    // One price (the common case): the cheapest is the worst, figures and all.
+    cheapest: { dimension: range.cheapest.dimension, figures: range.cheapest === range.worst ? figures : marginFigures(range.cheapest.cost, charge) },
+    exact: { cost, chargeNumerator: priced.numerator, chargeDenominator: priced.denominator },
+  };
+}
+
+const byOperationAndModel = (a: MarginLine, b: MarginLine) => cmp(a.operation_type, b.operation_type) || cmp(a.model_id, b.model_id);
+
+/**
+ * The lines that miss their floor (`floorOf` an operation; undefined: no floor),
+ * the same verdicts as computeMargins + meetsFloor, without a decimal object per
+ * operation x model: 10k models x a dozen operations is 100k+ cells. A cost
+ * meets a floor f exactly when cost <= n x (100 - f) / (100 x d) (charge = n / d);
+ * each operation's bound is worked out once as an integer in units of 10^-S
+ * (S: the most decimal places of any worst cost) and each model's worst cost
+ * (catalog's dearest dimension, what the policy checks) once as a BigInt in the
+ * same units, so a cell is one integer comparison. Decimal figures, with the
+ * dimensions, are computed for the failing lines only.
+ */
+export function linesBelowFloor(
+  models: readonly Resource[],
+  credits: readonly Resource[],
+  floorOf: (operationType: string) => number | string | undefined,
+): MarginLine[] {
+  const ranges = costRangesOf(models);
+  const costs = { image: scaledWorstCosts(ranges("image")), tokens: scaledWorstCosts(ranges("tokens")) };
+  const out: MarginLine[] = [];
+  for (const op of credits) {
+    const priced = pricedOperation(op);
+    const floor = priced && floorOf(op.key.operation_type ?? op.address);
+    if (!priced || floor === undefined || floor === null) continue;
+    const { scale, byModel } = costs[priced.unit];
+    // A zero charge meets no floor; else cost x 10^S <= floor(n (100 - f) 10^S / (100 d)).
+    const bound = priced.numerator.isZero()
+      ? null
+      : BigInt(priced.numerator.times(new Dec(100).minus(dec(floor))).times(new Dec(10).pow(scale)).div(priced.denominator.times(100)).floor().toFixed());
+    for (const { model, range, scaled } of byModel) {
+      if (bound !== null && scaled <= bound) continue;
+      out.push(marginLine(op, model, priced, range, priced.numerator.div(priced.denominator)));
     }
   }
-  return lines.sort((a, b) => cmp(a.operation_type, b.operation_type) || cmp(a.model_id, b.model_id));
+  return out.sort(byOperationAndModel);
+}
+
+/** Each model's worst cost as an integer number of 10^-scale dollars. */
+function scaledWorstCosts(ranges: readonly { model: Resource; range: CostSpan }[]): { scale: number; byModel: { model: Resource; range: CostSpan; scaled: bigint }[] } {
+  const worst: { model: Resource; range: CostSpan; text: string }[] = [];
+  let scale = 0;
+  for (const { model, range } of ranges) {
+    const text = range.worst.cost.toFixed();
+    worst.push({ model, range, text });
+    const point = text.indexOf(".");
+    if (point >= 0) scale = Math.max(scale, text.length - point - 1);
+  }
+  return { scale, byModel: worst.map(({ model, range, text }) => ({ model, range, scaled: scaledInteger(text, scale) })) };
+}
+
+/** "12.5" at scale 3 -> 12500n. The text is a plain decimal (Dec.toFixed(): no exponent). */
+function scaledInteger(text: string, scale: number): bigint {
+  const [whole = "0", fraction = ""] = text.split(".");
+  return BigInt(whole + fraction.padEnd(scale, "0"));
 }
 
 /** The customer charge per image, or per 1M tokens; null when the rule lacks what it needs. */

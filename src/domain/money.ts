@@ -15,8 +15,13 @@ export type Dec = Decimal;
 /** YAML gives a number (0.040 parses as 0.04) or a string; both become the canonical decimal string. */
 export function toDecimalString(value: number | string | { toString(): string }): DecimalString {
   const text = typeof value === "number" ? numberToExactText(value) : String(value).trim();
+  // Already canonical ("0.04", "12", "-2.5"): most prices are; no decimal object needed.
+  if (CANONICAL.test(text) && text !== "-0") return text;
   return new DecimalCtx(text).toFixed();
 }
+
+/** Canonical decimal text: no exponent, no leading zeros, no trailing fractional zeros. */
+const CANONICAL = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
 
 /**
  * A JS number's shortest round-trip text is the decimal the author wrote for any
@@ -33,6 +38,7 @@ export function dec(value: number | string | Dec): Dec {
 
 export function decimalEquals(a: string | null | undefined, b: string | null | undefined): boolean {
   if (a == null || b == null) return a == b;
+  if (a === b) return true;
   return dec(a).eq(dec(b));
 }
 

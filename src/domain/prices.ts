@@ -51,6 +51,21 @@ export interface CostCandidate {
 }
 
 /**
+ * Every model field costCandidates reads (besides the price fields it walks
+ * through modelPrices, these are the ones that pick among them): a margin can
+ * only move when one of these, or is_active, does (plan/impact/margins.ts).
+ */
+export const COST_INPUT_FIELDS = [
+  "model_type",
+  "output_token_rate",
+  "batch_output_token_rate",
+  "context_tiers",
+  "cost_per_image",
+  "image_prices",
+  "available_sizes",
+] as const;
+
+/**
  * The prices one unit of an operation can cost on a model:
  * - per image: cost_per_image and every image_prices entry of a size the model
  *   offers (all of them when it lists no sizes);
@@ -59,9 +74,10 @@ export interface CostCandidate {
  */
 export function costCandidates(model: Resource, unit: "image" | "tokens"): CostCandidate[] {
   const type = model.fields.model_type;
+  // The type first: the margin engine asks every model for both units, and only one can apply.
+  if (type !== (unit === "image" ? "image" : "text")) return [];
   const prices = modelPrices(model);
   if (unit === "image") {
-    if (type !== "image") return [];
     const sizes = Array.isArray(model.fields.available_sizes) ? (model.fields.available_sizes as FieldValue[]) : null;
     const offered = new Set(
       objects(model.fields.image_prices)
@@ -72,7 +88,6 @@ export function costCandidates(model: Resource, unit: "image" | "tokens"): CostC
       .filter((p) => p.dimension === "cost_per_image" || (p.field === "image_prices" && offered.has(p.dimension)))
       .map((p) => ({ dimension: p.dimension, cost: p.amount }));
   }
-  if (type !== "text") return [];
   return prices
     .filter(
       (p) =>

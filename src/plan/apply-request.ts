@@ -66,9 +66,24 @@ export function plannedWrites(plan: Plan, desired: readonly Resource[], live: Li
   return writes;
 }
 
+/**
+ * A revision lists at most this many changes field by field. A larger apply (a
+ * 50k-resource first apply) records counts by kind and action, the first
+ * changes and, with the revision, the plan digest: the revision row stays a
+ * few hundred KB instead of tens of MB.
+ */
+export const REVISION_LISTED_CHANGES = 1000;
+
 /** A plan's changes as a revision records them: the plan already carries no secret values. */
 export function redactedChanges(plan: Plan): unknown {
-  return plan.changes.filter((c) => c.action !== "unmanaged");
+  const applied = plan.changes.filter((c) => c.action !== "unmanaged");
+  if (applied.length <= REVISION_LISTED_CHANGES) return applied;
+  const byKind: Record<string, Record<string, number>> = {};
+  for (const c of applied) {
+    const counts = (byKind[c.kind] ??= {});
+    counts[c.action] = (counts[c.action] ?? 0) + 1;
+  }
+  return { total: applied.length, by_kind: byKind, listed: applied.slice(0, REVISION_LISTED_CHANGES) };
 }
 
 /** The audit record an apply of this plan leaves (SPEC §3: who, which commit, what). */

@@ -7,6 +7,7 @@ import { planPolicyDiagnostics } from "./policy.js";
 import { planImpact } from "./impact/margins.js";
 import { pricingImpact, type Audience, type UsageWindow } from "./impact/index.js";
 import { ACTIONS, type Action, type Plan } from "./types.js";
+import { appendAll } from "../domain/append.js";
 
 export interface PlanInput {
   desired: DesiredState;
@@ -88,7 +89,7 @@ export function buildPlan(input: PlanInput): Plan {
   const diagnostics: Diagnostic[] = [...(input.diagnostics ?? []), ...waitingDiagnostics(desired, live, env, input.requireSecrets)];
 
   const changes = diffResources(resources, live.resources, live.lastApplied);
-  diagnostics.push(...planPolicyDiagnostics({ changes, desired, live }));
+  appendAll(diagnostics, planPolicyDiagnostics({ changes, desired, live }));
 
   const summary = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<Action, number>;
   for (const c of changes) summary[c.action] += 1;

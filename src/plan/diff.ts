@@ -39,10 +39,14 @@ function fieldChange(kind: Resource["kind"], name: string, before: FieldValue | 
   return { name, before: before as JsonValue | undefined, after: after as JsonValue | undefined, ...(drifted ? { drifted } : {}) };
 }
 
+/** Each kind's declared field names, as a list (their order) and a set. */
+const DECLARED = new Map(KIND_ORDER.map((kind) => [kind, { names: KINDS[kind].fields.map((f) => f.name), set: new Set(KINDS[kind].fields.map((f) => f.name)) }]));
+
 function fieldNames(r: Resource): string[] {
-  const declared = KINDS[r.kind].fields.map((f) => f.name);
-  const extra = Object.keys(r.fields).filter((n) => !declared.includes(n));
-  return [...declared.filter((n) => n in r.fields), ...extra];
+  const declared = DECLARED.get(r.kind)!;
+  const names = declared.names.filter((n) => n in r.fields);
+  for (const n of Object.keys(r.fields)) if (!declared.set.has(n)) names.push(n);
+  return names;
 }
 
 const present = (v: FieldValue | undefined) => v !== null && v !== undefined;

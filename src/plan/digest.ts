@@ -1,18 +1,32 @@
-import { canonicalJson, resourceEntry, sha256 } from "../domain/digest.js";
+import { resourceEntries, sequenceDigest } from "../domain/digest.js";
 import { toDecimalString } from "../domain/money.js";
 import { fieldType, isSecret, type JsonValue, type Resource, type ResourceKind } from "../domain/resources.js";
 import type { Change, Plan } from "./types.js";
 
 export { canonicalJson, secretDigest, sha256, stateDigest } from "../domain/digest.js";
 
-/** Digest of the desired state (secrets by digest of their values), for stale-plan detection. */
+/** Digest of the desired state (secrets by digest of their values), for stale-plan detection; a resource at a time. */
 export function configDigest(resources: readonly Resource[]): string {
-  return sha256(canonicalJson(resources.map(resourceEntry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return sequenceDigest(resourceEntries(resources));
 }
 
-/** Digest of what a plan will do (its diagnostics aside), recorded with the revision it becomes. */
+/**
+ * Digest of what a plan will do (its diagnostics aside), recorded with the
+ * revision it becomes: the plan's header, then each change and each margin
+ * row on its own, so a 50k-change plan is never one string.
+ */
 export function planDigest(plan: Plan): string {
-  return sha256(canonicalJson({ ...plan, diagnostics: [] }));
+  const { changes, impact, diagnostics: _diagnostics, ...header } = plan;
+  const { margins, ...otherImpact } = impact;
+  function* parts() {
+    yield header;
+    yield "changes";
+    yield* changes;
+    yield "margins";
+    yield* margins;
+    yield otherImpact;
+  }
+  return sequenceDigest(parts());
 }
 
 /**
@@ -43,7 +57,8 @@ export function changesDigest(changes: readonly Change[], desired: readonly Reso
           : { name: f.name, drifted: f.drifted === true, before: canonicalValue(c.kind, f.name, f.before), after: canonicalValue(c.kind, f.name, f.after) },
       ),
     }));
-  return sha256(canonicalJson({ changes_digest_version: 1, changes: entries }));
+  // Version 2: hashed a change at a time (version 1 hashed one string of all of them).
+  return sequenceDigest([{ changes_digest_version: 2 }, ...entries]);
 }
 
 function canonicalValue(kind: ResourceKind, name: string, value: JsonValue | undefined): JsonValue {
@@ -61,5 +76,11 @@ function canonicalValue(kind: ResourceKind, name: string, value: JsonValue | und
  */
 export function planContentDigest(plan: Pick<Plan, "config_digest" | "state_digest" | "summary" | "changes" | "changes_digest">): string {
   const { config_digest, state_digest, summary, changes, changes_digest } = plan;
-  return sha256(canonicalJson({ config_digest, state_digest, summary, changes, changes_digest }));
+  // A change at a time, as every plan digest here: a 50k-change plan is never one string.
+  function* parts() {
+    yield { config_digest, state_digest, summary, changes_digest };
+    yield "changes";
+    yield* changes;
+  }
+  return sequenceDigest(parts());
 }

@@ -2,7 +2,8 @@ import { inertMarkdown as escapeInline } from "../domain/inert.js";
 import { renderImpactMarkdown } from "./impact.js";
 import { LOSS, MARGIN_BASIS_NOTE, marginCells, priceRangeLine } from "./figures.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
-import { KIND_ORDER, KINDS, type JsonValue, type ResourceKind } from "../domain/resources.js";
+import { KINDS, type JsonValue } from "../domain/resources.js";
+import { changesByKind, countsByAction, listedChanges, movedMargins } from "./value.js";
 import { ACTIONS, hasChanges, type Action, type Change, type FieldChange, type MarginRow, type Plan } from "../plan/types.js";
 
 /** GitHub rejects a comment (and a check run summary) longer than this. The one place it is written. */
@@ -17,6 +18,8 @@ export interface MarkdownOptions {
   artifactHint?: string;
   /** The plan was made against a database holding none of the configured rows: the title says so. */
   emptyDatabase?: boolean;
+  /** Every change of every kind; otherwise a kind with more than LISTED_CHANGES changes shows counts and the first ones. */
+  full?: boolean;
 }
 
 /** A single value longer than this is clipped in its cell (the full value is in the plan artifact). */
@@ -52,9 +55,10 @@ function compose(plan: Plan, opts: MarkdownOptions, detail: Detail): string {
   const sections = [heading(plan, opts.environment, opts.emptyDatabase === true), summaryTable(plan)];
   if (shortened) sections.push(shortenedNotice(opts.artifactHint));
   if (plan.changes.length > 0) {
-    sections.push(detail === "fields" || detail === "addresses" ? changesByKind(plan.changes, detail) : kindCountsTable(plan.changes));
+    sections.push(detail === "fields" || detail === "addresses" ? changesSection(plan.changes, detail, opts) : kindCountsTable(plan.changes));
   }
-  if (detail !== "minimal" && plan.impact.margins.length > 0) sections.push(marginSection(plan.impact.margins));
+  const margins = movedMargins(plan.impact.margins);
+  if (detail !== "minimal" && margins.shown.length > 0) sections.push(marginSection(margins));
   if (detail === "fields" || detail === "addresses") {
     const pricing = renderImpactMarkdown({ margins: [], revenue: plan.impact.revenue, blast_radius: plan.impact.blast_radius });
     if (pricing.trim()) sections.push(pricing.trim());
@@ -93,27 +97,35 @@ function summaryTable(plan: Plan): string {
   );
 }
 
+/** Where the full plan is when no artifact is named. */
+const SAVED_PLAN = "the plan JSON saved by `cfgsync plan --out`";
+
 function shortenedNotice(artifactHint: string | undefined): string {
-  const where = artifactHint ?? "the plan JSON saved by `cfgsync plan --out`";
+  const where = artifactHint ?? SAVED_PLAN;
   return `> [!NOTE]\n> This plan is too large for one comment: the field-level changes are left out. The full plan: ${where}.`;
 }
 
-function changesByKind(changes: Change[], detail: "fields" | "addresses"): string {
+function changesSection(changes: Change[], detail: "fields" | "addresses", opts: MarkdownOptions): string {
+  const full = opts.full ?? false;
+  const where = opts.artifactHint ?? SAVED_PLAN;
   const parts = ["### Changes"];
-  for (const [kind, ofKind] of groupByKind(changes)) {
+  for (const [kind, ofKind] of changesByKind(changes)) {
+    const shown = listedChanges(ofKind, full);
     const body =
       detail === "fields"
-        ? ofKind.map(changeBlock).join("\n\n")
-        : ofKind.map((c) => `- ${actionLabel(c.action)} <code>${escapeInline(c.address)}</code>${sourceSuffix(c)}`).join("\n");
+        ? shown.map(changeBlock).join("\n\n")
+        : shown.map((c) => `- ${actionLabel(c.action)} <code>${escapeInline(c.address)}</code>${sourceSuffix(c)}`).join("\n");
+    const more = ofKind.length - shown.length;
+    const tail = more > 0 ? `\n\n… and ${more} more; every change is in the full plan: ${where}` : "";
     parts.push(
-      `<details><summary><b>${escapeInline(KINDS[kind].label)}</b>: ${countsPhrase(ofKind)}</summary>\n\n${body}\n\n</details>`,
+      `<details><summary><b>${escapeInline(KINDS[kind].label)}</b>: ${countsByAction(ofKind)}</summary>\n\n${body}${tail}\n\n</details>`,
     );
   }
   return parts.join("\n\n");
 }
 
 function kindCountsTable(changes: Change[]): string {
-  const rows = [...groupByKind(changes)].map(([kind, ofKind]) => [
+  const rows = [...changesByKind(changes)].map(([kind, ofKind]) => [
     escapeInline(KINDS[kind].label),
     ...ACTIONS.map((a) => String(ofKind.filter((c) => c.action === a).length)),
   ]);
@@ -144,9 +156,9 @@ function formatValue(v: JsonValue | undefined): string {
   return `<code>${escapeInline(clipped)}</code>`;
 }
 
-function marginSection(rows: MarginRow[]): string {
-  const tokens = rows.some((r) => r.unit === "tokens");
-  const body = rows.map((r) => {
+function marginSection({ shown, more }: { shown: MarginRow[]; more: number }): string {
+  const tokens = shown.some((r) => r.unit === "tokens");
+  const body = shown.map((r) => {
     const c = marginCells(r, "→");
     const range = priceRangeLine(r);
     return [
@@ -173,7 +185,8 @@ function marginSection(rows: MarginRow[]): string {
       "right",
       "right",
       ...(tokens ? (["right"] as const) : []),
-    ])
+    ]) +
+    (more > 0 ? `\n\n… and ${more} more operation × model margins that move (the full plan lists all)` : "")
   );
 }
 
@@ -197,22 +210,6 @@ function footer(plan: Plan): string {
 }
 
 const shortDigest = (digest: string): string => digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, "$1…");
-
-function groupByKind(changes: Change[]): Map<ResourceKind, Change[]> {
-  const groups = new Map<ResourceKind, Change[]>();
-  for (const kind of KIND_ORDER) {
-    const ofKind = changes.filter((c) => c.kind === kind);
-    if (ofKind.length > 0) groups.set(kind, ofKind);
-  }
-  return groups;
-}
-
-function countsPhrase(changes: Change[]): string {
-  return ACTIONS.map((a) => [a, changes.filter((c) => c.action === a).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([a, n]) => `${n} ${a}`)
-    .join(", ");
-}
 
 const ACTION_LABELS: Record<Action, string> = {
   create: "create",

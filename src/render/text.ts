@@ -1,12 +1,12 @@
 import { formatDiagnosticLine, type Diagnostic } from "../domain/diagnostic.js";
 import { inert } from "../domain/inert.js";
-import { KIND_ORDER, KINDS } from "../domain/resources.js";
+import { KINDS } from "../domain/resources.js";
 import { planContentDigest } from "../plan/digest.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
 import { MARGIN_BASIS_NOTE, endsAtLoss, marginLineText, priceRangeLine } from "./figures.js";
-import { displaySensitive, displayValue, isSensitive, marginChanged } from "./value.js";
+import { changesByKind, countsByAction, displaySensitive, displayValue, isSensitive, listedChanges, movedMargins } from "./value.js";
 
 const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", drift: "!", unmanaged: "?" };
 const NOTE: Partial<Record<Action, string>> = {
@@ -68,35 +68,80 @@ export function appliedLine(plan: Pick<Plan, "summary">, revision: number | null
   return `Applied: ${s.create} created, ${s.update} updated, ${s.delete} deleted, ${s.drift} drift restored (revision ${revision}).`;
 }
 
+export interface TextOptions {
+  color?: boolean;
+  /** Every change of every kind; otherwise a kind with more than LISTED_CHANGES changes is summarised. */
+  full?: boolean;
+}
+
 /** Terraform-like text: changes grouped by kind, margins when prices move, a summary line. */
-export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): string {
+export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
+  let text = "";
+  for (const line of planTextLines(plan, opts)) text += line + "\n";
+  return text;
+}
+
+/**
+ * The text of a plan, line by line: a caller writes a 100k-line plan as a
+ * stream instead of building it (or spreading it into a call) first.
+ */
+export function* planTextLines(plan: Plan, opts: TextOptions = {}): Generator<string> {
   const style = makeStyle(opts.color ?? false);
-  const out: string[] = [];
-  for (const kind of KIND_ORDER) {
-    const changes = plan.changes.filter((c) => c.kind === kind);
-    if (!changes.length) continue;
-    out.push(style.bold(KINDS[kind].label), ...changes.flatMap((c) => renderChange(c, style)), "");
+  for (const [kind, changes] of changesByKind(plan.changes)) {
+    yield style.bold(KINDS[kind].label);
+    const shown = listedChanges(changes, opts.full ?? false);
+    if (shown.length < changes.length) yield style.dim(`  ${countsByAction(changes)}; the first ${shown.length} (cfgsync plan --full for all):`);
+    for (const change of shown) yield* renderChange(change, style);
+    if (shown.length < changes.length) yield style.dim(`  ... and ${changes.length - shown.length} more ${KINDS[kind].label.toLowerCase()} changes`);
+    yield "";
   }
-  const margins = plan.impact.margins.filter(marginChanged);
-  if (margins.length) {
-    out.push(style.bold("Margin impact") + style.dim(`  (${MARGIN_BASIS_NOTE})`));
-    for (const row of margins) {
+  const margins = movedMargins(plan.impact.margins);
+  if (margins.shown.length) {
+    yield style.bold("Margin impact") + style.dim(`  (${MARGIN_BASIS_NOTE})`);
+    for (const row of margins.shown) {
       const line = inert(marginLineText(row));
-      out.push(endsAtLoss(row) ? style.red(line) : line);
+      yield endsAtLoss(row) ? style.red(line) : line;
       const range = priceRangeLine(row);
-      if (range) out.push(style.dim(`      ${range}`));
+      if (range) yield style.dim(`      ${inert(range)}`);
     }
-    out.push("");
+    if (margins.more) yield style.dim(`  ... and ${margins.more} more operation x model margins that move (the JSON plan lists all)`);
+    yield "";
   }
   const pricing = renderImpactText({ margins: [], revenue: plan.impact.revenue, blast_radius: plan.impact.blast_radius });
   while (pricing.at(-1) === "") pricing.pop();
-  if (pricing.length) out.push(...pricing, "");
-  if (plan.diagnostics.length) out.push(...renderDiagnosticsText(plan.diagnostics, style), "");
-  out.push(style.bold(summaryLine(plan)));
-  return out.join("\n") + "\n";
+  if (pricing.length) yield* [...pricing, ""];
+  if (plan.diagnostics.length) yield* [...renderDiagnosticsText(plan.diagnostics, style), ""];
+  yield style.bold(summaryLine(plan));
 }
 
 /** The stable JSON form (SPEC §5). */
 export function renderPlanJson(plan: Plan): string {
-  return JSON.stringify({ ...plan, content_digest: planContentDigest(plan) }, null, 2) + "\n";
+  let text = "";
+  for (const chunk of planJsonChunks(plan)) text += chunk;
+  return text;
 }
+
+/**
+ * The stable JSON form in pieces, exactly the text of JSON.stringify(plan, null, 2)
+ * followed by a newline: one piece per element of the plan's top-level arrays
+ * (changes, diagnostics), so a 50k-change plan is streamed, not built whole.
+ */
+export function* planJsonChunks(plan: Plan): Generator<string> {
+  // The saved plan carries the digest of its own content (apply refuses an edited file).
+  const entries = Object.entries({ ...plan, content_digest: planContentDigest(plan) }).filter(([, v]) => v !== undefined);
+  yield "{\n";
+  for (const [i, [key, value]] of entries.entries()) {
+    const end = i < entries.length - 1 ? ",\n" : "\n";
+    if (Array.isArray(value) && value.length > 0) {
+      yield `  ${JSON.stringify(key)}: [\n`;
+      for (const [j, item] of value.entries()) yield `    ${indented(JSON.stringify(item ?? null, null, 2), "    ")}${j < value.length - 1 ? ",\n" : "\n"}`;
+      yield `  ]${end}`;
+    } else {
+      yield `  ${JSON.stringify(key)}: ${indented(JSON.stringify(value, null, 2), "  ")}${end}`;
+    }
+  }
+  yield "}\n";
+}
+
+/** JSON text nested one level deeper (its strings hold no raw newlines: JSON escapes them). */
+const indented = (json: string, pad: string) => json.replace(/\n/g, "\n" + pad);

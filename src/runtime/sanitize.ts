@@ -1,6 +1,7 @@
 import { UserError } from "../domain/diagnostic.js";
 import { inert } from "../domain/inert.js";
 import type { JsonValue } from "../domain/resources.js";
+import { appendAll } from "../domain/append.js";
 import { jsonValueProblem } from "../schema/fields.js";
 
 /** The seed's rule: API keys live only in the global singleton, never in account or user rows. */
@@ -15,7 +16,7 @@ export function stripApiKeys(value: JsonValue, path = ""): { value: JsonValue; s
     const stripped: string[] = [];
     const items = value.map((item, i) => {
       const r = stripApiKeys(item, `${path}/${i}`);
-      stripped.push(...r.stripped);
+      appendAll(stripped, r.stripped);
       return r.value;
     });
     return { value: items, stripped };
@@ -29,7 +30,7 @@ export function stripApiKeys(value: JsonValue, path = ""): { value: JsonValue; s
         continue;
       }
       const r = stripApiKeys(v, `${path}/${k}`);
-      stripped.push(...r.stripped);
+      appendAll(stripped, r.stripped);
       out[k] = r.value;
     }
     return { value: out, stripped };

@@ -104,10 +104,11 @@ describe("renderPlanMarkdown", () => {
     expect(markdown).not.toContain("### Changes");
   });
 
-  it("renders a 200 KB plan under GitHub's limit: summary, per-kind counts, artifact pointer, no half table", () => {
-    const plan = largePlan(200_000);
-    expect(JSON.stringify(plan).length).toBeGreaterThanOrEqual(200_000);
-    const markdown = renderPlanMarkdown(plan, { environment: "production", artifactHint: "the `cfgsync-plan` artifact of run 42" });
+  it("renders an 800 KB plan under GitHub's limit: summary, per-kind counts, artifact pointer, no half table", () => {
+    const plan = largePlan(800_000);
+    expect(JSON.stringify(plan).length).toBeGreaterThanOrEqual(800_000);
+    // full: every change listed, so only the shorter renderings fit (by default a kind lists its first 50).
+    const markdown = renderPlanMarkdown(plan, { environment: "production", artifactHint: "the `cfgsync-plan` artifact of run 42", full: true });
     expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARS);
     expect(brokenTables(markdown)).toEqual([]);
     expect(markdown).toContain("| create | update | delete | drift | unmanaged |");
@@ -119,10 +120,10 @@ describe("renderPlanMarkdown", () => {
   });
 
   it("drops field tables before anything else: a mid-size plan keeps its list of addresses", () => {
-    const plan = largePlan(70_000);
-    const full = renderPlanMarkdown(plan, { maxChars: Number.MAX_SAFE_INTEGER });
+    const plan = largePlan(100_000);
+    const full = renderPlanMarkdown(plan, { maxChars: Number.MAX_SAFE_INTEGER, full: true });
     expect(full.length).toBeGreaterThan(GITHUB_COMMENT_MAX_CHARS);
-    const markdown = renderPlanMarkdown(plan, { artifactHint: "the artifact" });
+    const markdown = renderPlanMarkdown(plan, { artifactHint: "the artifact", full: true });
     expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARS);
     expect(brokenTables(markdown)).toEqual([]);
     expect(markdown).toContain("<code>model/bulk-model-0</code>");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { computeMargins, meetsFloor } from "../../src/domain/margin.js";
+import { computeMargins, linesBelowFloor, meetsFloor } from "../../src/domain/margin.js";
 import { marginRows } from "../../src/plan/impact/margins.js";
 import { credit, imageGeneration, imageModel, model } from "./fixtures.js";
 
@@ -97,8 +97,82 @@ describe("margins (SPEC §2.6)", () => {
     expect(line!.cheapest.figures.cost).toBe("7.5");
   });
 
+  test("a change to a price dimension alone (tier, batch, image size x quality, offered sizes) moves its rows; equal lists move nothing", () => {
+    const op = credit("content_generation", { unit: "tokens", tokens_per_credit: 100, min_credits: 3, price_per_credit_usd: "0.01" });
+    const tiered = (rate: string) => model("sonnet", { output_token_rate: "3", context_tiers: [{ above_input_tokens: 200000, output_token_rate: rate }] });
+    const dalle = (sizes: string[]) =>
+      imageModel("dall-e-3", "0.04", { available_sizes: sizes, image_prices: [{ size: "1024x1792", quality: "hd", cost_per_image: "0.12" }] });
+    const live = [tiered("22.5"), model("batch", { output_token_rate: "3", batch_output_token_rate: "1" }), dalle(["1024x1024"]), op, imageGeneration()];
+    // Structurally equal but distinct lists (as the store reads them back): nothing moves.
+    expect(marginRows(live, [tiered("22.5"), model("batch", { output_token_rate: "3", batch_output_token_rate: "1.0" }), dalle(["1024x1024"]), op, imageGeneration()])).toEqual([]);
+    const rows = marginRows(live, [tiered("30"), model("batch", { output_token_rate: "3", batch_output_token_rate: "4" }), dalle(["1024x1024", "1024x1792"]), op, imageGeneration()]);
+    expect(rows.map((r) => `${r.operation_type}/${r.model_id}: ${r.before?.cost} -> ${r.after?.cost}`)).toEqual([
+      "content_generation/batch: 3 -> 4",
+      "content_generation/sonnet: 22.5 -> 30",
+      "image_generation/dall-e-3: 0.04 -> 0.12",
+    ]);
+  });
+
   test("a single-price model keeps the plan's row as before (no price range)", () => {
     const [row] = marginRows([imageModel("dall-e-3", "0.04"), imageGeneration()], [imageModel("dall-e-3", "0.05"), imageGeneration()]);
     expect(row!.prices).toBeUndefined();
+  });
+});
+
+describe("linesBelowFloor: the policy check in scaled integers", () => {
+  test("gives exactly the lines computeMargins + meetsFloor fail, at and around every boundary", () => {
+    // Costs straddling each operation's exact bound (linking at 40 %: 16.666... x 0.6 = 10 exactly).
+    const costs = ["10", "10.0000000001", "9.9999999999", "0", "14", "75", "0.06", "0.0600001", "0.059", "1e-7", "2.50", "16.666667"];
+    const models = costs.flatMap((c, i) => [
+      model(`t${i}`, { model_type: "text", output_token_rate: c }),
+      model(`i${i}`, { model_type: "image", cost_per_image: c }),
+    ]);
+    const credits = [
+      credit("image_generation", { unit: "image", credits: 5, min_credits: 5, price_per_credit_usd: "0.02" }),
+      credit("linking", { unit: "tokens", tokens_per_credit: 300, min_credits: 1, price_per_credit_usd: "0.005" }),
+      credit("free", { unit: "tokens", tokens_per_credit: 100, min_credits: 1, price_per_credit_usd: "0" }),
+      credit("odd", { unit: "tokens", tokens_per_credit: 7, min_credits: 1, price_per_credit_usd: "0.0003" }),
+    ];
+    for (const floors of [{}, { linking: 40, image_generation: 40, odd: 12.5, free: -1000 }, { linking: "40.0001", image_generation: -50, odd: 100 }] as Record<string, number | string>[]) {
+      const floorOf = (op: string) => floors[op];
+      const expected = computeMargins(models, credits)
+        .filter((l) => floorOf(l.operation_type) !== undefined && !meetsFloor(l, floorOf(l.operation_type)!))
+        .map((l) => `${l.operation_type}/${l.model_id}`);
+      expect(linesBelowFloor(models, credits, floorOf).map((l) => `${l.operation_type}/${l.model_id}`)).toEqual(expected);
+    }
+    const linking = linesBelowFloor(models, credits, (op) => (op === "linking" ? 40 : undefined)).map((l) => l.model_id);
+    expect(linking).toContain("t1");
+    expect(linking).not.toContain("t0");
+  });
+  test("checks each model at its worst price dimension and names it, with the cheapest, like computeMargins", () => {
+    // Only the dearest price of each model fails: a tier, the batch rate or an image size x quality.
+    const models = [
+      model("tiered", { model_type: "text", output_token_rate: "9", context_tiers: [{ above_input_tokens: 200000, output_token_rate: "10.5" }] }),
+      model("batched", { model_type: "text", output_token_rate: "5", batch_output_token_rate: "10.0000001" }),
+      model("sized", {
+        model_type: "image",
+        cost_per_image: "0.04",
+        available_sizes: ["1024x1024", "1024x1792"],
+        image_prices: [
+          { size: "1024x1792", quality: "hd", cost_per_image: "0.12" },
+          { size: "4096x4096", quality: "hd", cost_per_image: "0.5" }, // not offered: never hit
+        ],
+      }),
+      model("plain", { model_type: "text", output_token_rate: "10" }),
+    ];
+    const credits = [
+      credit("image_generation", { unit: "image", credits: 5, min_credits: 5, price_per_credit_usd: "0.02" }),
+      credit("linking", { unit: "tokens", tokens_per_credit: 300, min_credits: 1, price_per_credit_usd: "0.005" }),
+    ];
+    const floorOf = () => 40;
+    const view = (l: ReturnType<typeof computeMargins>[number]) => ({ line: `${l.operation_type}/${l.model_id}`, dimension: l.dimension, figures: l.figures, cheapest: l.cheapest });
+    const expected = computeMargins(models, credits).filter((l) => !meetsFloor(l, 40));
+    expect(linesBelowFloor(models, credits, floorOf).map(view)).toEqual(expected.map(view));
+    expect(expected.map((l) => `${l.model_id} at ${l.dimension}`)).toEqual([
+      "sized at image_prices[1024x1792 hd]",
+      "batched at batch_output_token_rate",
+      "tiered at context_tiers[>200000].output_token_rate",
+    ]);
+    expect(expected.find((l) => l.model_id === "tiered")!.cheapest).toMatchObject({ dimension: "output_token_rate", figures: { cost: "9" } });
   });
 });

@@ -42,7 +42,7 @@ describe("the change-set digest", () => {
     const two = plan([integration("sha256:2")], live([integration("sha256:0")]));
     expect(JSON.stringify(one.changes)).toBe(JSON.stringify(two.changes));
     expect(one.changes_digest).not.toBe(two.changes_digest);
-    expect(JSON.stringify(one)).not.toContain("sha256:1");
+    expect(JSON.stringify(one)).not.toContain('"sha256:1"'); // the value itself (a digest's hex may well start with 1)
   });
 });
 

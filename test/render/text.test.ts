@@ -1,11 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { buildPlan } from "../../src/plan/build.js";
-import { secretDigest } from "../../src/plan/digest.js";
+import { planContentDigest, secretDigest } from "../../src/plan/digest.js";
 import { renderPlanJson, renderPlanText } from "../../src/render/text.js";
 import { renderPlanMarkdown } from "../../src/render/markdown.js";
 import type { FieldValue, Resource } from "../../src/domain/resources.js";
 import type { DesiredState, LiveState } from "../../src/domain/state.js";
 import { imageGeneration, imageModel, model } from "../plan/fixtures.js";
+import type { Plan } from "../../src/plan/types.js";
 
 function integration(secret: string | null, fromEnv?: string): Resource {
   return {
@@ -103,4 +104,53 @@ test("the Markdown plan (PR comment) shows margin, revenue and blast radius sect
   expect(md).toContain("Revenue");
   expect(md).not.toContain("sk-proj-new-secret-value-123456");
   await expect(md).toMatchFileSnapshot("../fixtures/golden/plan.md");
+});
+
+describe("large plans stay readable and never crash the renderers", () => {
+  /** A plan creating `n` models on an empty database, and changing a price every 100th of them on a full one. */
+  const manyModels = (n: number, price = (i: number) => `0.0${(i % 4) + 1}`) =>
+    Array.from({ length: n }, (_, i) => imageModel(`m-${String(i).padStart(6, "0")}`, price(i)));
+  const fromEmpty = (n: number) =>
+    buildPlan({ desired: { resources: [...manyModels(n), imageGeneration()], accounts: [], secretRefs: [] }, live: { resources: [], lastApplied: new Map(), accounts: new Map() }, env: {} });
+
+  test("a kind with more than 50 changes shows counts by action and the first 50; --full lists all", () => {
+    const plan = fromEmpty(120);
+    const text = renderPlanText(plan);
+    expect(text).toContain("  120 create; the first 50 (cfgsync plan --full for all):");
+    expect(text.match(/^  \+ model\//gm)).toHaveLength(50);
+    expect(text).toContain("... and 70 more models changes");
+    const full = renderPlanText(plan, { full: true });
+    expect(full.match(/^  \+ model\//gm)).toHaveLength(120);
+    expect(full).not.toContain("--full for all");
+    const md = renderPlanMarkdown(plan, { maxChars: Number.MAX_SAFE_INTEGER });
+    expect(md).toContain("120 create");
+    expect(md.match(/\*\*create\*\* <code>model\//g)).toHaveLength(50);
+    expect(md).toContain("… and 70 more");
+    expect(renderPlanMarkdown(plan, { maxChars: Number.MAX_SAFE_INTEGER, full: true }).match(/\*\*create\*\* <code>model\//g)).toHaveLength(120);
+  });
+
+  test("the margin table keeps the rows whose figures move, capped with a count; unmoved rows are not even in the plan", () => {
+    const live = [...manyModels(300), imageGeneration()];
+    const desired = [...manyModels(300, (i) => (i % 100 === 0 ? "0.05" : `0.0${(i % 4) + 1}`)), imageGeneration()];
+    const lastApplied = new Map(live.map((r) => [r.address, r.fields]));
+    const plan = buildPlan({ desired: { resources: desired, accounts: [], secretRefs: [] }, live: { resources: live, lastApplied, accounts: new Map() }, env: {} });
+    expect(plan.impact.margins.map((m) => m.model_id)).toEqual(["m-000000", "m-000100", "m-000200"]);
+    const all = fromEmpty(80).impact.margins;
+    expect(all).toHaveLength(80);
+    const text = renderPlanText(fromEmpty(80));
+    expect(text.match(/^  image_generation x /gm)).toHaveLength(50);
+    expect(text).toContain("... and 30 more operation x model margins that move");
+  });
+
+  test("a plan of 110k text lines renders in full as text, Markdown and JSON (no spread into a call); the JSON pieces are JSON.stringify's text", () => {
+    const plan = fromEmpty(11_000);
+    const full = renderPlanText(plan, { full: true });
+    expect(full.split("\n").length).toBeGreaterThan(110_000);
+    expect(full).toContain("Plan: 11001 to create");
+    expect(renderPlanMarkdown(plan, { full: true }).length).toBeLessThanOrEqual(65_535);
+    // JSON.stringify's text of the plan with the digest of its own content (the gate's saved-plan integrity).
+    const whole = (p: Plan) => JSON.stringify({ ...p, content_digest: planContentDigest(p) }, null, 2) + "\n";
+    expect(renderPlanJson(plan)).toBe(whole(plan));
+    expect(renderPlanJson(samplePlan())).toBe(whole(samplePlan()));
+  });
 });

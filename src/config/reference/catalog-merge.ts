@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node, type ScalarTag, type YAMLMap } from "yaml";
 import { decimalEquals, toDecimalString } from "../../domain/money.js";
+import { appendAll } from "../../domain/append.js";
 import { modelSchema } from "../../schema/documents.js";
 import { SCALAR_PRICES } from "../../schema/prices.js";
 import type { FieldUpdate, ImportReport, ReferenceModel } from "../../domain/price-reference.js";
@@ -115,7 +116,7 @@ export function mergeCatalog(
       report.not_selected += model.sourceKeys.length;
       continue;
     }
-    report.rounded.push(...model.rounded);
+    appendAll(report.rounded, model.rounded);
     const found = byId.get(model.model_id);
     if (found) {
       const updates = updateModel(found, model);

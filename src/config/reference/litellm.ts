@@ -1,4 +1,5 @@
 import type { ReferenceModel, RoundedPrice } from "../../domain/price-reference.js";
+import { appendAll } from "../../domain/append.js";
 import { convertPrice } from "../../domain/prices.js";
 import { INT32 } from "../../schema/fields.js";
 import { PROVIDER_SLUG } from "../../schema/documents.js";
@@ -319,7 +320,7 @@ function convertEntry(
 
 function mergeImageVariant(into: ReferenceModel, key: string, c: Converted): void {
   into.sourceKeys.push(key);
-  into.rounded.push(...c.rounded);
+  appendAll(into.rounded, c.rounded);
   const prices = [...((into.fields.image_prices as unknown[]) ?? []), ...((c.fields.image_prices as unknown[]) ?? [])];
   for (const [field, v] of Object.entries(c.fields)) if (field !== "image_prices") into.fields[field] ??= v;
   if (prices.length) into.fields.image_prices = prices;

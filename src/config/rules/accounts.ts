@@ -5,6 +5,7 @@ import { at, docsOf } from "../documents.js";
 import { didYouMean } from "../../domain/suggest.js";
 import { checkModelParameters, checkModelReference } from "./integrations.js";
 import type { Rule } from "./types.js";
+import { appendAll } from "../../domain/append.js";
 
 /**
  * An account may override only an integration's model and parameters (the seed:
@@ -48,7 +49,7 @@ export const accountOverrides: Rule = {
           }
         }
         if (override.model !== undefined) {
-          out.push(...checkModelReference(override.model, target, models, where, at(doc, ["integrations", type, "model"])));
+          appendAll(out, checkModelReference(override.model, target, models, where, at(doc, ["integrations", type, "model"])));
         }
         const effectiveModel = override.model ?? globals[type]?.model;
         out.push(

@@ -9,13 +9,17 @@ export const uniqueModelIds: Rule = {
   needs: ["ModelCatalog"],
   check({ docs }) {
     const out: Diagnostic[] = [];
-    const first = new Map<string, string>();
+    // Positions are looked up for duplicates only: a 10k-model catalog has none to report.
+    const first = new Map<string, () => string>();
     for (const doc of docsOf(docs, "ModelCatalog")) {
       doc.data.models.forEach((m, i) => {
-        const pos = at(doc, ["models", i, "model_id"]);
         const prev = first.get(m.model_id);
-        if (prev) out.push(diagnostic("error", "catalog.duplicate-model", `model ${m.model_id} is declared twice (first at ${prev})`, pos));
-        else first.set(m.model_id, `${pos.file}:${pos.line}`);
+        if (prev) out.push(diagnostic("error", "catalog.duplicate-model", `model ${m.model_id} is declared twice (first at ${prev()})`, at(doc, ["models", i, "model_id"])));
+        else
+          first.set(m.model_id, () => {
+            const pos = at(doc, ["models", i, "model_id"]);
+            return `${pos.file}:${pos.line}`;
+          });
       });
     }
     return out;

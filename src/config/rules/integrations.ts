@@ -6,6 +6,7 @@ import { INTEGRATION_TYPE_NAME } from "../../schema/documents.js";
 import { at, docsOf } from "../documents.js";
 import { closest } from "../../domain/suggest.js";
 import { num, type Rule } from "./types.js";
+import { appendAll } from "../../domain/append.js";
 
 /** The integration that serves each `default_image_service`. */
 const IMAGE_SERVICE_INTEGRATION: Record<string, IntegrationProvider> = { openai: "dalle", runware: "runware", bria: "bria" };
@@ -102,8 +103,8 @@ export const globalDefaults: Rule = {
           continue;
         }
         const want = integrationTarget(type, desired.resources);
-        if (want) out.push(...checkModelReference(settings.model, want, models, where, at(doc, ["providers", type, "model"])));
-        out.push(...checkModelParameters(settings, models.get(settings.model), where, (f) => at(doc, ["providers", type, f])));
+        if (want) appendAll(out, checkModelReference(settings.model, want, models, where, at(doc, ["providers", type, "model"])));
+        appendAll(out, checkModelParameters(settings, models.get(settings.model), where, (f) => at(doc, ["providers", type, f])));
       }
       // A default names an integration that is configured and serves the right model type.
       const defaults = [

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
-import { computeMargins, meetsFloor } from "../../domain/margin.js";
+import { linesBelowFloor } from "../../domain/margin.js";
 import { dec, formatPct, formatUsd } from "../../domain/money.js";
 import { modelPrices } from "../../domain/prices.js";
 import { at, docsOf, moneyAt } from "../documents.js";
@@ -21,11 +21,11 @@ export const minimumMargins: Rule = {
     const global = policy.data.min_margin_pct;
     const byOperation = policy.data.min_margin_pct_by_operation ?? {};
     const credits = creditsOf(desired);
+    const floorOf = (operation: string) => byOperation[operation as keyof typeof byOperation]?.min_margin_pct ?? global;
     const out: Diagnostic[] = [];
-    for (const line of computeMargins(modelsOf(desired), credits)) {
+    for (const line of linesBelowFloor(modelsOf(desired), credits, floorOf)) {
       const specific = byOperation[line.operation_type as keyof typeof byOperation];
-      const floor = specific?.min_margin_pct ?? global;
-      if (floor === undefined || meetsFloor(line, floor)) continue;
+      const floor = floorOf(line.operation_type)!;
       const op = credits.find((c) => c.key.operation_type === line.operation_type)!;
       const f = line.figures;
       const per = line.unit === "image" ? "per image" : "per 1M tokens";
