@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { ROOT } from "../helpers/cli.js";
+import { ROOT, runProcess, type CliResult } from "../helpers/cli.js";
 
 /**
  * Runs the `run:` steps of a job of .github/workflows/config.yml the way the
@@ -132,26 +131,9 @@ export async function runJob(jobName: string, opts: RunJobOptions): Promise<JobR
   };
 }
 
-function bash(script: string, opts: { cwd: string; env: Record<string, string | undefined>; timeoutMs: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
-    // What the runner does for `run:` without `shell:`: bash -e {file}.
-    const child = spawn("bash", ["--noprofile", "--norc", "-e", "-c", script], { cwd: opts.cwd, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`step timed out: ${script}\n${stdout}\n${stderr}`));
-    }, opts.timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end();
-  });
+/** What the runner does for `run:` without `shell:`: bash -e {file}. */
+function bash(script: string, opts: { cwd: string; env: Record<string, string | undefined>; timeoutMs: number }): Promise<CliResult> {
+  return runProcess("bash", ["--noprofile", "--norc", "-e", "-c", script], { ...opts, label: `step: ${script}` });
 }
 
 function parseOutputs(text: string): Record<string, string> {
