@@ -28,12 +28,14 @@ export interface FlowOptions {
   requireSecrets?: boolean;
   /** Where long phases report (the CLI shows them on a terminal). */
   progress?: Progress;
+  /** The environment overlaid on config/ (`--env`; config/environments/<name>.yaml). */
+  environment?: string;
 }
 
 /** Loads and validates config/; invalid configuration stops here with every diagnostic. */
-export async function loadValidConfig(configDir: string, cwd?: string, progress?: Progress): Promise<LoadedConfig> {
+export async function loadValidConfig(configDir: string, cwd?: string, progress?: Progress, environment?: string): Promise<LoadedConfig> {
   const { loadConfig } = await import("../config/load.js");
-  const loaded = await loadConfig(configDir, { ...(cwd ? { cwd } : {}), ...(progress ? { progress } : {}) });
+  const loaded = await loadConfig(configDir, { ...(cwd ? { cwd } : {}), ...(progress ? { progress } : {}), ...(environment !== undefined ? { environment } : {}) });
   if (hasErrors(loaded.diagnostics)) {
     throw new UserError("config.invalid", `the configuration in ${configDir} is invalid`, {
       diagnostics: loaded.diagnostics,
@@ -67,7 +69,7 @@ export interface PlanResult {
  */
 export async function computePlan(opts: FlowOptions & { store?: Store }): Promise<PlanResult> {
   const progress = opts.progress ?? NO_PROGRESS;
-  const loaded = await loadValidConfig(opts.configDir, opts.cwd, progress);
+  const loaded = await loadValidConfig(opts.configDir, opts.cwd, progress, opts.environment);
   const store = opts.store ?? (await openStore(opts.databaseUrl));
   try {
     progress.phase("reading the database");
@@ -118,6 +120,12 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
 
 /** A saved plan applies only to the configuration and database it was made from. */
 export function assertNotStale(saved: Plan, fresh: Plan, file: string): void {
+  if ((saved.environment ?? null) !== (fresh.environment ?? null)) {
+    const made = saved.environment ? `environment ${saved.environment}` : "the base configuration (no --env)";
+    throw new UserError("plan.environment-mismatch", `the saved plan ${file} was made for ${made}; nothing was changed`, {
+      suggestions: [saved.environment ? `Run: cfgsync apply ${file} --env ${saved.environment}` : `Run: cfgsync apply ${file} (without --env)`],
+    });
+  }
   if (saved.config_digest !== fresh.config_digest) {
     throw new UserError("plan.stale", `the saved plan ${file} is stale: the configuration changed since it was made; nothing was changed`, {
       suggestions: ["Run `cfgsync plan --out` again and review the new plan."],

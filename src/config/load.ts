@@ -1,10 +1,11 @@
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import type { Resource } from "../domain/resources.js";
 import { NO_PROGRESS, type Progress } from "../domain/progress.js";
-import type { LoadedConfig } from "../domain/state.js";
+import type { DesiredState, LoadedConfig } from "../domain/state.js";
 import { DOCUMENT_KINDS, type DocumentKind } from "../schema/documents.js";
 import { identifyDocument, validateDocument } from "./document-schema.js";
-import type { ConfigDocument } from "./documents.js";
+import { docsOf, type ConfigDocument, type DocOf } from "./documents.js";
+import { overlayEnvironment } from "./environment.js";
 import { normalise } from "./normalise.js";
 import { readConfigFiles } from "./read-files.js";
 import { runRules } from "./rules/index.js";
@@ -18,6 +19,12 @@ export interface LoadOptions {
   /** "Today" for deprecation checks (default: now). */
   today?: Date;
   progress?: Progress;
+  /**
+   * The environment to overlay (`--env`, config/environments/<name>.yaml).
+   * Every environment file is checked either way; without one, the desired
+   * state is the base configuration's.
+   */
+  environment?: string;
 }
 
 /**
@@ -60,7 +67,8 @@ export async function loadConfig(configDir: string, opts: LoadOptions = {}): Pro
   }
 
   progress.phase("checking rules");
-  const desired = normalise(docs);
+  const base = normalise(docs.filter((d) => d.kind !== "Environment"));
+  const desired = overlayEnvironments(base, docsOf(docs, "Environment"), opts.environment, incomplete, diagnostics);
   const models = new Map<string, Resource>(
     desired.resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r]),
   );
@@ -68,6 +76,33 @@ export async function loadConfig(configDir: string, opts: LoadOptions = {}): Pro
 
   progress.done();
   return { desired, diagnostics: finish(diagnostics), filesDigest: read.digest };
+}
+
+/**
+ * Checks every environment against the base state and returns the state of
+ * the one asked for (the base state when none is). Overrides are judged only
+ * when every base document is complete: an address in a file that failed to
+ * parse is not unknown.
+ */
+function overlayEnvironments(
+  base: DesiredState,
+  environments: readonly DocOf<"Environment">[],
+  wanted: string | undefined,
+  incomplete: ReadonlySet<DocumentKind>,
+  diagnostics: Diagnostic[],
+): DesiredState {
+  const baseComplete = ![...incomplete].some((k) => k !== "Environment");
+  let desired = base;
+  for (const env of environments) {
+    if (!baseComplete && env.data.name !== wanted) continue;
+    const overlaid = overlayEnvironment(base, env);
+    if (baseComplete) appendAll(diagnostics, overlaid.diagnostics);
+    if (env.data.name === wanted) desired = overlaid.desired;
+  }
+  if (wanted !== undefined && !environments.some((e) => e.data.name === wanted) && !incomplete.has("Environment")) {
+    diagnostics.push(diagnostic("error", "usage.unknown-environment", `no environment ${wanted} in the configuration (config/environments/${wanted}.yaml)`));
+  }
+  return desired;
 }
 
 /** The committed JSON Schemas are part of the package; if they are missing, say so instead of crashing. */

@@ -15,7 +15,7 @@ import type { DesiredState } from "../domain/state.js";
 import type { DeclaredIntegrationDoc, ModelDoc } from "../schema/documents.js";
 import { SCALAR_PRICES, TIER_RATES } from "../schema/prices.js";
 import { at, docsOf, moneyAt, startOf, type ConfigDocument, type DocOf } from "./documents.js";
-import { locateFields } from "./yaml-source.js";
+import { locateFields, type Path } from "./yaml-source.js";
 
 /**
  * Schema-valid documents -> the desired state: every field of every resource
@@ -77,7 +77,7 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       notes: m.notes ?? null,
       release_date: m.release_date ?? null,
       deprecation_date: m.deprecation_date ?? null,
-      ...priceDimensions(doc, i, m),
+      ...priceDimensions(doc, ["models", i], m),
     };
     const fields: Record<string, FieldValue> = {};
     for (const spec of MODEL_FIELDS) fields[spec.name] = values[spec.name] ?? null;
@@ -98,17 +98,18 @@ function withLazyFieldSources(resource: Resource, find: () => Record<string, Sou
 }
 
 /**
- * Every price of model `i`, each read from the text the author wrote
+ * Every price of the model written at `at` (a catalog's model, or an
+ * environment's override of one), each read from the text the author wrote
  * (moneyAt): scalars canonical, lists with canonical decimal strings.
  */
-function priceDimensions(doc: DocOf<"ModelCatalog">, i: number, m: ModelDoc): Record<string, FieldValue> {
+export function priceDimensions(doc: ConfigDocument, at: Path, m: Partial<ModelDoc>): Record<string, FieldValue> {
   const values: Record<string, FieldValue> = {};
-  for (const { field } of SCALAR_PRICES) values[field] = moneyAt(doc, ["models", i, field], m[field]);
+  for (const { field } of SCALAR_PRICES) values[field] = moneyAt(doc, [...at, field], m[field]);
   values.context_tiers = m.context_tiers
     ? m.context_tiers
         .map((tier, j) => {
           const out: Record<string, JsonValue> = { above_input_tokens: tier.above_input_tokens };
-          for (const rate of TIER_RATES) if (tier[rate] !== undefined) out[rate] = moneyAt(doc, ["models", i, "context_tiers", j, rate], tier[rate]);
+          for (const rate of TIER_RATES) if (tier[rate] !== undefined) out[rate] = moneyAt(doc, [...at, "context_tiers", j, rate], tier[rate]);
           return out;
         })
         .sort((a, b) => (a.above_input_tokens as number) - (b.above_input_tokens as number))
@@ -117,7 +118,7 @@ function priceDimensions(doc: DocOf<"ModelCatalog">, i: number, m: ModelDoc): Re
     ? m.image_prices.map((p, j) => ({
         size: p.size,
         quality: p.quality,
-        cost_per_image: moneyAt(doc, ["models", i, "image_prices", j, "cost_per_image"], p.cost_per_image),
+        cost_per_image: moneyAt(doc, [...at, "image_prices", j, "cost_per_image"], p.cost_per_image),
       }))
     : null;
   return values;

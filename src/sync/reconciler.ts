@@ -15,6 +15,7 @@ export interface ReconcilerOptions {
   mode: SyncMode;
   allowDestroy: boolean;
   databaseUrl: string;
+  environment?: string;
   env: Readonly<Record<string, string | undefined>>;
   gitTimeoutMs: number;
   lockTimeoutMs: number;
@@ -47,7 +48,13 @@ export function createReconciler(opts: ReconcilerOptions, session: StoreSession)
     const fetched = await fetchRevision({ repo: opts.repo, ref: opts.ref, workdir, timeoutMs: opts.gitTimeoutMs, signal, cwd: opts.cwd, env: opts.env });
     commit = fetched;
     // Diagnostics name files relative to the repository root: config/models/openai.yaml:12.
-    const flow = { configDir: opts.configPath, cwd: workdir, env: opts.env, databaseUrl: opts.databaseUrl };
+    const flow = {
+      configDir: opts.configPath,
+      cwd: workdir,
+      env: opts.env,
+      databaseUrl: opts.databaseUrl,
+      ...(opts.environment !== undefined ? { environment: opts.environment } : {}),
+    };
     const result = await planThroughSession(session, flow);
     const { plan } = result;
     assertPlanHasNoErrors(plan);
