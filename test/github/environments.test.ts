@@ -43,7 +43,9 @@ const plan = (name: string, patch: Record<string, unknown>) => {
 describe("cfgsync github comment --env: one comment, a section per environment", () => {
   it("keeps each environment's section (and review metadata) in one comment, updated in place; reviewed-plan reads each", async () => {
     const staging = plan("staging", { environment: "staging", changes_digest: STAGING });
-    const production = plan("production", { environment: "production", changes_digest: PRODUCTION });
+    const fixture = JSON.parse(readFileSync(join(PLAN_FIXTURES, "pricing-change.json"), "utf8")) as { changes: { fields: Record<string, unknown>[] }[] };
+    fixture.changes[0]!.fields[0]!.origin = { file: "config/environments/production.yaml", line: 7 };
+    const production = plan("production", { environment: "production", changes_digest: PRODUCTION, changes: fixture.changes });
     fake.addComment(12, "a person's comment");
     expect((await cfgsync(["github", "comment", "--pr", "12", "--plan", staging, "--env", "staging"])).code).toBe(0);
     // The plan's own environment names its section when --env is not given.
@@ -64,7 +66,9 @@ describe("cfgsync github comment --env: one comment, a section per environment",
     expect(body).toContain("## cfgsync plan for <code>staging</code>");
     expect(body).toContain("## cfgsync plan for <code>production</code>");
     expect(body.indexOf("for <code>staging</code>")).toBeLessThan(body.indexOf("for <code>production</code>"));
-    expect(body.match(/\*\*No changes\.\*\*/g)).toHaveLength(1); // staging's section was replaced, production's kept
+    expect(body.match(/\*\*No changes\.\*\*/g)).toHaveLength(1);
+    // An overridden value names the environment file's line under the field.
+    expect(body).toContain("<code>cost_per_image</code><br><sub>from <code>config/environments/production.yaml:7</code></sub>"); // staging's section was replaced, production's kept
 
     // A plan posted under another environment's name is refused.
     const wrong = await cfgsync(["github", "comment", "--pr", "12", "--plan", staging, "--env", "production"]);
