@@ -27,7 +27,7 @@ export default class Validate extends BaseCommand {
     const environment = flags.env === undefined ? undefined : await (await import("../app/environment.js")).checkEnvironment(flags["config-dir"], flags.env);
     const { diagnostics } = await loadConfig(flags["config-dir"], {
       progress: this.progress(this.jsonEnabled() || flags.format !== "text"),
-      ...(environment !== undefined ? { environment } : {}),
+      ...(environment !== undefined ? { environment } : { checkEnvironments: true }),
     });
     const report = validationReport(diagnostics);
     this.exitWith(report.valid ? ExitCode.ok : ExitCode.error);

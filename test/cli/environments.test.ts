@@ -112,6 +112,12 @@ describe("environments without a database: validate and diff", () => {
       "config/environments/qa.yaml:6:21: error: environment qa: credit/linking has no field `price_per_credit` an environment may override; did you mean `price_per_credit_usd`? [environment.unknown-field]",
       'config/environments/qa.yaml:8:20: error: environment qa: `image_quality` of integration/global: Invalid option: expected one of "standard"|"hd" [environment.invalid-value]',
     ]);
+
+    // Overrides that are well-formed but break a rule in that environment only: validate names the environment.
+    writeFileSync(join(dir, "config/environments/qa.yaml"), "apiVersion: cfgsync/v1\nkind: Environment\nname: qa\noverrides:\n  model/gpt-4.1: { is_active: false }\n");
+    const rules = await cli(["validate"]);
+    expect(rules.code).toBe(1);
+    expect(rules.stdout).toContain("config/models/openai.yaml:17:17: error: in environment qa: model gpt-4.1 is a default but inactive; a default must be active [catalog.inactive-default]");
     rmSync(join(dir, "config/environments/qa.yaml"));
   });
 });
