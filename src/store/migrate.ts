@@ -204,5 +204,23 @@ export async function migrateDatabase(
   const migrations = readMigrations(opts.dir ?? migrationsDir(target.dialect));
   if (migrations.length === 0) throw new Error(`no migrations found in ${opts.dir ?? migrationsDir(target.dialect)}`);
   // The busy timeout makes a second SQLite migrator (another process) wait for the first.
-  return { applied: await withSqlSession(target, { busyTimeoutMs: 30_000 }, (conn) => migrateOn(conn, target, migrations)) };
+  const migrate = () => withSqlSession(target, { busyTimeoutMs: 30_000 }, (conn) => migrateOn(conn, target, migrations));
+  return { applied: await (target.dialect === "sqlite" ? inTurn(target.file!, migrate) : migrate()) };
+}
+
+/**
+ * SQLite migrators of one file in this process take turns. better-sqlite3 waits
+ * for another connection's write lock synchronously, so a second migrator here
+ * would block the event loop the first one needs to finish: a deadlock until
+ * the busy timeout. Migrators in other processes just wait.
+ */
+const sqliteTurns = new Map<string, Promise<unknown>>();
+function inTurn<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const turn = (sqliteTurns.get(file) ?? Promise.resolve()).then(work, work);
+  const settled = turn.catch(() => {});
+  sqliteTurns.set(file, settled);
+  void settled.then(() => {
+    if (sqliteTurns.get(file) === settled) sqliteTurns.delete(file);
+  });
+  return turn;
 }
