@@ -41,7 +41,7 @@ const plan = (name: string, patch: Record<string, unknown>) => {
 };
 
 describe("cfgsync github comment --env: one comment, a section per environment", () => {
-  it("keeps each environment's section (and review metadata) in one comment, updated in place; reviewed-plan reads each", async () => {
+  it("keeps each environment's section (and review metadata) in one comment, updated in place; reviewed-plan reads each", { timeout: 180_000 }, async () => {
     const staging = plan("staging", { environment: "staging", changes_digest: STAGING });
     const fixture = JSON.parse(readFileSync(join(PLAN_FIXTURES, "pricing-change.json"), "utf8")) as { changes: { fields: Record<string, unknown>[] }[] };
     fixture.changes[0]!.fields[0]!.origin = { file: "config/environments/production.yaml", line: 7 };
