@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { FakeGitHub } from "./fake-github.js";
-import { PLAN_FIXTURES } from "./plans.js";
+import { GITHUB_COMMENT_MAX_CHARS } from "../../src/render/markdown.js";
+import { PLAN_FIXTURES, brokenTables, largePlan } from "./plans.js";
 
 /**
  * Environments on a pull request (issue #14): one sticky comment, one section
@@ -81,5 +82,22 @@ describe("cfgsync github comment --env: one comment, a section per environment",
       expect(reviewed.code, reviewed.stderr).toBe(0);
       expect(reviewed.stdout.trim()).toBe(digest);
     }
+  });
+
+  it("keeps two large environments' sections within GitHub's limit, each with its marker", { timeout: 180_000 }, async () => {
+    for (const env of ["production", "staging"]) {
+      const file = join(tmp, `large-${env}.json`);
+      writeFileSync(file, JSON.stringify({ ...largePlan(200_000), environment: env, changes_digest: env === "staging" ? STAGING : PRODUCTION }));
+      const result = await cfgsync(["github", "comment", "--pr", "7", "--plan", file]);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    const body = fake.comments[0]!.body;
+    expect(fake.comments).toHaveLength(1);
+    expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARS);
+    expect(brokenTables(body)).toEqual([]);
+    expect(body.split("\n").filter((l) => l.startsWith("<!-- cfgsync:plan"))).toEqual([
+      `<!-- cfgsync:plan env=production head=${HEAD} changes=${PRODUCTION} -->`,
+      `<!-- cfgsync:plan env=staging head=${HEAD} changes=${STAGING} -->`,
+    ]);
   });
 });
