@@ -1,6 +1,7 @@
 import type { Diagnostic } from "./diagnostic.js";
 import type { PolicyDoc } from "../schema/documents.js";
 import type { FieldValue, Resource } from "./resources.js";
+import type { ScheduledEntry } from "./schedule.js";
 
 /** What Git says the database should hold: validated, normalised, with source positions. */
 export interface DesiredState {
@@ -12,6 +13,12 @@ export interface DesiredState {
   accounts: { slug: string; file: string; line: number; col: number }[];
   /** Environment variables named by `from_env` references (values are read at plan/apply time). */
   secretRefs: { name: string; address: string; field: string; file: string; line: number; col: number }[];
+  /**
+   * The `scheduled:` entries of models and credit rules (domain/schedule.ts), in
+   * file order. `resources` hold the fields as written, without them; the state
+   * at an instant is desiredAt(desired, t).
+   */
+  schedule?: ScheduledEntry[];
 }
 
 /** What the database holds now, in the same shape (secrets as digests). */

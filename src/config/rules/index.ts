@@ -7,6 +7,7 @@ import { jsonValuesStorable, moneyFitsColumn } from "./fields.js";
 import { fileNames, singletonDocuments, uniqueAccounts } from "./documents.js";
 import { globalDefaults } from "./integrations.js";
 import { minimumMargins, policyOperations, priceCeilings, protectedAddresses } from "./policy.js";
+import { scheduledEntries, scheduledStateDiagnostics } from "./schedule.js";
 import { settingsSchemasCompile } from "./settings-schemas.js";
 import type { Rule, RuleContext } from "./types.js";
 
@@ -32,13 +33,20 @@ export const RULES: readonly Rule[] = [
   minimumMargins,
   priceCeilings,
   protectedAddresses,
+  scheduledEntries,
 ];
 
-/** Runs the rules whose documents are all complete (`incomplete`: kinds with a document that failed). */
+/**
+ * Runs the rules whose documents are all complete (`incomplete`: kinds with a
+ * document that failed) on the desired state as written, then on the state at
+ * each instant a scheduled entry takes effect.
+ */
 export function runRules(
   ctx: RuleContext,
   incomplete: ReadonlySet<DocumentKind> = new Set(),
   rules: readonly Rule[] = RULES,
 ): Diagnostic[] {
-  return rules.filter((rule) => !rule.needs.some((k) => incomplete.has(k))).flatMap((rule) => rule.check(ctx));
+  const run = (c: RuleContext) => rules.filter((rule) => !rule.needs.some((k) => incomplete.has(k))).flatMap((rule) => rule.check(c));
+  const found = run(ctx);
+  return [...found, ...scheduledStateDiagnostics(ctx, found, run)];
 }
