@@ -71,6 +71,18 @@ export function desiredAt(desired: DesiredState, t: number): DesiredState {
   return { ...desired, resources: resourcesAt(desired.resources, schedule, t), schedule: schedule.filter((e) => e.at > t) };
 }
 
+/**
+ * The resources with entries still to come, at each instant they change
+ * (what a replay of the usage log must be able to price).
+ */
+export function scheduledStates(desired: DesiredState): Resource[] {
+  const schedule = desired.schedule ?? [];
+  if (schedule.length === 0) return [];
+  const scheduled = new Set(schedule.map((e) => e.address));
+  const own = desired.resources.filter((r) => scheduled.has(r.address));
+  return scheduleInstants(schedule).flatMap((t) => resourcesAt(own, schedule, t));
+}
+
 /** The distinct instants of a schedule, ascending. */
 export function scheduleInstants(schedule: readonly ScheduledEntry[]): number[] {
   return [...new Set(schedule.map((e) => e.at))].sort((a, b) => a - b);
