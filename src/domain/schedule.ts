@@ -1,6 +1,7 @@
-import type { SourceRef } from "./diagnostic.js";
 import type { FieldValue, Resource } from "./resources.js";
-import type { DesiredState } from "./state.js";
+import type { DesiredState, ScheduledEntry } from "./state.js";
+
+export type { ScheduledEntry } from "./state.js";
 
 /*
  * Scheduled prices (issue #14). A model or credit rule may announce values
@@ -9,21 +10,6 @@ import type { DesiredState } from "./state.js";
  * time is always handed in (the core never reads the clock).
  */
 
-/** One `scheduled:` entry, normalised: its instant, the fields it sets (canonical values) and where it is written. */
-export interface ScheduledEntry {
-  /** The resource it belongs to (`model/gpt-5.2`, `credit/linking`). */
-  address: string;
-  /** The instant as UTC ISO text (2027-01-01T00:00:00Z): what plans, logs and diagnostics show. */
-  effective_from: string;
-  /** The same instant, ms since the epoch: what is compared. */
-  at: number;
-  /** Only the fields the entry writes. */
-  fields: Record<string, FieldValue>;
-  /** The entry's `effective_from` line. */
-  source: SourceRef;
-  /** Each written field's line. */
-  fieldSources: Record<string, SourceRef>;
-}
 
 /** An instant as the plan shows it: UTC, whole seconds unless written finer. */
 export function instantText(ms: number): string {

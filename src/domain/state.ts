@@ -1,7 +1,6 @@
-import type { Diagnostic } from "./diagnostic.js";
+import type { Diagnostic, SourceRef } from "./diagnostic.js";
 import type { PolicyDoc } from "../schema/documents.js";
 import type { FieldValue, Resource } from "./resources.js";
-import type { ScheduledEntry } from "./schedule.js";
 
 /** What Git says the database should hold: validated, normalised, with source positions. */
 export interface DesiredState {
@@ -35,4 +34,20 @@ export interface LoadedConfig {
   diagnostics: Diagnostic[];
   /** sha256 of the config files as read (paths + bytes), for stale-plan detection. */
   filesDigest: string;
+}
+
+/** One `scheduled:` entry, normalised: its instant, the fields it sets (canonical values) and where it is written. */
+export interface ScheduledEntry {
+  /** The resource it belongs to (`model/gpt-5.2`, `credit/linking`). */
+  address: string;
+  /** The instant as UTC ISO text (2027-01-01T00:00:00Z): what plans, logs and diagnostics show. */
+  effective_from: string;
+  /** The same instant, ms since the epoch: what is compared. */
+  at: number;
+  /** Only the fields the entry writes. */
+  fields: Record<string, FieldValue>;
+  /** The entry's `effective_from` line. */
+  source: SourceRef;
+  /** Each written field's line. */
+  fieldSources: Record<string, SourceRef>;
 }
