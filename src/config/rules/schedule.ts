@@ -79,14 +79,18 @@ const diagnosticKey = (d: Diagnostic) => `${d.code}\0${d.message}\0${d.file ?? "
 
 /**
  * Every rule holds in every scheduled state, not only in the state as
- * written: the rules run again on the desired state at each instant an entry
- * takes effect (a price that breaks a margin floor next year fails validate,
+ * written: the rules a scheduled value can move run again on the desired
+ * state at each instant an entry takes effect (a price that breaks a margin floor next year fails validate,
  * and so every plan, today). A problem that first appears at an instant is
  * reported once, named by that instant and pointed at the entry that brings
  * it (the entry whose line it names, else one of that instant's entries for
  * the model or operation it names).
  */
-export function scheduledStateDiagnostics(ctx: RuleContext, found: readonly Diagnostic[], run: (ctx: RuleContext) => Diagnostic[]): Diagnostic[] {
+export function scheduledStateDiagnostics(
+  ctx: RuleContext,
+  found: readonly Diagnostic[],
+  run: (state: RuleContext, changed: ReadonlySet<string>) => Diagnostic[],
+): Diagnostic[] {
   const schedule = ctx.desired.schedule ?? [];
   if (schedule.length === 0) return [];
   const seen = new Set(found.map(diagnosticKey));
@@ -96,7 +100,7 @@ export function scheduledStateDiagnostics(ctx: RuleContext, found: readonly Diag
     const models = new Map(resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r]));
     const state: RuleContext = { ...ctx, desired: { ...ctx.desired, resources, schedule: [] }, models };
     const entries = schedule.filter((e) => e.at === t);
-    for (const d of run(state)) {
+    for (const d of run(state, new Set(entries.map((e) => e.address)))) {
       const key = diagnosticKey(d);
       if (seen.has(key)) continue;
       seen.add(key);
