@@ -65,7 +65,7 @@ export function scheduledPolicyDiagnostics(section: ScheduledSection | undefined
       const kind = kinds.get(c.address);
       if (!kind) continue;
       const change: Change = { address: c.address, kind, action: "update", fields: [{ name: c.field, before: c.before, after: c.after }], source: c.source };
-      for (const d of planPolicyDiagnostics({ changes: [change], desired, live: { resources: [], lastApplied: new Map(), accounts: new Map() } })) {
+      for (const d of planPolicyDiagnostics({ changes: [change], desired, live: { lastApplied: new Map() } })) {
         out.push(diagnostic(d.severity, d.code, `from ${step.effective_from} (scheduled): ${d.message}`, { file: c.source.file, line: c.source.line, col: 1 }));
       }
     }

@@ -4,6 +4,7 @@ import { desiredAt, instantText, timeUntil, type ScheduledEntry } from "../../sr
 import type { DesiredState } from "../../src/domain/state.js";
 import { scheduledPolicyDiagnostics, scheduledSection } from "../../src/plan/schedule.js";
 import { credit, model, usageAggregate } from "./fixtures.js";
+import { FIXED_SECRET_SALT } from "../helpers/secret-salt.js";
 import { buildPlan } from "../../src/plan/build.js";
 import { parsePlanJson } from "../../src/plan/plan-file.js";
 import { renderPlanMarkdown } from "../../src/render/markdown.js";
@@ -105,7 +106,7 @@ test("a plan lists the steps with their revenue replay; text, Markdown and a sav
     until: "1970-01-01T00:00:00.000Z",
     aggregates: [usageAggregate({ operation_type: "linking", model_id: "m", calls: 3, tokens: 3000, output_tokens: 3000, split_calls: 3, split_cost_usd: "0.006", recorded_credits: 10, recorded_cost_usd: "0.006", token_credits: { "300:1": 10 } })],
   };
-  const live = { resources: desired.resources, lastApplied: new Map(), accounts: new Map() };
+  const live = { resources: desired.resources, lastApplied: new Map(), accounts: new Map(), secretSalt: FIXED_SECRET_SALT };
   const plan = buildPlan({ desired, live, env: {}, usage, asOf: { instant: new Date(0) } });
   expect(plan.summary.update).toBe(0);
   const step = plan.scheduled!.steps[0]!;
