@@ -59,10 +59,22 @@ function redactSecrets(fields: Record<string, FieldValue>): Record<string, Field
   return out;
 }
 
-/** A bug, not a user error: refuse to record anything holding a secret's plaintext. */
-function assertNoSecretValues(secrets: Record<string, string>, recorded: readonly string[]): void {
+/** The non-secret values the request writes or removes: what configuration and database already hold in the open. */
+function openValuesText(req: ApplyRequest): string {
+  const open = (fields: Record<string, FieldValue>) => Object.values(fields).filter((v) => !isSecret(v));
+  return JSON.stringify([...req.creates, ...req.updates, ...req.deletes, ...req.managedState.upsert].map((r) => open(r.fields)));
+}
+
+/**
+ * A bug, not a user error: refuse to record anything holding a secret's
+ * plaintext. Secret fields are recorded as digests, so plaintext could only
+ * arrive inside some other value; a key that is itself text the configuration
+ * or database holds in a non-secret field (a weak key such as "openai") is no
+ * leak, and not refused.
+ */
+function assertNoSecretValues(secrets: Record<string, string>, recorded: readonly string[], openText: string): void {
   for (const [name, value] of Object.entries(secrets)) {
-    if (value.length >= 4 && recorded.some((text) => text.includes(value))) {
+    if (value.length >= 4 && !openText.includes(value) && recorded.some((text) => text.includes(value))) {
       throw new Error(`refusing to record the value of ${name} in the revision or resource state`);
     }
   }
@@ -137,7 +149,7 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
   const changesText = JSON.stringify(req.revision.changes ?? null);
   const stateRows = req.managedState.upsert.map((u) => ({ address: u.address, kind: u.kind, fields: JSON.stringify(redactSecrets(u.fields)) }));
   const { summary: _s, changes: _c, ...revisionScalars } = req.revision;
-  assertNoSecretValues(req.secrets, [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields)]);
+  assertNoSecretValues(req.secrets, [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields)], openValuesText(req));
   const lockTimeoutMs = req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const holder = lockHolder(req.holder ?? { actor: req.revision.actor });
 
