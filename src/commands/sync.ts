@@ -33,6 +33,7 @@ export default class Sync extends BaseCommand {
       const { UserError } = await import("../domain/diagnostic.js");
       if (!ENVIRONMENT_NAME.test(flags.env)) throw new UserError("usage.unknown-environment", `"${flags.env.slice(0, 63)}" is not an environment name (lowercase letters, digits, '_' or '-')`);
     }
+    const { clockFromEnv } = await import("../cli/test-hooks.js");
     const code = await runSync({
       repo: flags.repo,
       ref: flags.ref,
@@ -50,6 +51,7 @@ export default class Sync extends BaseCommand {
       env: process.env,
       cwd: process.cwd(),
       write: (line) => process.stdout.write(line),
+      clock: clockFromEnv(process.env),
     });
     this.exitWith(code);
   }

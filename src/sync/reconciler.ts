@@ -20,6 +20,8 @@ export interface ReconcilerOptions {
   gitTimeoutMs: number;
   lockTimeoutMs: number;
   cwd: string;
+  /** The clock (handed in: tests start it elsewhere): each cycle plans as of its now, so scheduled entries apply as they come due. */
+  clock?: () => Date;
 }
 
 export interface Reconciler {
@@ -53,6 +55,7 @@ export function createReconciler(opts: ReconcilerOptions, session: StoreSession)
       cwd: workdir,
       env: opts.env,
       databaseUrl: opts.databaseUrl,
+      now: (opts.clock ?? (() => new Date()))(),
       ...(opts.environment !== undefined ? { environment: opts.environment } : {}),
     };
     const result = await planThroughSession(session, flow);
