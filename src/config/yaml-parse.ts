@@ -31,7 +31,10 @@ export function countYamlNodes(text: string, limit: number): number {
 const TOO_MANY_NODES = Symbol("too many nodes");
 
 function tooManyNodes(file: string, maxNodes: number): Diagnostic {
-  const message = `more than ${maxNodes} YAML values; configuration files are limited to ${MAX_NODES_PER_FILE} values each and ${MAX_NODES_TOTAL} in all`;
+  const message =
+    maxNodes < MAX_NODES_PER_FILE
+      ? `the configuration holds more than ${MAX_NODES_TOTAL} YAML values in all with this file (${maxNodes} were left for it); files are limited to ${MAX_NODES_PER_FILE} values each and ${MAX_NODES_TOTAL} in all`
+      : `more than ${maxNodes} YAML values; configuration files are limited to ${MAX_NODES_PER_FILE} values each and ${MAX_NODES_TOTAL} in all`;
   return diagnostic("error", "yaml.too-many-nodes", message, { file, line: 1, col: 1 });
 }
 
