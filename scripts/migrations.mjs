@@ -25,6 +25,7 @@ export const MIGRATIONS = [
   "20261128230000_singleton_rows",
   "20261128231500_usage_token_counts",
   "20261128233000_catalog_dimensions",
+  "20261129020000_restore_hold",
 ];
 /**
  * Migrations written by hand for what Prisma's schema language cannot say

@@ -8,6 +8,8 @@ import { planImpact } from "./impact/margins.js";
 import { pricingImpact, type Audience, type UsageWindow } from "./impact/index.js";
 import { ACTIONS, type Action, type Plan } from "./types.js";
 import { appendAll } from "../domain/append.js";
+import { describeHold, type Hold } from "../domain/restore.js";
+import type { RestoreOf } from "./types.js";
 
 export interface PlanInput {
   desired: DesiredState;
@@ -22,6 +24,10 @@ export interface PlanInput {
   requireSecrets?: boolean;
   /** Users per account and their ai_settings models (blast radius), read at the edge. */
   audience?: Audience;
+  /** The hold a restore put on Git, if one stands: the plan says so. */
+  hold?: Hold | null;
+  /** A restore's plan: the revision it returns to. */
+  restoreOf?: RestoreOf;
 }
 
 /** Desired resources with each `from_env` secret's digest filled from the environment. */
@@ -90,6 +96,7 @@ export function buildPlan(input: PlanInput): Plan {
 
   const changes = diffResources(resources, live.resources, live.lastApplied);
   appendAll(diagnostics, planPolicyDiagnostics({ changes, desired, live }));
+  if (input.hold) diagnostics.push(diagnostic("warning", "hold.on", `a restore holds Git back: ${describeHold(input.hold)}`));
 
   const summary = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<Action, number>;
   for (const c of changes) summary[c.action] += 1;
@@ -100,6 +107,7 @@ export function buildPlan(input: PlanInput): Plan {
     state_digest: stateDigest(live),
     changes_digest: changesDigest(changes, resources, live.resources),
     summary,
+    ...(input.restoreOf ? { restore_of: input.restoreOf } : {}),
     changes,
     impact: {
       ...planImpact({ desired: resources, live: live.resources }),

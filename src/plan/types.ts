@@ -19,9 +19,22 @@ export interface Plan {
    */
   changes_digest?: string;
   summary: Record<Action, number>;
+  /**
+   * A restore's plan (`cfgsync restore --revision N`): the revision whose
+   * desired state it returns to. Its config_digest is that state's; `apply
+   * FILE` of a saved restore plan plans the restore again to check it.
+   */
+  restore_of?: RestoreOf;
   changes: Change[];
   impact: PlanImpact;
   diagnostics: Diagnostic[];
+}
+
+export interface RestoreOf {
+  revision: number;
+  /** The commit revision N applied, if it recorded one. */
+  git_commit: string | null;
+  created_at: string;
 }
 
 export function planErrors(plan: Pick<Plan, "diagnostics">): Diagnostic[] {
