@@ -72,8 +72,9 @@ export default class Apply extends BaseCommand {
       if (!saved && !flags["auto-approve"] && hasChanges(result.plan)) await confirm();
       const revision = await flow.applyComputedPlan(result, opts);
       if (!json) {
-        const { holdChangeLines } = await import("../render/restore.js");
-        process.stdout.write([appliedLine(result.plan, revision?.id ?? null), ...holdChangeLines(revision)].join("\n") + "\n");
+        const { holdChangeLines, restoredLine } = await import("../render/restore.js");
+        const done = result.plan.restore_of ? restoredLine(result.plan, revision?.id ?? null) : appliedLine(result.plan, revision?.id ?? null);
+        process.stdout.write([done, ...holdChangeLines(revision)].join("\n") + "\n");
       }
       return { applied: revision !== null && hasChanges(result.plan), revision, summary: result.plan.summary };
     } finally {

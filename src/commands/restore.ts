@@ -33,8 +33,8 @@ export default class Restore extends BaseCommand {
   async run(): Promise<RestoreResult | Plan> {
     const { flags } = await this.parse(Restore);
     const flow = await import("../app/flow.js");
-    const { appliedLine, planJsonChunks, planTextLines } = await import("../render/text.js");
-    const { holdChangeLines } = await import("../render/restore.js");
+    const { planJsonChunks, planTextLines } = await import("../render/text.js");
+    const { holdChangeLines, restoredLine } = await import("../render/restore.js");
     const { writeChunks, writeChunksToFile } = await import("../cli/output.js");
     const { wantsColor } = await import("../render/style.js");
     const { assertPlanHasNoErrors, hasChanges, planErrors } = await import("../plan/types.js");
@@ -68,7 +68,7 @@ export default class Restore extends BaseCommand {
       assertPlanHasNoErrors(plan);
       if (!flags["auto-approve"]) await confirm(`Restore revision ${flags.revision}'s configuration?`);
       const revision = await flow.applyComputedPlan(result, opts);
-      if (!json) process.stdout.write([appliedLine(plan, revision?.id ?? null), ...holdChangeLines(revision)].join("\n") + "\n");
+      if (!json) process.stdout.write([restoredLine(plan, revision?.id ?? null), ...holdChangeLines(revision)].join("\n") + "\n");
       return { applied: revision !== null && hasChanges(plan), revision, summary: plan.summary, restored_from: flags.revision };
     } finally {
       await result.store.close();

@@ -1,6 +1,6 @@
 import { inert } from "../domain/inert.js";
 import { describeHold, type Hold } from "../domain/restore.js";
-import type { RestoreOf } from "../plan/types.js";
+import { hasChanges, type Plan, type RestoreOf } from "../plan/types.js";
 
 /** The first line of a restore's plan: which state it returns to, and what it never writes. */
 export function restoreHeaderLine(r: RestoreOf): string {
@@ -31,4 +31,13 @@ export function holdReleasedLine(released: Hold | null): string {
   return inert(
     `Released the hold of revision ${released.revision_id} (restore of revision ${released.restored_from}, since ${released.held_at}): the next sync cycle or apply brings Git's configuration back.`,
   );
+}
+
+/** What a restore did, in the past tense (it is recorded even when the rows already matched: its revision holds Git back). */
+export function restoredLine(plan: Pick<Plan, "summary" | "restore_of">, revision: number | null): string {
+  const from = plan.restore_of ? `revision ${plan.restore_of.revision}` : "the revision";
+  if (revision === null) return `Nothing restored.`;
+  if (!hasChanges(plan)) return `No changes: the database already holds ${from}'s configuration; revision ${revision} records the restore.`;
+  const s = plan.summary;
+  return `Restored ${from}: ${s.create} created, ${s.update} updated, ${s.delete} deleted, ${s.drift} drift restored (revision ${revision}).`;
 }
