@@ -121,7 +121,7 @@ async function engineApply(store: Store, desired: DesiredState): Promise<EngineT
     const plan = buildPlan({ desired, live, env: EMPTY_ENV });
     const errors = planErrors(plan);
     if (errors.length) throw new Error(`bench plan has errors: ${errors.map((d) => d.message).join("; ")}`);
-    const writes = plannedWrites(plan, resolveSecretDigests(desired.resources, EMPTY_ENV), live, { allowDestroy: false });
+    const writes = plannedWrites(plan, resolveSecretDigests(desired.resources, EMPTY_ENV, live.secretSalt), live, { allowDestroy: false });
     planMs = elapsedMs(t);
     changes = pendingChanges(plan);
     t = process.hrtime.bigint();

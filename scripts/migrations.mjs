@@ -25,6 +25,8 @@ export const MIGRATIONS = [
   "20261128230000_singleton_rows",
   "20261128231500_usage_token_counts",
   "20261128233000_catalog_dimensions",
+  "20261129010000_cfgsync_meta",
+  "20261129011000_secret_salt",
   "20261129020000_restore_hold",
 ];
 /**
@@ -32,7 +34,7 @@ export const MIGRATIONS = [
  * (CHECK constraints, triggers): they change no model, so they are not
  * generated or checked here and their schema is the one before them.
  */
-export const HAND_WRITTEN = new Set(["20261128230000_singleton_rows"]);
+export const HAND_WRITTEN = new Set(["20261128230000_singleton_rows", "20261129011000_secret_salt"]);
 /** The migrations this script generates and checks. */
 export const GENERATED_MIGRATIONS = MIGRATIONS.filter((name) => !HAND_WRITTEN.has(name));
 const PROVIDERS = ["sqlite", "postgresql"];

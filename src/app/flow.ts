@@ -229,7 +229,7 @@ export async function applyComputedPlan(result: PlanResult, opts: Omit<FlowOptio
       actor: currentActor(opts.env),
       git_commit: restore ? restore.git_commit : await gitCommit(resolve(opts.cwd ?? ".", opts.configDir ?? ".")),
     }),
-    desiredState: result.restoredSnapshot ?? desiredSnapshot(loaded.desired, opts.env),
+    desiredState: result.restoredSnapshot ?? desiredSnapshot(loaded.desired, opts.env, live.secretSalt),
     ...(restore ? { restore: { from: restore.revision } } : {}),
     expectedStateDigest: plan.state_digest,
     holder: { actor: currentActor(opts.env), ...(runUrl ? { run_url: runUrl } : {}) },

@@ -51,7 +51,10 @@ export function parseYaml(file: string, text: string, maxNodes: number = MAX_NOD
     nodes = 0; // the parser below reports what the lexer choked on
   }
   if (nodes > maxNodes) {
-    const message = `more than ${maxNodes} YAML values; configuration files are limited to ${MAX_NODES_PER_FILE} values each and ${MAX_NODES_TOTAL} in all`;
+    const message =
+      maxNodes < MAX_NODES_PER_FILE
+        ? `the configuration holds more than ${MAX_NODES_TOTAL} YAML values in all with this file (${maxNodes} were left for it); files are limited to ${MAX_NODES_PER_FILE} values each and ${MAX_NODES_TOTAL} in all`
+        : `more than ${maxNodes} YAML values; configuration files are limited to ${MAX_NODES_PER_FILE} values each and ${MAX_NODES_TOTAL} in all`;
     diagnostics.push(diagnostic("error", "yaml.too-many-nodes", message, { file, line: 1, col: 1 }));
     return { docs, diagnostics, nodes };
   }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import type { FieldValue, Resource } from "./resources.js";
 import type { LiveState } from "./state.js";
 
@@ -65,9 +65,18 @@ export function sha256(text: string | Buffer): string {
   return "sha256:" + createHash("sha256").update(text).digest("hex");
 }
 
-/** Digest of a secret's value: what plans, state records and revisions carry instead of it. */
-export function secretDigest(value: string | null | undefined): string | null {
-  return value ? sha256("cfgsync-secret\0" + value) : null;
+/** A secret's plaintext -> its digest (null when unset). */
+export type SecretDigester = (value: string | null | undefined) => string | null;
+
+/**
+ * Digests of secrets keyed by the database's random salt (HMAC-SHA256, the
+ * `secret_salt` row of cfgsync_meta): what plans and state records carry
+ * instead of a key. Whoever holds a copy of a plan or of the state table but
+ * not the salt cannot confirm a guessed key offline; plans never carry the salt.
+ */
+export function secretDigester(salt: string): SecretDigester {
+  if (!salt) throw new Error("a secret digest needs the database's salt");
+  return (value) => (value ? "hmac-sha256:" + createHmac("sha256", salt).update(value).digest("hex") : null);
 }
 
 /**

@@ -21,6 +21,11 @@ export interface LiveState {
   lastApplied: Map<string, Record<string, FieldValue>>;
   /** Runtime-owned accounts: slug -> id. */
   accounts: Map<string, number>;
+  /**
+   * The database's salt for secret digests (cfgsync_meta): desired keys are
+   * digested with it to compare with live ones. Never written to a plan file.
+   */
+  secretSalt: string;
 }
 
 export interface LoadedConfig {

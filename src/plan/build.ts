@@ -1,7 +1,7 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { isSecret, type Resource } from "../domain/resources.js";
 import type { DesiredState, LiveState } from "../domain/state.js";
-import { changesDigest, configDigest, secretDigest, stateDigest } from "./digest.js";
+import { changesDigest, configDigest, secretDigester, stateDigest } from "./digest.js";
 import { diffResources } from "./diff.js";
 import { planPolicyDiagnostics } from "./policy.js";
 import { planImpact } from "./impact/margins.js";
@@ -30,8 +30,9 @@ export interface PlanInput {
   restoreOf?: RestoreOf;
 }
 
-/** Desired resources with each `from_env` secret's digest filled from the environment. */
-export function resolveSecretDigests(resources: readonly Resource[], env: PlanInput["env"]): Resource[] {
+/** Desired resources with each `from_env` secret's digest filled from the environment (keyed by the database's salt). */
+export function resolveSecretDigests(resources: readonly Resource[], env: PlanInput["env"], secretSalt: string): Resource[] {
+  const secretDigest = secretDigester(secretSalt);
   return resources.map((r) => {
     if (r.kind !== "integration" && r.kind !== "integration-type") return r;
     const fields = { ...r.fields };
@@ -49,9 +50,9 @@ export function resolveSecretDigests(resources: readonly Resource[], env: PlanIn
  * written, not compared). Plan and apply both go through here, so what the
  * plan shows is what the apply writes.
  */
-export function applicableDesired(desired: DesiredState, live: Pick<LiveState, "accounts">, env: PlanInput["env"]): Resource[] {
+export function applicableDesired(desired: DesiredState, live: Pick<LiveState, "accounts" | "secretSalt">, env: PlanInput["env"]): Resource[] {
   const pending = new Set(desired.accounts.filter((a) => !live.accounts.has(a.slug)).map((a) => a.slug));
-  return resolveSecretDigests(desired.resources, env)
+  return resolveSecretDigests(desired.resources, env, live.secretSalt)
     .filter((r) => !(typeof r.key.account === "string" && pending.has(r.key.account)))
     .map((r) => {
       const unset = Object.entries(r.fields).filter(([, v]) => isSecret(v) && v.from_env && !env[v.from_env]);

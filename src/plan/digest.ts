@@ -3,7 +3,7 @@ import { toDecimalString } from "../domain/money.js";
 import { fieldType, isSecret, type JsonValue, type Resource, type ResourceKind } from "../domain/resources.js";
 import type { Change, Plan } from "./types.js";
 
-export { canonicalJson, secretDigest, sha256, stateDigest } from "../domain/digest.js";
+export { canonicalJson, secretDigester, sha256, stateDigest } from "../domain/digest.js";
 
 /** Digest of the desired state (secrets by digest of their values), for stale-plan detection; a resource at a time. */
 export function configDigest(resources: readonly Resource[]): string {

@@ -6,11 +6,11 @@ import { resolveSecretDigests } from "./build.js";
 
 /**
  * What a revision keeps of the desired state it applied (see DesiredSnapshot):
- * secrets by the digest of the value the apply saw (null when its variable was
- * unset), never the value; no source positions (they belong to a commit).
+ * secrets by the digest of the value the apply saw (keyed by the database's
+ * secret salt; null when its variable was unset), never the value; no source positions (they belong to a commit).
  */
-export function desiredSnapshot(desired: DesiredState, env: Readonly<Record<string, string | undefined>>): DesiredSnapshot {
-  const resources = resolveSecretDigests(desired.resources, env).map(({ address, kind, key, fields }) => ({ address, kind, key, fields }));
+export function desiredSnapshot(desired: DesiredState, env: Readonly<Record<string, string | undefined>>, secretSalt: string): DesiredSnapshot {
+  const resources = resolveSecretDigests(desired.resources, env, secretSalt).map(({ address, kind, key, fields }) => ({ address, kind, key, fields }));
   if (!desired.policy) return { snapshot_version: 1, resources, accounts: desired.accounts };
   const { source: _source, ...policy } = desired.policy;
   return { snapshot_version: 1, resources, accounts: desired.accounts, policy };

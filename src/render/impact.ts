@@ -1,25 +1,20 @@
 import { inert, inertMarkdown } from "../domain/inert.js";
-import type { MarginRow } from "../plan/types.js";
+import type { PlanImpact } from "../plan/types.js";
 import type { AccountList, BlastRadius, DefaultChangeReach, PriceChangeReach, UsageReach } from "../plan/impact/blast-radius.js";
 import type { ApartTotals, CostMethod, RevenueFigures, RevenueImpact, RevenueLine } from "../plan/impact/revenue.js";
-import { LOSS, MARGIN_BASIS_NOTE, marginCells, marginLineText, marginMoney, marginPercent, money, move, percent, signedMoney } from "./figures.js";
+import { marginMoney, marginPercent, money, move, percent, signedMoney } from "./figures.js";
 
 /*
- * The impact sections of a plan (margins, revenue replay, blast radius) as
- * text and Markdown. Pure: the plan's data in, lines out; no colour (the text
+ * The revenue replay and blast radius sections of a plan as text and Markdown
+ * (the margin table is the plan renderers' own: it streams, capped). Pure: the plan's data in, lines out; no colour (the text
  * renderer may paint whole lines; a loss is also marked in words). Figures
  * follow one rule (render/figures.ts).
  */
 
-export interface ImpactSections {
-  margins: MarginRow[];
-  revenue?: RevenueImpact | undefined;
-  blast_radius?: BlastRadius | undefined;
-}
+export type ImpactSections = Pick<PlanImpact, "revenue" | "blast_radius">;
 
 const LISTED = 10;
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 const shown = (v: unknown) => (v === null || v === undefined ? "(none)" : JSON.stringify(v));
 const instant = (iso: string) => iso.replace("T", " ").replace(/:\d\d\.\d{3}Z$|:\d\dZ$/, " UTC");
@@ -97,10 +92,6 @@ export function renderImpactText(impact: ImpactSections): string[] {
 
 function impactTextLines(impact: ImpactSections): string[] {
   const out: string[] = [];
-  const margins = impact.margins.filter((m) => !same(m.before, m.after));
-  if (margins.length) {
-    out.push(`Margin impact  (${MARGIN_BASIS_NOTE})`, ...margins.map(marginLineText), "");
-  }
   const r = impact.revenue;
   if (r && r.calls > 0) {
     out.push(
@@ -165,23 +156,6 @@ function usageCell(u: UsageReach | null): string {
 
 export function renderImpactMarkdown(impact: ImpactSections): string {
   const sections: string[] = [];
-  const margins = impact.margins.filter((m) => !same(m.before, m.after));
-  if (margins.length) {
-    sections.push(
-      [
-        "### Margin impact",
-        "",
-        `_${capital(MARGIN_BASIS_NOTE)}; a loss is marked ${LOSS}._`,
-        "",
-        row(["Operation", "Model", "Cost", "Charge", "Margin", "Markup", "Minimum per call"]),
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-        ...margins.map((m) => {
-          const c = marginCells(m, "→");
-          return row([`${code(m.operation_type)}`, `${code(m.model_id)}`, c.cost, c.charge, c.margin_pct, c.markup_pct, c.minimum || "-"]);
-        }),
-      ].join("\n"),
-    );
-  }
   const r = impact.revenue;
   if (r && r.calls > 0) {
     const b = r.totals.before;

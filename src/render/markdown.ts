@@ -60,7 +60,7 @@ function compose(plan: Plan, opts: MarkdownOptions, detail: Detail): string {
   const margins = movedMargins(plan.impact.margins);
   if (detail !== "minimal" && margins.shown.length > 0) sections.push(marginSection(margins));
   if (detail === "fields" || detail === "addresses") {
-    const pricing = renderImpactMarkdown({ margins: [], revenue: plan.impact.revenue, blast_radius: plan.impact.blast_radius });
+    const pricing = renderImpactMarkdown(plan.impact);
     if (pricing.trim()) sections.push(pricing.trim());
   }
   if (plan.diagnostics.length > 0) {

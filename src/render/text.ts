@@ -109,7 +109,7 @@ export function* planTextLines(plan: Plan, opts: TextOptions = {}): Generator<st
     if (margins.more) yield style.dim(`  ... and ${margins.more} more operation x model margins that move (the JSON plan lists all)`);
     yield "";
   }
-  const pricing = renderImpactText({ margins: [], revenue: plan.impact.revenue, blast_radius: plan.impact.blast_radius });
+  const pricing = renderImpactText(plan.impact);
   while (pricing.at(-1) === "") pricing.pop();
   if (pricing.length) yield* [...pricing, ""];
   if (plan.diagnostics.length) yield* [...renderDiagnosticsText(plan.diagnostics, style), ""];

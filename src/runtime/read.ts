@@ -14,6 +14,14 @@ import type { UserSettingRow } from "./effective.js";
 
 type Row = Record<string, unknown>;
 
+/**
+ * The runtime never compares or returns API keys (effective settings leave
+ * them out, domain/effective.ts), so it reads no salt and digests nothing: a
+ * key reads as unset here.
+ */
+const KEYS_LEFT_OUT = () => null;
+const noAccounts = { slugOf: () => undefined, digestSecret: KEYS_LEFT_OUT };
+
 export interface AccountRow {
   id: number;
   slug: string;
@@ -43,13 +51,13 @@ export async function requireUserOfAccount(db: SqlDb, userId: number, accountId:
 /** The global singleton (id = 1) as a Resource; undefined before the first apply. */
 export async function readGlobal(db: SqlDb): Promise<Resource | undefined> {
   const [row] = await db.query(`SELECT * FROM global_integration_settings WHERE id = 1`);
-  return row ? KIND_TABLES.integration.toResource(row, () => undefined) : undefined;
+  return row ? KIND_TABLES.integration.toResource(row, noAccounts) : undefined;
 }
 
 /** The integration types config declared beyond the seed's five (their own rows), as Resources. */
 export async function readDeclaredIntegrations(db: SqlDb): Promise<Resource[]> {
   const rows = await db.query(`SELECT * FROM integration_type_settings ORDER BY integration_type`);
-  return rows.flatMap((row) => KIND_TABLES["integration-type"].toResource(row, () => undefined) ?? []);
+  return rows.flatMap((row) => KIND_TABLES["integration-type"].toResource(row, noAccounts) ?? []);
 }
 
 export interface StoredAccountResources {
@@ -60,7 +68,7 @@ export interface StoredAccountResources {
 
 /** An account's settings and integration overrides, as Resources. */
 export async function readAccountResources(db: SqlDb, account: AccountRow): Promise<StoredAccountResources> {
-  const slugOf = (id: number) => (id === account.id ? account.slug : undefined);
+  const ctx = { slugOf: (id: number) => (id === account.id ? account.slug : undefined), digestSecret: KEYS_LEFT_OUT };
   const [settings, integrations] = await Promise.all([
     db.query(`SELECT id, account_id, key, value FROM account_settings WHERE account_id = $1`, [account.id]),
     db.query(`SELECT id, account_id, integration_type, config FROM integration_settings WHERE account_id = $1`, [account.id]),
@@ -72,8 +80,8 @@ export async function readAccountResources(db: SqlDb, account: AccountRow): Prom
     resources.push(r);
     rowIds.set(r.address, Number(row.id));
   };
-  for (const row of settings) add(KIND_TABLES["account-setting"].toResource({ ...row, value: jsonFromSql(db.dialect, row.value) }, slugOf), row);
-  for (const row of integrations) add(KIND_TABLES["account-integration"].toResource({ ...row, config: jsonFromSql(db.dialect, row.config) }, slugOf), row);
+  for (const row of settings) add(KIND_TABLES["account-setting"].toResource({ ...row, value: jsonFromSql(db.dialect, row.value) }, ctx), row);
+  for (const row of integrations) add(KIND_TABLES["account-integration"].toResource({ ...row, config: jsonFromSql(db.dialect, row.config) }, ctx), row);
   return { resources, rowIds };
 }
 

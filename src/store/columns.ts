@@ -4,7 +4,7 @@ import { dec, toDecimalString } from "../domain/money.js";
 import type { FieldSpec, FieldType, FieldValue, JsonValue } from "../domain/resources.js";
 import { isSecret } from "../domain/resources.js";
 import { boolFromSql } from "./sql-values.js";
-import { secretDigest } from "../domain/digest.js";
+import type { SecretDigester } from "../domain/digest.js";
 import { INT32, MONEY_COLUMN, STORABLE_TEXT, jsonValueProblem } from "../schema/fields.js";
 import { declaredColumns } from "./prisma-columns.js";
 
@@ -27,10 +27,14 @@ export const NOT_NULL_COLUMNS: Record<string, ReadonlySet<string>> = Object.from
   ]),
 );
 
-/** A column's stored value as the canonical field value. Secrets become digests: the value never leaves the store. */
-export function readColumn(type: FieldType, value: unknown): FieldValue {
+/**
+ * A column's stored value as the canonical field value. Secrets become digests
+ * (keyed by the database's salt): the value never leaves the store.
+ */
+export function readColumn(type: FieldType, value: unknown, digestSecret?: SecretDigester): FieldValue {
   if (type === "secret") {
-    return { sensitive: true, digest: secretDigest(typeof value === "string" ? value : null) };
+    if (!digestSecret) throw new Error("a secret column read without a digester");
+    return { sensitive: true, digest: digestSecret(typeof value === "string" ? value : null) };
   }
   if (value === null || value === undefined) return null;
   switch (type) {
@@ -49,9 +53,9 @@ export function readColumn(type: FieldType, value: unknown): FieldValue {
   }
 }
 
-export function readFields(specs: readonly FieldSpec[], row: Record<string, unknown>): Record<string, FieldValue> {
+export function readFields(specs: readonly FieldSpec[], row: Record<string, unknown>, digestSecret: SecretDigester): Record<string, FieldValue> {
   const fields: Record<string, FieldValue> = {};
-  for (const spec of specs) fields[spec.name] = readColumn(spec.type, row[spec.name]);
+  for (const spec of specs) fields[spec.name] = readColumn(spec.type, row[spec.name], digestSecret);
   return fields;
 }
 

@@ -4,10 +4,9 @@ import { UserError } from "../domain/diagnostic.js";
 import { describeHolder } from "../domain/lock.js";
 import { parseHolder, type LockHolder, type LockStatus } from "../domain/lock.js";
 import type { DatabaseTarget, Dialect } from "./database-url.js";
-import { withPgSession, withSqliteSession } from "./raw-session.js";
 
 export type { LockHolder, LockStatus } from "../domain/lock.js";
-import type { SqlDb } from "./sql-db.js";
+import { withSqlSession, type SqlDb } from "./sql-db.js";
 
 /*
  * The apply lock, and who holds it.
@@ -146,13 +145,13 @@ export async function acquireApplyLock(tx: SqlDb, timeoutMs: number, holder: Loc
   await record.publish(holder);
 }
 
-/* ---- lock status and release (`cfgsync lock`), on the raw drivers like migrate.ts ---- */
+/* ---- lock status and release (`cfgsync lock`), each on one connection of its own ---- */
 
 // Advisory locks belong to one database, but pg_locks shows the whole cluster's: only this database's count.
 const ADVISORY_KEY_WHERE = `l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = ${Number(APPLY_LOCK_KEY >> 32n)} AND l.objid = ${Number(APPLY_LOCK_KEY & 0xffffffffn)} AND l.objsubid = 1`;
 
 function withPg<T>(target: DatabaseTarget, work: (run: Run) => Promise<T>): Promise<T> {
-  return withPgSession(target, (client) => work(async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[]));
+  return withSqlSession(target, {}, (conn) => work((sql, params) => conn.query(sql, params)));
 }
 
 export async function readLockStatus(target: DatabaseTarget): Promise<LockStatus> {
@@ -182,11 +181,11 @@ export async function readLockStatus(target: DatabaseTarget): Promise<LockStatus
       };
     });
   }
-  const held = await withSqliteSession(target, { timeout: 0 }, (db) => {
+  const held = await withSqlSession(target, { mustExist: true, busyTimeoutMs: 0 }, async (conn) => {
     // Taking the write lock for an instant (and giving it back) is the only way to ask SQLite who writes.
     try {
-      db.exec("BEGIN IMMEDIATE");
-      db.exec("ROLLBACK");
+      await conn.execute("BEGIN IMMEDIATE");
+      await conn.execute("ROLLBACK");
       return false;
     } catch (err) {
       if (isBusy(err)) return true;

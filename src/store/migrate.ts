@@ -4,11 +4,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../domain/diagnostic.js";
 import type { DatabaseTarget, Dialect } from "./database-url.js";
-import { connectionFailed, isPermissionDenied, permissionDenied, safeMessage, translateDbError } from "./errors.js";
-import { withPgSession, withSqliteSession } from "./raw-session.js";
+import { isPermissionDenied, permissionDenied, safeMessage } from "./errors.js";
+import { ensureSecretSalt, hasSecretSalt } from "./secret-salt.js";
+import { withSqlSession, type SqlDb } from "./sql-db.js";
 
 /*
- * Applies the committed Prisma migrations with the raw driver, recording them in
+ * Applies the committed Prisma migrations through the driver (sql-db.ts), recording them in
  * Prisma's own `_prisma_migrations` table exactly as `prisma migrate deploy`
  * does (same columns, checksum = sha256 hex of the file), so the Prisma CLI
  * agrees about what is applied. We do not run the Prisma CLI at runtime: under
@@ -103,97 +104,68 @@ function migrationFailed(target: DatabaseTarget, name: string, err: unknown): Us
 /** Prisma's SQLite rows hold ISO timestamps with an explicit offset. */
 const sqliteNow = () => new Date().toISOString().replace("Z", "+00:00");
 
-/** The migrations an SQLite database still lacks, read without taking the write lock. */
-function sqlitePending(db: import("better-sqlite3").Database, migrations: Migration[]): Migration[] {
-  return pending(migrations, sqliteAppliedRows(db));
+async function tableExists(db: SqlDb, table: string): Promise<boolean> {
+  return db.dialect === "sqlite"
+    ? (await db.query(`SELECT 1 AS t FROM sqlite_master WHERE type = 'table' AND name = $1`, [table])).length > 0
+    : Boolean((await db.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [`"${table}"`]))[0]?.t);
 }
 
-function sqliteAppliedRows(db: import("better-sqlite3").Database): AppliedRow[] {
-  const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get();
-  return table ? (db.prepare(APPLIED_ROWS).all() as AppliedRow[]) : [];
+/** A deleted salt is put back (a migrations folder of an older version has no cfgsync_meta yet: nothing to do). */
+async function saltMissing(db: SqlDb): Promise<boolean> {
+  return (await tableExists(db, "cfgsync_meta")) && !(await hasSecretSalt(db));
 }
 
-async function migrateSqlite(target: DatabaseTarget, migrations: Migration[]): Promise<string[]> {
-  const { default: Database } = await import("better-sqlite3");
-  let db: InstanceType<typeof Database>;
-  try {
-    // The busy timeout makes a second migrator (another process) wait for the first.
-    db = new Database(target.file!, { timeout: 30_000 });
-  } catch (err) {
-    throw connectionFailed(target, err);
+async function appliedRows(db: SqlDb): Promise<AppliedRow[]> {
+  return (await tableExists(db, "_prisma_migrations")) ? db.query<AppliedRow>(APPLIED_ROWS) : [];
+}
+
+/** Applies one migration in its own transaction and records it as Prisma does; false when another migrator got there first. */
+async function applyMigration(conn: SqlDb, target: DatabaseTarget, migration: Migration): Promise<boolean> {
+  // SQLite: BEGIN IMMEDIATE takes the write lock up front, so the re-check below sees every other migrator's work.
+  return conn.transaction(
+    async (tx) => {
+      if (pending([migration], await tx.query<AppliedRow>(APPLIED_ROWS)).length === 0) return false;
+      const startedAt = tx.dialect === "sqlite" ? sqliteNow() : (await tx.query<{ now: Date }>("SELECT now() AS now"))[0]?.now;
+      try {
+        await tx.script(migration.sql);
+      } catch (err) {
+        throw migrationFailed(target, migration.name, err);
+      }
+      await tx.execute(
+        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
+         VALUES ($1, $2, ${tx.dialect === "sqlite" ? "$5" : "clock_timestamp()"}, $3, NULL, NULL, $4, 1)`,
+        tx.dialect === "sqlite"
+          ? [randomUUID(), migration.checksum, migration.name, startedAt, sqliteNow()]
+          : [randomUUID(), migration.checksum, migration.name, startedAt],
+      );
+      return true;
+    },
+    { begin: conn.dialect === "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN" },
+  );
+}
+
+async function migrateOn(conn: SqlDb, target: DatabaseTarget, migrations: Migration[]): Promise<string[]> {
+  if (conn.dialect === "sqlite") {
+    // WAL lets plans read while an apply writes, and survives a crash mid-transaction.
+    await conn.query("PRAGMA journal_mode = WAL");
+    // Up to date: read only, so a plan waits for no one (an apply may hold the write lock).
+    if (pending(migrations, await appliedRows(conn)).length === 0 && !(await saltMissing(conn))) return [];
+  } else {
+    // A session lock held across all migrations: concurrent migrators run one after another.
+    await conn.query(`SELECT pg_advisory_lock(${PRISMA_MIGRATE_LOCK})`);
   }
   try {
-    // WAL lets plans read while an apply writes, and survives a crash mid-transaction.
-    db.pragma("journal_mode = WAL");
-    // Up to date: read only, so a plan waits for no one (an apply may hold the write lock).
-    if (sqlitePending(db, migrations).length === 0) return [];
-    db.exec(SQLITE_MIGRATIONS_TABLE);
+    await conn.script(conn.dialect === "sqlite" ? SQLITE_MIGRATIONS_TABLE : PG_MIGRATIONS_TABLE);
     const applied: string[] = [];
-    for (const migration of migrations) {
-      // better-sqlite3 is synchronous: each migration is one uninterrupted
-      // BEGIN IMMEDIATE ... COMMIT, re-checking under the write lock.
-      db.exec("BEGIN IMMEDIATE");
-      try {
-        const rows = db.prepare(APPLIED_ROWS).all() as AppliedRow[];
-        if (pending([migration], rows).length === 0) {
-          db.exec("ROLLBACK");
-          continue;
-        }
-        const startedAt = sqliteNow();
-        try {
-          db.exec(migration.sql);
-        } catch (err) {
-          throw migrationFailed(target, migration.name, err);
-        }
-        db.prepare(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
-           VALUES (?, ?, ?, ?, NULL, NULL, ?, 1)`,
-        ).run(randomUUID(), migration.checksum, sqliteNow(), migration.name, startedAt);
-        db.exec("COMMIT");
-        applied.push(migration.name);
-      } catch (err) {
-        if (db.inTransaction) db.exec("ROLLBACK");
-        throw err;
-      }
+    for (const migration of pending(migrations, await appliedRows(conn))) {
+      if (await applyMigration(conn, target, migration)) applied.push(migration.name);
     }
+    if (await saltMissing(conn)) await ensureSecretSalt(conn);
     return applied;
   } finally {
-    db.close();
+    // Closing the session would release it too; unlocking hands it over at once.
+    if (conn.dialect === "postgresql") await conn.query(`SELECT pg_advisory_unlock(${PRISMA_MIGRATE_LOCK})`).catch(() => {});
   }
-}
-
-async function migratePostgres(target: DatabaseTarget, migrations: Migration[]): Promise<string[]> {
-  return withPgSession(target, async (client) => {
-    // A session lock held across all migrations: concurrent migrators run one after another.
-    await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
-    await client.query(PG_MIGRATIONS_TABLE);
-    const rows = (await client.query<AppliedRow>(APPLIED_ROWS)).rows;
-    const applied: string[] = [];
-    for (const migration of pending(migrations, rows)) {
-      await client.query("BEGIN");
-      try {
-        const started = await client.query<{ now: Date }>("SELECT now() AS now");
-        try {
-          // No parameters: node-pg sends the whole script as one simple query.
-          await client.query(migration.sql);
-        } catch (err) {
-          throw migrationFailed(target, migration.name, err);
-        }
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
-           VALUES ($1, $2, clock_timestamp(), $3, NULL, NULL, $4, 1)`,
-          [randomUUID(), migration.checksum, migration.name, started.rows[0]?.now],
-        );
-        await client.query("COMMIT");
-        applied.push(migration.name);
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw err;
-      }
-    }
-    // Ending the session releases the advisory lock even if the unlock is never sent.
-    return applied;
-  });
 }
 
 export interface MigrationStatus {
@@ -211,7 +183,9 @@ export interface MigrationStatus {
  */
 export async function migrationStatus(target: DatabaseTarget, opts: { dir?: string } = {}): Promise<MigrationStatus> {
   const migrations = readMigrations(opts.dir ?? migrationsDir(target.dialect));
-  const rows = target.dialect === "sqlite" ? await sqliteRows(target) : await pgRows(target);
+  // Nothing created: a missing SQLite file has no migrations applied.
+  const rows =
+    target.dialect === "sqlite" && !existsSync(target.file!) ? [] : await withSqlSession(target, { readonly: true }, appliedRows);
   const todo = pending(migrations, rows);
   const byName = new Map(migrations.map((m) => [m.name, m]));
   const done = rows.filter((r) => r.finished_at != null && r.rolled_back_at == null);
@@ -222,18 +196,6 @@ export async function migrationStatus(target: DatabaseTarget, opts: { dir?: stri
   };
 }
 
-async function sqliteRows(target: DatabaseTarget): Promise<AppliedRow[]> {
-  if (!existsSync(target.file!)) return [];
-  return withSqliteSession(target, { readonly: true }, sqliteAppliedRows);
-}
-
-async function pgRows(target: DatabaseTarget): Promise<AppliedRow[]> {
-  return withPgSession(target, async (client) => {
-    const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS t`);
-    return exists.rows[0]?.t ? (await client.query<AppliedRow>(APPLIED_ROWS)).rows : [];
-  });
-}
-
 /** Brings the database schema up to date. Idempotent; safe to run concurrently. */
 export async function migrateDatabase(
   target: DatabaseTarget,
@@ -241,11 +203,24 @@ export async function migrateDatabase(
 ): Promise<{ applied: string[] }> {
   const migrations = readMigrations(opts.dir ?? migrationsDir(target.dialect));
   if (migrations.length === 0) throw new Error(`no migrations found in ${opts.dir ?? migrationsDir(target.dialect)}`);
-  try {
-    const applied =
-      target.dialect === "sqlite" ? await migrateSqlite(target, migrations) : await migratePostgres(target, migrations);
-    return { applied };
-  } catch (err) {
-    throw translateDbError(target, err);
-  }
+  // The busy timeout makes a second SQLite migrator (another process) wait for the first.
+  const migrate = () => withSqlSession(target, { busyTimeoutMs: 30_000 }, (conn) => migrateOn(conn, target, migrations));
+  return { applied: await (target.dialect === "sqlite" ? inTurn(target.file!, migrate) : migrate()) };
+}
+
+/**
+ * SQLite migrators of one file in this process take turns. better-sqlite3 waits
+ * for another connection's write lock synchronously, so a second migrator here
+ * would block the event loop the first one needs to finish: a deadlock until
+ * the busy timeout. Migrators in other processes just wait.
+ */
+const sqliteTurns = new Map<string, Promise<unknown>>();
+function inTurn<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const turn = (sqliteTurns.get(file) ?? Promise.resolve()).then(work, work);
+  const settled = turn.catch(() => {});
+  sqliteTurns.set(file, settled);
+  void settled.then(() => {
+    if (sqliteTurns.get(file) === settled) sqliteTurns.delete(file);
+  });
+  return turn;
 }

@@ -3,6 +3,8 @@ import type { LiveState } from "../domain/state.js";
 import type { Row, SqlDb } from "./sql-db.js";
 import { boolFromSql, jsonFromSql, quoteName } from "./sql-values.js";
 import { KIND_TABLES, type Column } from "./tables.js";
+import { secretDigester } from "../domain/digest.js";
+import { readSecretSalt } from "./secret-salt.js";
 
 /*
  * The live state, one SELECT per table whatever the row count. Each SELECT
@@ -59,7 +61,7 @@ const byAddress = (a: Resource, b: Resource) =>
   KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
 
 /** The live state from each table's decoded rows. */
-export function toLiveState(results: Record<TableName, Row[]>): LiveState {
+export function toLiveState(results: Record<TableName, Row[]>, secretSalt: string): LiveState {
   const accounts = new Map<string, number>();
   const slugById = new Map<number, string>();
   for (const row of results.accounts) {
@@ -67,10 +69,11 @@ export function toLiveState(results: Record<TableName, Row[]>): LiveState {
     slugById.set(Number(row.id), String(row.slug));
   }
 
+  const ctx = { slugOf: (id: number) => slugById.get(id), digestSecret: secretDigester(secretSalt) };
   const resources: Resource[] = [];
   for (const kind of KIND_ORDER) {
     for (const row of results[kind]) {
-      const resource = KIND_TABLES[kind].toResource(row, (id) => slugById.get(id));
+      const resource = KIND_TABLES[kind].toResource(row, ctx);
       if (resource) resources.push(resource);
     }
   }
@@ -80,7 +83,7 @@ export function toLiveState(results: Record<TableName, Row[]>): LiveState {
   for (const row of results.lastApplied) {
     lastApplied.set(String(row.address), (row.fields ?? {}) as Record<string, FieldValue>);
   }
-  return { resources, lastApplied, accounts };
+  return { resources, lastApplied, accounts, secretSalt };
 }
 
 /**
@@ -90,6 +93,6 @@ export function toLiveState(results: Record<TableName, Row[]>): LiveState {
  */
 export async function readLiveState(db: SqlDb): Promise<LiveState> {
   const names = Object.keys(READS) as TableName[];
-  const rows = await Promise.all(names.map((name) => readTable(db, READS[name])));
-  return toLiveState(Object.fromEntries(names.map((name, i) => [name, rows[i]!])) as Record<TableName, Row[]>);
+  const [salt, ...rows] = await Promise.all([readSecretSalt(db), ...names.map((name) => readTable(db, READS[name]))]);
+  return toLiveState(Object.fromEntries(names.map((name, i) => [name, rows[i]!])) as Record<TableName, Row[]>, salt as string);
 }

@@ -1,5 +1,5 @@
 import type { DatabaseTarget, Dialect } from "./database-url.js";
-import { connectionFailed, isConnectionError } from "./errors.js";
+import { connectionFailed, isConnectionError, translateDbError } from "./errors.js";
 import { sqlParam, toSqlitePlaceholders } from "./sql-values.js";
 
 /*
@@ -102,7 +102,11 @@ async function sqliteDriver(target: DatabaseTarget, opts: OpenOptions): Promise<
   const { default: Database } = await import("better-sqlite3");
   let db: InstanceType<typeof Database>;
   try {
-    db = new Database(target.file!, { fileMustExist: opts.mustExist ?? false, timeout: opts.busyTimeoutMs ?? 5_000 });
+    db = new Database(target.file!, {
+      fileMustExist: opts.mustExist ?? opts.readonly ?? false,
+      readonly: opts.readonly ?? false,
+      timeout: opts.busyTimeoutMs ?? 5_000,
+    });
   } catch (err) {
     throw connectionFailed(target, err);
   }
@@ -189,6 +193,8 @@ async function pgDriver(target: DatabaseTarget, opts: OpenOptions): Promise<Driv
 export interface OpenOptions {
   /** SQLite: refuse to create the file (the runtime library never creates a database). */
   mustExist?: boolean;
+  /** SQLite: open the file read-only (status reads that must never create or change anything). */
+  readonly?: boolean;
   /** SQLite: how long a statement waits for another process's write lock (ms). */
   busyTimeoutMs?: number;
   /** PostgreSQL: connections in the pool. */
@@ -199,4 +205,21 @@ export interface OpenOptions {
 export async function openSqlDb(target: DatabaseTarget, opts: OpenOptions = {}): Promise<SqlDb> {
   const driver = target.dialect === "sqlite" ? await sqliteDriver(target, opts) : await pgDriver(target, opts);
   return sqlDb(target, { n: 0 }, driver);
+}
+
+/**
+ * Opens the database for one piece of work on one connection (`session`) and
+ * always closes it: migrations, their status, the lock's status. Errors come
+ * out translated (db.not-migrated, db.permission-denied, ...); closing the
+ * connection also ends any session lock the work took.
+ */
+export async function withSqlSession<T>(target: DatabaseTarget, opts: OpenOptions, work: (conn: SqlDb) => Promise<T>): Promise<T> {
+  const db = await openSqlDb(target, { poolSize: 1, ...opts });
+  try {
+    return await db.session(work);
+  } catch (err) {
+    throw translateDbError(target, err);
+  } finally {
+    await db.close().catch(() => {});
+  }
 }

@@ -13,6 +13,7 @@ import {
   type Resource,
   type ResourceKind,
 } from "../domain/resources.js";
+import type { SecretDigester } from "../domain/digest.js";
 import { readColumn, readFields, writeColumn, type SecretResolver } from "./columns.js";
 
 /*
@@ -34,11 +35,19 @@ export interface KindTable {
   columns: Column[];
   /** DateTime columns Prisma fills when it creates a row (@default(now()), @updatedAt); the bulk insert stamps them. */
   createdStamps: readonly string[];
-  toResource(row: Record<string, unknown>, slugOf: (accountId: number) => string | undefined): Resource | undefined;
+  toResource(row: Record<string, unknown>, ctx: RowContext): Resource | undefined;
   /** Key column values of a resource (account slug -> account_id). */
   keyOf(r: Resource, accountId: (slug: string, address: string) => number): Record<string, unknown>;
   /** Written column values of a desired resource (secrets resolved to plaintext). */
   valuesOf(r: Resource, secret: SecretResolver): Record<string, unknown>;
+}
+
+/** What turning a row into a Resource needs besides the row. */
+export interface RowContext {
+  /** The slug of an account id (undefined: an account cfgsync does not know; its rows are left out). */
+  slugOf(accountId: number): string | undefined;
+  /** Digests of API keys, keyed by the database's salt. */
+  digestSecret: SecretDigester;
 }
 
 const col = (name: string, type: FieldType): Column => ({ name, type });
@@ -97,9 +106,9 @@ function catalogTable(
     keyColumns: [col(keyColumn, "string")],
     columns: asColumns(specs),
     createdStamps,
-    toResource: (row) => {
+    toResource: (row, ctx) => {
       const key = String(row[keyColumn]);
-      return { address: addressOf(key), kind, key: { [keyColumn]: key }, fields: readFields(specs, row) };
+      return { address: addressOf(key), kind, key: { [keyColumn]: key }, fields: readFields(specs, row, ctx.digestSecret) };
     },
     keyOf: (r) => ({ [keyColumn]: requireKey(r, keyColumn) }),
     valuesOf: (r, secret) => fieldValues(specs, r, secret),
@@ -121,7 +130,7 @@ function accountTable(
     keyColumns: [col("account_id", "int"), col(keyColumn, "string")],
     columns: [col(valueColumn, "json")],
     createdStamps: ["updated_at"],
-    toResource: (row, slugOf) => {
+    toResource: (row, { slugOf }) => {
       const slug = slugOf(Number(row.account_id));
       if (slug === undefined) return undefined;
       const key = String(row[keyColumn]);
@@ -142,9 +151,9 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
     columns: asColumns(INTEGRATION_FIELDS),
     createdStamps: ["updated_at"],
     // Only the singleton row id = 1 is the platform's setting; any other row is ignored.
-    toResource: (row) =>
+    toResource: (row, ctx) =>
       Number(row.id) === 1
-        ? { address: address.integration(), kind: "integration", key: { id: "1" }, fields: readFields(INTEGRATION_FIELDS, row) }
+        ? { address: address.integration(), kind: "integration", key: { id: "1" }, fields: readFields(INTEGRATION_FIELDS, row, ctx.digestSecret) }
         : undefined,
     keyOf: () => ({ id: 1 }),
     valuesOf: (r, secret) => fieldValues(INTEGRATION_FIELDS, r, secret),

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createRuntime } from "../../src/runtime/index.js";
@@ -161,6 +161,83 @@ export function gateSuite(dialect: Dialect): void {
       writeFileSync(file, original);
       const applied = await ws.cli(["apply", "plan.json"]);
       expect(applied.code, applied.stderr).toBe(0);
+    });
+
+    test("secret digests are keyed by the database's salt: a copy of a plan or the state table cannot confirm a guessed key", async () => {
+      const { createHash } = await import("node:crypto");
+      const { secretDigester } = await import("../../src/domain/digest.js");
+      const key = API_KEYS.OPENAI_API_KEY;
+      expect((await ws.cli(["apply", "--auto-approve"])).code).toBe(0);
+      const [{ value: salt }] = (await ws.db.query<{ value: string }>(`SELECT value FROM cfgsync_meta WHERE key = 'secret_salt'`)) as [{ value: string }];
+      expect(salt).toMatch(/^[0-9a-f]{64}$/);
+      const [state] = await ws.db.query<{ fields: unknown }>(`SELECT fields FROM cfgsync_resource_state WHERE address = 'integration/global'`);
+      const stored = (parseJson(state!.fields) as Record<string, { digest: string }>).openai_api_key!.digest;
+      expect(stored).toBe(secretDigester(salt)(key));
+      expect(stored).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+      // An unkeyed digest (what a guess would be checked against) appears nowhere: not in state, plan file or output.
+      const unkeyed = [createHash("sha256").update(key).digest("hex"), createHash("sha256").update(`cfgsync-secret\0${key}`).digest("hex")];
+      ws.edit("integrations.yaml", (s) => s.replace(/temperature: [0-9.]+/, "temperature: 0.5"));
+      const plan = await ws.cli(["plan", "--out", "plan.json", "--json"], { env: { OPENAI_API_KEY: `${key}-rotated` } });
+      expect(plan.code, plan.stderr).toBe(0);
+      const planFile = readFileSync(join(ws.dir, "plan.json"), "utf8");
+      for (const text of [planFile, plan.stdout, JSON.stringify(await ws.db.query("SELECT * FROM cfgsync_resource_state"))]) {
+        for (const digest of unkeyed) expect(text).not.toContain(digest);
+        expect(text).not.toContain(salt);
+        expect(text).not.toContain(key);
+      }
+      // Another database's salt digests the same key differently.
+      const other = await createTestDatabase(dialect);
+      try {
+        const migrated = await ws.cli(["db", "migrate"], { env: { DATABASE_URL: other.url } });
+        expect(migrated.code, migrated.stderr).toBe(0);
+        const [{ value: otherSalt }] = (await other.query<{ value: string }>(`SELECT value FROM cfgsync_meta WHERE key = 'secret_salt'`)) as [{ value: string }];
+        expect(otherSalt).toMatch(/^[0-9a-f]{64}$/);
+        expect(otherSalt).not.toBe(salt);
+        expect(secretDigester(otherSalt)(key)).not.toBe(stored);
+      } finally {
+        await other.drop();
+      }
+    });
+
+    test("upgrading drops the unkeyed digests recorded before the salt; a deleted salt is written anew", async () => {
+      const { migrateDatabase, migrationsDir, readMigrations } = await import("../../src/store/migrate.js");
+      const { parseDatabaseUrl } = await import("../../src/store/database-url.js");
+      const { cpSync, mkdtempSync } = await import("node:fs");
+      const { tmpdir } = await import("node:os");
+      const old = await createTestDatabase(dialect);
+      const dir = mkdtempSync(join(tmpdir(), "cfgsync-old-migrations-"));
+      try {
+        // A database of the version before the salt: every migration up to 20261128233000_catalog_dimensions.
+        for (const m of readMigrations(migrationsDir(dialect)).filter((m) => m.name <= "20261128233000_catalog_dimensions")) {
+          cpSync(join(migrationsDir(dialect), m.name), join(dir, m.name), { recursive: true });
+        }
+        await migrateDatabase(parseDatabaseUrl(old.url), { dir });
+        const legacy = JSON.stringify({ openai_api_key: { sensitive: true, digest: "sha256:" + "ab".repeat(32) }, openai_model: "gpt-4o-mini" });
+        await old.query(
+          `INSERT INTO cfgsync_resource_state (address, kind, fields, revision_id, updated_at) VALUES ('integration/global', 'integration', ${dialect === "postgresql" ? "$1::jsonb" : "?"}, 1, CURRENT_TIMESTAMP)`,
+          [legacy],
+        );
+        const migrated = await ws.cli(["db", "migrate"], { env: { DATABASE_URL: old.url } });
+        expect(migrated.code, migrated.stderr).toBe(0);
+        const [state] = await old.query<{ fields: unknown }>(`SELECT fields FROM cfgsync_resource_state`);
+        expect(parseJson(state!.fields)).toEqual({ openai_model: "gpt-4o-mini" });
+        expect(await old.query(`SELECT key FROM cfgsync_meta`)).toEqual([{ key: "secret_salt" }]);
+        // A deleted salt: `db migrate` writes a new one (SQLite migrates on its own); PostgreSQL says to migrate.
+        await old.query(`DELETE FROM cfgsync_meta`);
+        const noSalt = await ws.cli(["plan"], { env: { DATABASE_URL: old.url } });
+        noBug(noSalt);
+        if (dialect === "postgresql") {
+          expect(noSalt.code).toBe(1);
+          expect(noSalt.stderr).toMatch(/no secret salt.*\[db\.not-migrated\]/s);
+          expect((await ws.cli(["db", "migrate"], { env: { DATABASE_URL: old.url } })).code).toBe(0);
+        } else {
+          expect(noSalt.code, noSalt.stderr).toBe(0);
+        }
+        expect(await old.query(`SELECT key FROM cfgsync_meta`)).toEqual([{ key: "secret_salt" }]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await old.drop();
+      }
     });
 
   });

@@ -191,7 +191,7 @@ describe("#8 reproductions refused by validate", () => {
     const r = await cli(["validate"]);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(r.code).toBe(1);
-    for (const n of [1, 2, 3]) expect(r.stdout).toMatch(new RegExp(`^config/accounts/big${n}\\.yaml:1:1: error: more than \\d+ YAML values`, "m"));
+    for (const n of [1, 2, 3]) expect(r.stdout).toMatch(new RegExp(`^config/accounts/big${n}\\.yaml:1:1: error: (more than \\d+ YAML values|the configuration holds more than 1000000 YAML values in all)`, "m"));
   }, 60_000);
 
   test("15. an unreadable file or folder is named, with what to do; never a bug", async () => {

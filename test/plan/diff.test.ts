@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { detectDrift, diffResources } from "../../src/plan/diff.js";
-import { secretDigest } from "../../src/plan/digest.js";
+import { fixedSecretDigest as secretDigest } from "../helpers/secret-salt.js";
 import type { FieldValue, Resource } from "../../src/domain/resources.js";
 import { imageModel, model } from "./fixtures.js";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FIXED_SECRET_SALT } from "../helpers/secret-salt.js";
 import { UserError } from "../../src/domain/diagnostic.js";
 import type { FieldValue, Resource } from "../../src/domain/resources.js";
 import type { DesiredState, LiveState } from "../../src/domain/state.js";
@@ -13,6 +14,7 @@ const live = (resources: Resource[], applied: Resource[] = resources): LiveState
   resources,
   lastApplied: new Map(applied.map((r) => [r.address, stateRecordFields(r)])),
   accounts: new Map(),
+  secretSalt: FIXED_SECRET_SALT,
 });
 const withSource = (r: Resource, line: number): Resource => ({ ...r, source: { file: "config/models/openai.yaml", line, col: 5 } });
 const plan = (want: Resource[], have: LiveState) => buildPlan({ desired: desired(want), live: have, env: {} });

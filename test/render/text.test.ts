@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { buildPlan } from "../../src/plan/build.js";
-import { planContentDigest, secretDigest } from "../../src/plan/digest.js";
+import { planContentDigest } from "../../src/plan/digest.js";
+import { FIXED_SECRET_SALT, fixedSecretDigest as secretDigest } from "../helpers/secret-salt.js";
 import { renderPlanJson, renderPlanText } from "../../src/render/text.js";
 import { renderPlanMarkdown } from "../../src/render/markdown.js";
 import type { FieldValue, Resource } from "../../src/domain/resources.js";
@@ -37,7 +38,7 @@ export function samplePlan() {
     ["model/gpt-4o", model("gpt-4o", { sort_order: 3 }).fields],
     ["model/gpt-3.5", model("gpt-3.5").fields],
   ]);
-  const live: LiveState = { resources: liveResources, lastApplied: applied, accounts: new Map() };
+  const live: LiveState = { resources: liveResources, lastApplied: applied, accounts: new Map(), secretSalt: FIXED_SECRET_SALT };
   const usage = {
     days: 30,
     since: "2026-10-26T00:00:00.000Z",
@@ -111,7 +112,7 @@ describe("large plans stay readable and never crash the renderers", () => {
   const manyModels = (n: number, price = (i: number) => `0.0${(i % 4) + 1}`) =>
     Array.from({ length: n }, (_, i) => imageModel(`m-${String(i).padStart(6, "0")}`, price(i)));
   const fromEmpty = (n: number) =>
-    buildPlan({ desired: { resources: [...manyModels(n), imageGeneration()], accounts: [], secretRefs: [] }, live: { resources: [], lastApplied: new Map(), accounts: new Map() }, env: {} });
+    buildPlan({ desired: { resources: [...manyModels(n), imageGeneration()], accounts: [], secretRefs: [] }, live: { resources: [], lastApplied: new Map(), accounts: new Map(), secretSalt: FIXED_SECRET_SALT }, env: {} });
 
   test("a kind with more than 50 changes shows counts by action and the first 50; --full lists all", () => {
     const plan = fromEmpty(120);
@@ -133,7 +134,7 @@ describe("large plans stay readable and never crash the renderers", () => {
     const live = [...manyModels(300), imageGeneration()];
     const desired = [...manyModels(300, (i) => (i % 100 === 0 ? "0.05" : `0.0${(i % 4) + 1}`)), imageGeneration()];
     const lastApplied = new Map(live.map((r) => [r.address, r.fields]));
-    const plan = buildPlan({ desired: { resources: desired, accounts: [], secretRefs: [] }, live: { resources: live, lastApplied, accounts: new Map() }, env: {} });
+    const plan = buildPlan({ desired: { resources: desired, accounts: [], secretRefs: [] }, live: { resources: live, lastApplied, accounts: new Map(), secretSalt: FIXED_SECRET_SALT }, env: {} });
     expect(plan.impact.margins.map((m) => m.model_id)).toEqual(["m-000000", "m-000100", "m-000200"]);
     const all = fromEmpty(80).impact.margins;
     expect(all).toHaveLength(80);

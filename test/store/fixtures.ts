@@ -10,7 +10,8 @@ import {
   type FieldValue,
   type Resource,
 } from "../../src/domain/resources.js";
-import { secretDigest, stateDigest } from "../../src/plan/digest.js";
+import { stateDigest } from "../../src/plan/digest.js";
+import { testSecretDigest as secretDigest } from "../helpers/secret-salt.js";
 import type { ApplyRequest } from "../../src/store/types.js";
 import type { LiveState } from "../../src/domain/state.js";
 import { model as baseModel } from "../plan/fixtures.js";

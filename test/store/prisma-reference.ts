@@ -19,5 +19,6 @@ export async function readLiveStateWithPrisma({ db: q }: PrismaBaseline): Promis
   };
   const names = Object.keys(readers) as TableName[];
   const rows = await Promise.all(names.map((n) => readers[n]()));
-  return toLiveState(Object.fromEntries(names.map((n, i) => [n, rows[i]!])) as Record<TableName, Rows>);
+  const salt = await q.cfgsyncMeta.findUniqueOrThrow({ where: { key: "secret_salt" } });
+  return toLiveState(Object.fromEntries(names.map((n, i) => [n, rows[i]!])) as Record<TableName, Rows>, salt.value);
 }
