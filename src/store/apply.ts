@@ -60,10 +60,26 @@ function redactSecrets(fields: Record<string, FieldValue>): Record<string, Field
   return out;
 }
 
-/** A bug, not a user error: refuse to record anything holding a secret's plaintext. */
-function assertNoSecretValues(secrets: Record<string, string>, recorded: readonly string[]): void {
+/** The non-secret values the request writes or removes: what configuration and database already hold in the open. */
+function openValuesText(req: ApplyRequest): string {
+  const open = (fields: Record<string, FieldValue>) => Object.values(fields).filter((v) => !isSecret(v));
+  const written = JSON.stringify([...req.creates, ...req.updates, ...req.deletes, ...req.managedState.upsert].map((r) => open(r.fields)));
+  if (!req.desiredState) return written;
+  // The kept desired state is configuration text throughout, but for its secret fields (digests).
+  const openFields = (fields: Record<string, FieldValue>) => Object.fromEntries(Object.entries(fields).filter(([, v]) => !isSecret(v)));
+  return written + JSON.stringify({ ...req.desiredState, resources: req.desiredState.resources.map((r) => ({ ...r, fields: openFields(r.fields) })) });
+}
+
+/**
+ * A bug, not a user error: refuse to record anything holding a secret's
+ * plaintext. Secret fields are recorded as digests, so plaintext could only
+ * arrive inside some other value; a key that is itself text the configuration
+ * or database holds in a non-secret field (a weak key such as "openai") is no
+ * leak, and not refused.
+ */
+function assertNoSecretValues(secrets: Record<string, string>, recorded: readonly string[], openText: string): void {
   for (const [name, value] of Object.entries(secrets)) {
-    if (value.length >= 4 && recorded.some((text) => text.includes(value))) {
+    if (value.length >= 4 && !openText.includes(value) && recorded.some((text) => text.includes(value))) {
       throw new Error(`refusing to record the value of ${name} in the revision or resource state`);
     }
   }
@@ -140,7 +156,11 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
   const stateRows = req.managedState.upsert.map((u) => ({ address: u.address, kind: u.kind, fields: JSON.stringify(redactSecrets(u.fields)) }));
   const { summary: _s, changes: _c, ...revisionScalars } = req.revision;
   const desiredText = req.desiredState ? JSON.stringify(req.desiredState) : null;
-  assertNoSecretValues(req.secrets, [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields), ...(desiredText ? [desiredText] : [])]);
+  assertNoSecretValues(
+    req.secrets,
+    [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields), ...(desiredText ? [desiredText] : [])],
+    openValuesText(req),
+  );
   // Compressed before the lock is taken: a large state costs the waiters nothing.
   const desiredState = desiredText === null ? null : await encodeSnapshot(desiredText);
   const lockTimeoutMs = req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;

@@ -185,6 +185,10 @@ export function gateSuite(dialect: Dialect): void {
         expect(text).not.toContain(salt);
         expect(text).not.toContain(key);
       }
+      // A weak key that is also config text ("openai" is a provider name) is applied, not an internal error.
+      const weak = await ws.cli(["apply", "--auto-approve"], { env: { OPENAI_API_KEY: "openai" } });
+      expect(weak.code, weak.stderr).toBe(0);
+      noBug(weak);
       // Another database's salt digests the same key differently.
       const other = await createTestDatabase(dialect);
       try {

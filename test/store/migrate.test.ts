@@ -6,7 +6,7 @@ import { ROOT } from "../helpers/cli.js";
 import { migrationsDir, readMigrations } from "../../src/store/migrate.js";
 import { openDatabase } from "../../src/store/connect.js";
 // @ts-expect-error plain ESM script without types
-import { GENERATED_MIGRATIONS, generatedMigrationSql, INIT_MIGRATION, MIGRATIONS } from "../../scripts/migrations.mjs";
+import { GENERATED_MIGRATIONS, INIT_MIGRATION, MIGRATIONS, migrationMatches } from "../../scripts/migrations.mjs";
 
 const run = promisify(execFile);
 
@@ -15,7 +15,8 @@ describe("committed migrations", () => {
     const committed = readMigrations(migrationsDir(dialect));
     expect(committed.map((m) => m.name)).toEqual(MIGRATIONS);
     for (const name of GENERATED_MIGRATIONS as string[]) {
-      expect(committed.find((m) => m.name === name)?.sql).toBe(generatedMigrationSql(dialect, name));
+      // Prisma runs only for a migration whose schemas or SQL changed since it was generated (prisma/migrations.verified.json).
+      expect(migrationMatches(dialect, name, committed.find((m) => m.name === name)?.sql ?? ""), name).toBe(true);
     }
   });
 });

@@ -226,6 +226,18 @@ describe.each(DIALECTS)("store (%s)", (dialect) => {
     expect(await count(db, "global_integration_settings")).toBe(0);
   });
 
+  it("refuses to record a key's plaintext that reached a recorded value; a key that is itself open config text is no leak", async () => {
+    const leaking = request(await store.readLive(), { creates: [model("a"), integration()] });
+    leaking.revision.changes = [{ address: "integration/global", note: `copied ${SECRETS.OPENAI_API_KEY} by mistake` }];
+    const err = await bugRejection(store.apply(leaking));
+    expect(err.message).toBe("refusing to record the value of OPENAI_API_KEY in the revision or resource state");
+    expect(await count(db, "ai_model_config")).toBe(0);
+    // A weak key equal to a model's display name: the text is the configuration's own, so the apply goes through.
+    const weak = request(await store.readLive(), { creates: [model("a", { display_name: "OPENAI-KEY" }), integration()] }, { secrets: { ...SECRETS, OPENAI_API_KEY: "OPENAI-KEY" } });
+    await store.apply(weak);
+    expect(await count(db, "ai_model_config")).toBe(1);
+  });
+
   it("serialises two concurrent applies: one wins, the other is refused, the result is one request entirely", async () => {
     const other = await openDatabase(db.url);
     extraStores.push(other);
