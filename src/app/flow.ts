@@ -14,6 +14,7 @@ import { desiredSnapshot, restoredDesired } from "../plan/restore.js";
 import { DEFAULT_REVENUE_DAYS } from "../plan/impact/index.js";
 import { readAudience, readUsageWindow } from "../store/usage.js";
 import { ciRunUrl, currentActor, gitCommit } from "./context.js";
+import { desiredAt, scheduledStates } from "../domain/schedule.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -26,6 +27,8 @@ export interface FlowOptions {
   revenueDays?: number;
   /** The clock, handed in (tests pin it). */
   now?: Date;
+  /** Plan as of this instant instead of now (`plan --at`): the scheduled entries due then apply. */
+  at?: Date;
   /** An unset `from_env` variable is a plan error instead of a key left untouched. */
   requireSecrets?: boolean;
   /** Where long phases report (the CLI shows them on a terminal). */
@@ -71,7 +74,11 @@ export interface PlanResult {
  */
 export async function computePlan(opts: FlowOptions & { store?: Store }): Promise<PlanResult> {
   const progress = opts.progress ?? NO_PROGRESS;
-  const loaded = await loadValidConfig(opts.configDir, opts.cwd, progress);
+  const now = opts.now ?? new Date();
+  const asOf = opts.at ?? now;
+  // From here on the desired state is the one at `asOf`: scheduled entries due by then applied, the rest pending.
+  const written = await loadValidConfig(opts.configDir, opts.cwd, progress);
+  const loaded: LoadedConfig = { ...written, desired: desiredAt(written.desired, asOf.getTime()) };
   const store = opts.store ?? (await openStore(opts.databaseUrl));
   try {
     progress.phase("reading the database");
@@ -80,7 +87,7 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
     const usage =
       opts.revenueDays === 0
         ? undefined
-        : await readUsageWindow(store, live.resources, loaded.desired.resources, { now: opts.now ?? new Date(), days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
+        : await readUsageWindow(store, live.resources, [...loaded.desired.resources, ...scheduledStates(loaded.desired)], { now, days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
     const audience = await readAudience(store);
     const hold = await store.readHold();
     progress.phase("planning", loaded.desired.resources.length);
@@ -93,6 +100,7 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
       audience,
       hold,
       ...(usage ? { usage } : {}),
+      asOf: { instant: asOf, at: opts.at !== undefined },
     });
     progress.advance(loaded.desired.resources.length);
     progress.done();
@@ -175,8 +183,13 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
   return plan;
 }
 
-/** A saved plan applies only to the configuration and database it was made from. */
+/** A saved plan applies only to the configuration and database it was made from, as of now. */
 export function assertNotStale(saved: Plan, fresh: Plan, file: string): void {
+  if (saved.at) {
+    throw new UserError("plan.at-refused", `the saved plan ${file} shows the configuration as of ${saved.at} (plan --at), not now; nothing was changed`, {
+      suggestions: ["Apply what is due now: `cfgsync apply`, or `cfgsync plan --out plan.json` (without --at) and apply that plan."],
+    });
+  }
   if (saved.config_digest !== fresh.config_digest) {
     throw new UserError("plan.stale", `the saved plan ${file} is stale: the configuration changed since it was made; nothing was changed`, {
       suggestions: ["Run `cfgsync plan --out` again and review the new plan."],

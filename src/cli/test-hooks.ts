@@ -1,3 +1,5 @@
+import { UserError } from "../domain/diagnostic.js";
+import { inert } from "../domain/inert.js";
 import type { ApplyHooks } from "../store/types.js";
 
 /**
@@ -15,4 +17,19 @@ export function applyHooksFromEnv(env: Readonly<Record<string, string | undefine
       await new Promise((r) => setTimeout(r, pauseMs));
     },
   };
+}
+
+/**
+ * The clock the commands hand down (plan, apply, sync): the system's, unless
+ * CFGSYNC_TEST_NOW (tests of scheduled prices) starts it at another instant,
+ * from which it runs at the real pace, so a sync loop under test sees time
+ * pass. Read here at the edge only; the core is handed the instant.
+ */
+export function clockFromEnv(env: Readonly<Record<string, string | undefined>>): () => Date {
+  const start = env.CFGSYNC_TEST_NOW;
+  if (!start) return () => new Date();
+  const fake = Date.parse(start);
+  if (!Number.isFinite(fake)) throw new UserError("usage.invalid-flag", `CFGSYNC_TEST_NOW is not an instant: ${inert(start.slice(0, 40))}`);
+  const real = Date.now();
+  return () => new Date(fake + (Date.now() - real));
 }

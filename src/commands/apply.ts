@@ -39,7 +39,7 @@ export default class Apply extends BaseCommand {
     const { writeChunks, writeChunksToFile } = await import("../cli/output.js");
     const { wantsColor } = await import("../render/style.js");
     const { assertPlanHasNoErrors, hasChanges } = await import("../plan/types.js");
-    const { applyHooksFromEnv } = await import("../cli/test-hooks.js");
+    const { applyHooksFromEnv, clockFromEnv } = await import("../cli/test-hooks.js");
     const { confirm } = await import("../cli/confirm.js");
     const opts = {
       configDir: flags["config-dir"],
@@ -50,6 +50,8 @@ export default class Apply extends BaseCommand {
       requireSecrets: flags["require-secrets"],
       progress: this.progress(this.jsonEnabled()),
       hooks: applyHooksFromEnv(process.env),
+      // Applies what is due now; there is no --at (a future state is planned with `plan --at`, never applied early).
+      now: clockFromEnv(process.env)(),
     };
     const json = this.jsonEnabled();
     const reviewed = await import("../plan/reviewed.js");

@@ -12,6 +12,7 @@ export default class Plan extends BaseCommand {
     "<%= config.bin %> plan --out plan.json",
     "<%= config.bin %> plan --json --detailed-exitcode",
     "<%= config.bin %> plan --format github   # policy errors as annotations on the config lines",
+    "<%= config.bin %> plan --at 2027-01-01T00:00:00Z   # as of that instant: the scheduled prices due by then apply",
   ];
   static override enableJsonFlag = true;
   static override flags = {
@@ -24,6 +25,9 @@ export default class Plan extends BaseCommand {
     "detailed-exitcode": Flags.boolean({ description: "exit 2 when there are changes, 0 when there are none" }),
     "require-secrets": Flags.boolean({ description: "an unset `from_env` variable is an error (CI), not a key left untouched" }),
     full: Flags.boolean({ description: "list every change; by default a kind with more than 50 changes shows counts and the first 50 (JSON is always complete)" }),
+    at: Flags.string({
+      description: "plan as of this instant (a timestamp with a zone, e.g. 2027-01-01T00:00:00Z): the scheduled entries due by then apply; such a plan is shown, never applied",
+    }),
   };
 
   async run(): Promise<PlanValue> {
@@ -33,7 +37,11 @@ export default class Plan extends BaseCommand {
     const { wantsColor } = await import("../render/style.js");
     const { hasChanges } = await import("../plan/types.js");
     const { writeChunks, writeChunksToFile } = await import("../cli/output.js");
+    const { clockFromEnv } = await import("../cli/test-hooks.js");
+    const { parseInstantFlag } = await import("../cli/instant.js");
     const { plan, store } = await computePlan({
+      now: clockFromEnv(process.env)(),
+      ...(flags.at !== undefined ? { at: parseInstantFlag(flags.at, "at") } : {}),
       configDir: flags["config-dir"],
       databaseUrl: this.databaseUrl(flags["database-url"]),
       env: process.env,

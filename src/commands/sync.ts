@@ -26,6 +26,7 @@ export default class Sync extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Sync);
     const { runSync } = await import("../sync/run.js");
+    const { clockFromEnv } = await import("../cli/test-hooks.js");
     const code = await runSync({
       repo: flags.repo,
       ref: flags.ref,
@@ -42,6 +43,7 @@ export default class Sync extends BaseCommand {
       env: process.env,
       cwd: process.cwd(),
       write: (line) => process.stdout.write(line),
+      clock: clockFromEnv(process.env),
     });
     this.exitWith(code);
   }

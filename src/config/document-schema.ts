@@ -167,6 +167,8 @@ function describeError(e: ErrorObject, d: YamlDocument, kind: DocumentKind): Dia
     case "anyOf":
     case "oneOf":
     case "pattern":
+    // A date or timestamp fails both its pattern and its format: one message (deduplicated) says what is expected.
+    case "format":
       if (name === "from_env") {
         return diagnostic("error", "schema.env-name", `\`from_env\` in ${where} must name an environment variable (A-Z, 0-9, _)`, locate(d, path));
       }

@@ -12,8 +12,10 @@ import {
 } from "../domain/resources.js";
 import { isIntegrationType } from "../domain/inheritance.js";
 import type { DesiredState } from "../domain/state.js";
+import { instantText, type ScheduledEntry } from "../domain/schedule.js";
 import type { DeclaredIntegrationDoc, ModelDoc } from "../schema/documents.js";
-import { SCALAR_PRICES, TIER_RATES } from "../schema/prices.js";
+import type { Path } from "./yaml-source.js";
+import { SCALAR_PRICES, TIER_RATES, type ScalarPriceField } from "../schema/prices.js";
 import { at, docsOf, moneyAt, startOf, type ConfigDocument, type DocOf } from "./documents.js";
 import { locateFields } from "./yaml-source.js";
 
@@ -31,8 +33,9 @@ export function normalise(docs: readonly ConfigDocument[]): DesiredState {
     if (!seen.has(r.address)) (seen.add(r.address), resources.push(r));
   };
 
-  for (const doc of docsOf(docs, "ModelCatalog")) modelResources(doc).forEach(add);
-  for (const doc of docsOf(docs, "CreditCosts")) creditResources(doc).forEach(add);
+  const schedule: PendingEntry[] = [];
+  for (const doc of docsOf(docs, "ModelCatalog")) modelResources(doc, schedule).forEach(add);
+  for (const doc of docsOf(docs, "CreditCosts")) creditResources(doc, schedule).forEach(add);
   const integration = docsOf(docs, "IntegrationSettings")[0];
   if (integration) add(integrationResource(integration, secretRefs));
   if (integration) declaredIntegrationResources(integration, resources, secretRefs).forEach(add);
@@ -41,7 +44,10 @@ export function normalise(docs: readonly ConfigDocument[]): DesiredState {
 
   const accounts = docsOf(docs, "Account").map((doc) => ({ slug: doc.data.account, ...at(doc, ["account"]) }));
   const policyDoc = docsOf(docs, "Policy")[0];
-  const desired: DesiredState = { resources: sortResources(resources), accounts, secretRefs };
+  // A duplicate resource's entries go with it: only the first declaration's are kept.
+  const first = new Set(resources.map((r) => r.source));
+  const kept = schedule.filter((e) => first.has(e.owner)).map(({ owner: _owner, ...e }) => e);
+  const desired: DesiredState = { resources: sortResources(resources), accounts, secretRefs, schedule: kept };
   if (policyDoc) desired.policy = { ...policyDoc.data, source: startOf(policyDoc) };
   return desired;
 }
@@ -59,7 +65,35 @@ function writtenSources(doc: ConfigDocument, base: (string | number)[], written:
   return sources;
 }
 
-function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
+/** A scheduled entry while normalising: `owner` is its resource's source (to drop a duplicate resource's entries). */
+type PendingEntry = ScheduledEntry & { owner: Resource["source"] };
+
+/**
+ * The `scheduled:` entries under `base` (a model or operation), each field
+ * normalised by `value` exactly as the resource's own field is.
+ */
+function scheduledEntries<E extends { effective_from: string }>(
+  doc: ConfigDocument,
+  base: Path,
+  entries: readonly E[] | undefined,
+  owner: Pick<Resource, "address" | "source">,
+  normalised: (path: Path, entry: E) => Record<string, FieldValue>,
+): PendingEntry[] {
+  return (entries ?? []).map((entry, j) => {
+    const path = [...base, "scheduled", j];
+    const values = normalised(path, entry);
+    const fields: Record<string, FieldValue> = {};
+    for (const [name, raw] of Object.entries(entry)) {
+      if (name !== "effective_from" && raw !== undefined) fields[name] = name in values && values[name] !== null ? values[name]! : (raw as FieldValue);
+    }
+    const fieldSources = writtenSources(doc, path, entry);
+    delete fieldSources.effective_from;
+    const instant = Date.parse(entry.effective_from);
+    return { address: owner.address, effective_from: instantText(instant), at: instant, fields, source: at(doc, [...path, "effective_from"]), fieldSources, owner: owner.source };
+  });
+}
+
+function modelResources(doc: DocOf<"ModelCatalog">, schedule: PendingEntry[]): Resource[] {
   return doc.data.models.map((m, i) => {
     const values: Record<string, FieldValue> = {
       display_name: m.display_name,
@@ -77,16 +111,19 @@ function modelResources(doc: DocOf<"ModelCatalog">): Resource[] {
       notes: m.notes ?? null,
       release_date: m.release_date ?? null,
       deprecation_date: m.deprecation_date ?? null,
-      ...priceDimensions(doc, i, m),
+      ...priceDimensions(doc, ["models", i], m),
     };
     const fields: Record<string, FieldValue> = {};
     for (const spec of MODEL_FIELDS) fields[spec.name] = values[spec.name] ?? null;
     const resource: Resource = { address: address.model(m.model_id), kind: "model", key: { model_id: m.model_id }, fields, source: at(doc, ["models", i]) };
+    // An entry's prices are read as the model's own are (money from its source text, tiers sorted).
+    schedule.push(...scheduledEntries(doc, ["models", i], m.scheduled, resource, (path, entry) => priceDimensions(doc, path, entry)));
     // Field positions are only read to point a diagnostic at a field: found when first asked for
     // (a 10k-model catalog has 100k written fields, and a valid one is never asked).
     return withLazyFieldSources(resource, () => {
       const sources = writtenSources(doc, ["models", i], m);
       delete sources.model_id;
+      delete sources.scheduled;
       return sources;
     });
   });
@@ -98,17 +135,17 @@ function withLazyFieldSources(resource: Resource, find: () => Record<string, Sou
 }
 
 /**
- * Every price of model `i`, each read from the text the author wrote
+ * Every price of the model (or scheduled entry) at `base`, each read from the text the author wrote
  * (moneyAt): scalars canonical, lists with canonical decimal strings.
  */
-function priceDimensions(doc: DocOf<"ModelCatalog">, i: number, m: ModelDoc): Record<string, FieldValue> {
+function priceDimensions(doc: DocOf<"ModelCatalog">, base: Path, m: Pick<ModelDoc, ScalarPriceField | "context_tiers" | "image_prices">): Record<string, FieldValue> {
   const values: Record<string, FieldValue> = {};
-  for (const { field } of SCALAR_PRICES) values[field] = moneyAt(doc, ["models", i, field], m[field]);
+  for (const { field } of SCALAR_PRICES) values[field] = moneyAt(doc, [...base, field], m[field]);
   values.context_tiers = m.context_tiers
     ? m.context_tiers
         .map((tier, j) => {
           const out: Record<string, JsonValue> = { above_input_tokens: tier.above_input_tokens };
-          for (const rate of TIER_RATES) if (tier[rate] !== undefined) out[rate] = moneyAt(doc, ["models", i, "context_tiers", j, rate], tier[rate]);
+          for (const rate of TIER_RATES) if (tier[rate] !== undefined) out[rate] = moneyAt(doc, [...base, "context_tiers", j, rate], tier[rate]);
           return out;
         })
         .sort((a, b) => (a.above_input_tokens as number) - (b.above_input_tokens as number))
@@ -117,16 +154,23 @@ function priceDimensions(doc: DocOf<"ModelCatalog">, i: number, m: ModelDoc): Re
     ? m.image_prices.map((p, j) => ({
         size: p.size,
         quality: p.quality,
-        cost_per_image: moneyAt(doc, ["models", i, "image_prices", j, "cost_per_image"], p.cost_per_image),
+        cost_per_image: moneyAt(doc, [...base, "image_prices", j, "cost_per_image"], p.cost_per_image),
       }))
     : null;
   return values;
 }
 
-function creditResources(doc: DocOf<"CreditCosts">): Resource[] {
+function creditResources(doc: DocOf<"CreditCosts">, schedule: PendingEntry[]): Resource[] {
   return doc.data.operations.map((op, i) => {
     const fieldSources = writtenSources(doc, ["operations", i], op);
     delete fieldSources.operation_type;
+    delete fieldSources.scheduled;
+    const source = at(doc, ["operations", i]);
+    schedule.push(
+      ...scheduledEntries(doc, ["operations", i], op.scheduled, { address: address.credit(op.operation_type), source }, (path, entry) => ({
+        price_per_credit_usd: moneyAt(doc, [...path, "price_per_credit_usd"], entry.price_per_credit_usd),
+      })),
+    );
     return {
       address: address.credit(op.operation_type),
       kind: "credit",
@@ -140,7 +184,7 @@ function creditResources(doc: DocOf<"CreditCosts">): Resource[] {
         price_per_credit_usd: moneyAt(doc, ["operations", i, "price_per_credit_usd"], op.price_per_credit_usd),
         is_active: op.is_active ?? true,
       },
-      source: at(doc, ["operations", i]),
+      source,
       fieldSources,
     };
   });

@@ -150,6 +150,12 @@ export const CODES = {
     "policy.price-ceiling": "fix the price's unit (per 1M tokens, per image, ...), or list the model under the ceiling's `except`",
     "policy.unknown-operation": "give a floor only to an operation credits.yaml declares (or declare the operation)",
   }),
+  ...family("#scheduled-prices", {
+    "schedule.order": "list a resource's scheduled entries in ascending effective_from, each at its own instant",
+    "schedule.empty-entry": "give the entry a field to change, or remove it",
+    "schedule.no-change": "remove the entry, or give it the value the field should change to",
+    "plan.at-refused": "a plan made with --at shows another time: apply a fresh plan, or one saved by `cfgsync plan --out` without --at",
+  }),
   ...family("#plan-and-apply", {
     "plan.has-errors": "fix the errors listed; nothing was changed",
     "plan.stale": "run `cfgsync plan --out plan.json` again and review the new plan",

@@ -7,6 +7,8 @@ import { planPolicyDiagnostics } from "./policy.js";
 import { planImpact } from "./impact/margins.js";
 import { pricingImpact, type Audience, type UsageWindow } from "./impact/index.js";
 import { ACTIONS, type Action, type Plan } from "./types.js";
+import { scheduledPolicyDiagnostics, scheduledSection } from "./schedule.js";
+import { instantText } from "../domain/schedule.js";
 import { appendAll } from "../domain/append.js";
 import { describeHold, type Hold } from "../domain/restore.js";
 import type { RestoreOf } from "./types.js";
@@ -28,6 +30,12 @@ export interface PlanInput {
   hold?: Hold | null;
   /** A restore's plan: the revision it returns to. */
   restoreOf?: RestoreOf;
+  /**
+   * The instant `desired` is the state of (desiredAt: due entries applied,
+   * `desired.schedule` the ones still to come), handed in: the plan lists what
+   * comes due after it. `at`: it was asked for (`plan --at`), not the clock's now.
+   */
+  asOf?: { instant: Date; at?: boolean };
 }
 
 /** Desired resources with each `from_env` secret's digest filled from the environment (keyed by the database's salt). */
@@ -98,6 +106,8 @@ export function buildPlan(input: PlanInput): Plan {
   const changes = diffResources(resources, live.resources, live.lastApplied);
   appendAll(diagnostics, planPolicyDiagnostics({ changes, desired, live }));
   if (input.hold) diagnostics.push(diagnostic("warning", "hold.on", `a restore holds Git back: ${describeHold(input.hold)}`));
+  const scheduled = input.asOf && scheduledSection({ resources, pending: desired.schedule ?? [], asOf: input.asOf.instant.getTime(), usage: input.usage });
+  appendAll(diagnostics, scheduledPolicyDiagnostics(scheduled, desired));
 
   const summary = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<Action, number>;
   for (const c of changes) summary[c.action] += 1;
@@ -115,5 +125,7 @@ export function buildPlan(input: PlanInput): Plan {
       ...pricingImpact({ desired: resources, live: live.resources, changes, accounts: live.accounts.keys(), usage: input.usage, audience: input.audience }),
     },
     diagnostics: sortDiagnostics(diagnostics),
+    ...(scheduled ? { scheduled } : {}),
+    ...(input.asOf?.at ? { at: instantText(input.asOf.instant.getTime()) } : {}),
   };
 }

@@ -47,6 +47,8 @@ export function parsePlanJson(text: string, source: string): SavedPlan {
     changes,
     impact: { ...plan.impact, margins: Array.isArray(plan.impact?.margins) ? plan.impact.margins : [] },
     diagnostics: Array.isArray(plan.diagnostics) ? plan.diagnostics : [],
+    ...(plan.scheduled && typeof plan.scheduled === "object" && Array.isArray(plan.scheduled.steps) ? { scheduled: plan.scheduled } : {}),
+    ...(typeof plan.at === "string" ? { at: plan.at } : {}),
   };
   const recorded = (raw as { content_digest?: unknown }).content_digest;
   return typeof recorded === "string" ? Object.assign(parsed, { content_digest: recorded }) : parsed;

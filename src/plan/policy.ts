@@ -34,7 +34,7 @@ const PRICE_FIELD_MEANING: Record<string, string> = {
  * out-of-band edit can neither block every later apply nor be reported as if
  * the YAML line had changed.
  */
-export function planPolicyDiagnostics(input: { changes: Change[]; desired: DesiredState; live: LiveState }): Diagnostic[] {
+export function planPolicyDiagnostics(input: { changes: Change[]; desired: DesiredState; live: Pick<LiveState, "lastApplied"> }): Diagnostic[] {
   const policy = input.desired.policy;
   if (!policy) return [];
   const out: Diagnostic[] = [];

@@ -1,10 +1,12 @@
 import { UserError, type Diagnostic } from "../domain/diagnostic.js";
 import type { Action, Change } from "./change.js";
 import type { PlanImpact } from "./impact/types.js";
+import type { ScheduledSection } from "./impact/types.js";
 
 export type { MarginFigures } from "../domain/margin.js";
 export { ACTIONS, type Action, type Change, type FieldChange } from "./change.js";
 export type { MarginRow, PlanImpact } from "./impact/types.js";
+export type { ScheduledSection, ScheduledStep } from "./impact/types.js";
 
 /** The plan: data first, rendered afterwards. Its JSON form is versioned and stable. */
 export interface Plan {
@@ -28,6 +30,10 @@ export interface Plan {
   changes: Change[];
   impact: PlanImpact;
   diagnostics: Diagnostic[];
+  /** Scheduled entries not yet due at the plan's instant (absent when none). */
+  scheduled?: ScheduledSection;
+  /** Set when the plan was made as of another instant than now (`plan --at`): such a plan is never applied. */
+  at?: string;
 }
 
 export interface RestoreOf {

@@ -1,5 +1,6 @@
 import { inertMarkdown as escapeInline } from "../domain/inert.js";
 import { renderImpactMarkdown } from "./impact.js";
+import { scheduledMarkdown } from "./schedule.js";
 import { LOSS, MARGIN_BASIS_NOTE, marginCells, priceRangeLine } from "./figures.js";
 import { formatLocation, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { KINDS, type JsonValue } from "../domain/resources.js";
@@ -63,6 +64,7 @@ function compose(plan: Plan, opts: MarkdownOptions, detail: Detail): string {
     const pricing = renderImpactMarkdown(plan.impact);
     if (pricing.trim()) sections.push(pricing.trim());
   }
+  if (detail !== "minimal" && plan.scheduled) sections.push(scheduledMarkdown(plan.scheduled));
   if (plan.diagnostics.length > 0) {
     sections.push(
       detail === "minimal"

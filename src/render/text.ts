@@ -5,6 +5,7 @@ import { planContentDigest } from "../plan/digest.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
 import { restoreHeaderLine } from "./restore.js";
+import { scheduledTextLines } from "./schedule.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
 import { MARGIN_BASIS_NOTE, endsAtLoss, marginLineText, priceRangeLine } from "./figures.js";
 import { changesByKind, countsByAction, displaySensitive, displayValue, isSensitive, listedChanges, movedMargins } from "./value.js";
@@ -112,8 +113,10 @@ export function* planTextLines(plan: Plan, opts: TextOptions = {}): Generator<st
   const pricing = renderImpactText(plan.impact);
   while (pricing.at(-1) === "") pricing.pop();
   if (pricing.length) yield* [...pricing, ""];
+  yield* scheduledTextLines(plan.scheduled);
   if (plan.diagnostics.length) yield* [...renderDiagnosticsText(plan.diagnostics, style), ""];
   yield style.bold(summaryLine(plan));
+  if (plan.at) yield style.dim(`Planned as of ${inert(plan.at)} (--at): shown only; apply applies what is due now.`);
 }
 
 /** The stable JSON form (SPEC §5). */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { identifier, int32, money, printableName, slug as slugField, storableText, MONEY_COLUMN, SLUG_TEXT } from "./fields.js";
 import { imageSize, listPriceFields, priceCeilings, scalarPriceFields } from "./prices.js";
+import { SCHEDULED_FIELDS, scheduledEntries } from "./schedule.js";
 
 export { money } from "./fields.js";
 
@@ -50,7 +51,8 @@ const operationName = identifier(100).describe("an operation name of lowercase l
 export const settingsKey = identifier(100).describe("a settings key of lowercase letters, digits and '_', as user_settings.key stores it");
 export const INTEGRATION_TYPES = ["openai", "anthropic", "dalle", "runware", "bria"] as const;
 
-export const modelSchema = z.strictObject({
+/** A model's own fields; its `scheduled` entries pick from these. */
+const modelFields = z.strictObject({
   model_id: printableName(100).describe("Provider's model identifier, unique across the catalog"),
   display_name: printableName(200),
   model_type: z.enum(MODEL_TYPES),
@@ -74,6 +76,8 @@ export const modelSchema = z.strictObject({
   ...scalarPriceFields,
   ...listPriceFields,
 });
+
+export const modelSchema = modelFields.extend({ scheduled: scheduledEntries(modelFields, SCHEDULED_FIELDS.model).optional() });
 
 export const modelCatalogSchema = z.strictObject({
   apiVersion,
@@ -135,7 +139,7 @@ export const integrationSettingsSchema = z.strictObject({
   desktop_image_size: imageSize.optional(),
 });
 
-export const creditOperationSchema = z.strictObject({
+const creditOperationFields = z.strictObject({
   operation_type: operationName,
   display_name: printableName(200).optional(),
   unit: z.enum(["tokens", "image"]),
@@ -144,6 +148,10 @@ export const creditOperationSchema = z.strictObject({
   min_credits: int32({ min: 0 }),
   price_per_credit_usd: money,
   is_active: z.boolean().optional(),
+});
+
+export const creditOperationSchema = creditOperationFields.extend({
+  scheduled: scheduledEntries(creditOperationFields, SCHEDULED_FIELDS.credit).optional(),
 });
 
 export const creditCostsSchema = z.strictObject({

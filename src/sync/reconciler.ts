@@ -20,6 +20,8 @@ export interface ReconcilerOptions {
   gitTimeoutMs: number;
   lockTimeoutMs: number;
   cwd: string;
+  /** The clock (handed in: tests start it elsewhere): each cycle plans as of its now, so scheduled entries apply as they come due. */
+  clock?: () => Date;
 }
 
 export interface Reconciler {
@@ -48,7 +50,7 @@ export function createReconciler(opts: ReconcilerOptions, session: StoreSession)
     const fetched = await fetchRevision({ repo: opts.repo, ref: opts.ref, workdir, timeoutMs: opts.gitTimeoutMs, signal, cwd: opts.cwd, env: opts.env });
     commit = fetched;
     // Diagnostics name files relative to the repository root: config/models/openai.yaml:12.
-    const flow = { configDir: opts.configPath, cwd: workdir, env: opts.env, databaseUrl: opts.databaseUrl };
+    const flow = { configDir: opts.configPath, cwd: workdir, env: opts.env, databaseUrl: opts.databaseUrl, now: (opts.clock ?? (() => new Date()))() };
     const result = await planThroughSession(session, flow);
     const { plan } = result;
     assertPlanHasNoErrors(plan);

@@ -29,6 +29,8 @@ export interface SyncRequest {
   cwd: string;
   /** Where the JSON log lines go. */
   write: (line: string) => void;
+  /** The clock each cycle plans by (default: the system's). */
+  clock?: () => Date;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function runSync(req: SyncRequest): Promise<ExitCodeValue> {
       gitTimeoutMs,
       lockTimeoutMs: req.lockTimeoutMs,
       cwd,
+      ...(req.clock ? { clock: req.clock } : {}),
     },
     session,
   );

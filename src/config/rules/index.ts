@@ -7,6 +7,7 @@ import { jsonValuesStorable, moneyFitsColumn } from "./fields.js";
 import { fileNames, singletonDocuments, uniqueAccounts } from "./documents.js";
 import { globalDefaults } from "./integrations.js";
 import { minimumMargins, policyOperations, priceCeilings, protectedAddresses } from "./policy.js";
+import { scheduledEntries, scheduledStateDiagnostics } from "./schedule.js";
 import { settingsSchemasCompile } from "./settings-schemas.js";
 import type { Rule, RuleContext } from "./types.js";
 
@@ -32,13 +33,43 @@ export const RULES: readonly Rule[] = [
   minimumMargins,
   priceCeilings,
   protectedAddresses,
+  scheduledEntries,
 ];
 
-/** Runs the rules whose documents are all complete (`incomplete`: kinds with a document that failed). */
+/**
+ * The rules whose verdict a scheduled value can change (an entry sets prices
+ * and limits, never identity, activity or defaults), run again on the state at
+ * each entry's instant. `alone`: the rule judges each resource by itself, so
+ * only the resources an entry changes at that instant are judged again (a
+ * 10k-model catalog is not re-read per instant).
+ */
+const SCHEDULED_STATE_RULES: readonly { rule: Rule; alone: boolean }[] = [
+  { rule: moneyFitsColumn, alone: true },
+  { rule: priceCeilings, alone: true },
+  { rule: minimumMargins, alone: false },
+  { rule: globalDefaults, alone: false },
+  { rule: accountOverrides, alone: false },
+];
+
+/**
+ * Runs the rules whose documents are all complete (`incomplete`: kinds with a
+ * document that failed) on the desired state as written, then those a
+ * scheduled value can move on the state at each instant an entry takes effect.
+ */
 export function runRules(
   ctx: RuleContext,
   incomplete: ReadonlySet<DocumentKind> = new Set(),
   rules: readonly Rule[] = RULES,
 ): Diagnostic[] {
-  return rules.filter((rule) => !rule.needs.some((k) => incomplete.has(k))).flatMap((rule) => rule.check(ctx));
+  const complete = (rule: Rule) => !rule.needs.some((k) => incomplete.has(k));
+  const found = rules.filter(complete).flatMap((rule) => rule.check(ctx));
+  const again = SCHEDULED_STATE_RULES.filter(({ rule }) => rules.includes(rule) && complete(rule));
+  return [
+    ...found,
+    ...scheduledStateDiagnostics(ctx, found, (state, changed) =>
+      again.flatMap(({ rule, alone }) =>
+        rule.check(alone ? { ...state, desired: { ...state.desired, resources: state.desired.resources.filter((r) => changed.has(r.address)) } } : state),
+      ),
+    ),
+  ];
 }
