@@ -9,56 +9,87 @@ import type { LiveState } from "./state.js";
 
 /**
  * JSON with object keys sorted, so equal values hash equally whatever their key
- * order. The text is exactly what it has always been, JSON.stringify of the
- * value with every object rebuilt with sorted keys (digests of saved plans
- * depend on it); the objects are rebuilt first and serialised natively, since a
- * replacer function called on every value cost a fifth of a 10k-resource plan.
+ * order. The text is exactly what it has always been: JSON.stringify of the
+ * value with every object rebuilt with its keys inserted in code-unit order
+ * (digests of saved plans depend on it; such an object lists integer keys
+ * first, in numeric order, as every JS object does). It is written directly,
+ * without rebuilding the objects: a 10k-resource plan hashes its state and
+ * configuration several times, and the copies were a tenth of its time.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(withSortedKeys(value, ""));
+  return write(value, "") as string;
 }
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * An object's keys in code-unit order. Resources of one kind share their keys
- * (in the same order), so the order is remembered per key list: a 10k-resource
- * digest sorts each kind's keys once, not 10k times.
- */
-const sortedKeyCache = new Map<string, string[]>();
-const SORTED_KEY_CACHE_MAX = 1000;
-function sortedKeys(obj: object): string[] {
-  const keys = Object.keys(obj);
-  if (keys.length < 2) return keys;
-  const signature = JSON.stringify(keys); // unambiguous, whatever the keys hold
-  let sorted = sortedKeyCache.get(signature);
-  if (!sorted) {
-    sorted = keys.sort(byCodeUnits);
-    if (sortedKeyCache.size < SORTED_KEY_CACHE_MAX) sortedKeyCache.set(signature, sorted);
-  }
-  return sorted;
+/** A key an object lists before all others, in numeric order: an array index (canonical integer below 2^32 - 1). */
+const isArrayIndex = (k: string) => /^(0|[1-9]\d*)$/.test(k) && Number(k) < 4294967295;
+
+interface KeyLayout {
+  /** Object.keys of objects of this layout, as listed. */
+  keys: string[];
+  /** The keys in output order: array indices numerically, then the others in code-unit order. */
+  sorted: string[];
+  /** Each sorted key as JSON text with its colon. */
+  quoted: string[];
 }
 
-/** A copy with every plain object's keys in sorted order; toJSON applied first, as JSON.stringify would. */
-function withSortedKeys(value: unknown, key: string): unknown {
-  if (value === null || typeof value !== "object") return value;
+/**
+ * Layouts by key count. Resources of one kind share their keys (in the same
+ * order), so a 10k-resource digest sorts each kind's keys once; a lookup
+ * compares the key lists element by element (property names are internalised
+ * strings, so mostly by identity).
+ */
+const layouts = new Map<number, KeyLayout[]>();
+const LAYOUTS_PER_COUNT = 16;
+
+function layoutOf(obj: object): KeyLayout {
+  const keys = Object.keys(obj);
+  const n = keys.length;
+  let bucket = layouts.get(n);
+  if (bucket) {
+    for (const layout of bucket) {
+      const known = layout.keys;
+      let i = 0;
+      while (i < n && known[i] === keys[i]) i++;
+      if (i === n) return layout;
+    }
+  } else layouts.set(n, (bucket = []));
+  const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+  const sorted = indices.length ? [...indices, ...keys.filter((k) => !isArrayIndex(k)).sort(byCodeUnits)] : [...keys].sort(byCodeUnits);
+  const layout = { keys, sorted, quoted: sorted.map((k) => JSON.stringify(k) + ":") };
+  if (bucket.length < LAYOUTS_PER_COUNT) bucket.push(layout);
+  return layout;
+}
+
+/** JSON text of `value` (undefined where JSON.stringify gives none: undefined, functions, symbols), keys sorted. */
+function write(value: unknown, key: string): string | undefined {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  // toJSON applied first, as JSON.stringify would (decimals, dates).
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
     value = (value as { toJSON(key: string): unknown }).toJSON(key);
-    if (value === null || typeof value !== "object") return value;
+    if (value === null || typeof value !== "object") return JSON.stringify(value);
   }
   if (Array.isArray(value)) {
-    const items = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) items[i] = withSortedKeys(value[i], String(i));
-    return items;
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      const item = write(value[i], String(i));
+      out += (i ? "," : "") + (item === undefined ? "null" : item);
+    }
+    return out + "]";
   }
   const obj = value as Record<string, unknown>;
-  const sorted: Record<string, unknown> = {};
-  for (const k of sortedKeys(obj)) {
-    // An own "__proto__" key (JSON.parse makes them) must stay a key, not become the prototype.
-    if (k === "__proto__") Object.defineProperty(sorted, k, { value: withSortedKeys(obj[k], k), enumerable: true, writable: true, configurable: true });
-    else sorted[k] = withSortedKeys(obj[k], k);
+  const { sorted, quoted } = layoutOf(obj);
+  let out = "{";
+  let first = true;
+  for (let i = 0; i < sorted.length; i++) {
+    const item = write(obj[sorted[i]!], sorted[i]!);
+    if (item === undefined) continue;
+    out += (first ? "" : ",") + quoted[i] + item;
+    first = false;
   }
-  return sorted;
+  return out + "}";
 }
 
 export function sha256(text: string | Buffer): string {

@@ -64,7 +64,8 @@ export function computeMargins(models: readonly Resource[], credits: readonly Re
     const priced = pricedOperation(op);
     if (!priced) continue;
     const charge = priced.numerator.div(priced.denominator);
-    for (const { model, range } of ranges(priced.unit)) lines.push(marginLine(op, model, priced, range, charge));
+    const figuresAt = figuresByCost(charge);
+    for (const { model, range } of ranges(priced.unit)) lines.push(marginLine(op, model, priced, range, charge, figuresAt));
   }
   return lines.sort(byOperationAndModel);
 }
@@ -107,9 +108,16 @@ function pricedOperation(op: Resource): PricedOperation | null {
  * One line at the model's worst cost (what the policy checks), with the
  * operation's minimum charge, and the cheapest alongside.
  */
-function marginLine(op: Resource, model: Resource, priced: PricedOperation, range: CostSpan, charge: Dec): MarginLine {
+function marginLine(
+  op: Resource,
+  model: Resource,
+  priced: PricedOperation,
+  range: CostSpan,
+  charge: Dec,
+  figuresAt: (cost: Dec) => MarginFigures = (cost) => marginFigures(cost, charge),
+): MarginLine {
   const cost = range.worst.cost;
-  const figures = marginFigures(cost, charge);
+  const figures = figuresAt(cost);
   return {
     operation_type: op.key.operation_type ?? op.address,
     model_id: model.key.model_id ?? model.address,
@@ -118,7 +126,7 @@ function marginLine(op: Resource, model: Resource, priced: PricedOperation, rang
     figures: { ...figures, ...priced.minimum },
     dimension: range.worst.dimension,
     // One price (the common case): the cheapest is the worst, figures and all.
-    cheapest: { dimension: range.cheapest.dimension, figures: range.cheapest === range.worst ? figures : marginFigures(range.cheapest.cost, charge) },
+    cheapest: { dimension: range.cheapest.dimension, figures: range.cheapest === range.worst ? figures : figuresAt(range.cheapest.cost) },
     exact: { cost, chargeNumerator: priced.numerator, chargeDenominator: priced.denominator },
   };
 }
@@ -196,6 +204,22 @@ function chargeFraction(op: Resource): { numerator: Dec; denominator: Dec } | nu
   const perCredit = intField(op, "tokens_per_credit");
   if (!perCredit) return null;
   return { numerator: MILLION.times(price), denominator: new Dec(perCredit) };
+}
+
+/**
+ * marginFigures(cost, charge) for one charge, remembered by the cost's value:
+ * a catalog's models share a few dozen prices, and 10k models x a dozen
+ * operations would otherwise work out the same five decimal figures 100k+
+ * times. Each call returns its own copy (lines never share a figures object).
+ */
+function figuresByCost(charge: Dec): (cost: Dec) => MarginFigures {
+  const known = new Map<string, MarginFigures>();
+  return (cost) => {
+    const key = cost.toString();
+    let figures = known.get(key);
+    if (!figures) known.set(key, (figures = marginFigures(cost, charge)));
+    return { ...figures };
+  };
 }
 
 export function marginFigures(cost: Dec, charge: Dec): MarginFigures {

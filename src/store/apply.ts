@@ -114,13 +114,11 @@ async function writeKind(
   const dialect = tx.dialect;
   await run(tx, batchDeleteStatements(dialect, table.table, table.keyColumns, rows.deletes.map((r) => r.key)));
   const stamps = Object.fromEntries(table.createdStamps.map((name) => [name, stamp]));
+  // Each row's value of a column as `{ ...r.key, ...r.values, ...stamps }` holds it, without building that object per row.
+  const valueOf = (r: PreparedRow, column: string): unknown =>
+    Object.hasOwn(stamps, column) ? stamps[column] : Object.hasOwn(r.values, column) ? r.values[column] : r.key[column];
   const inserts = (prepared: PreparedRow[]) =>
-    batchInsertStatements(
-      dialect,
-      table.table,
-      [...table.keyColumns, ...table.columns, ...stampColumns(table.createdStamps)],
-      prepared.map((r) => ({ ...r.key, ...r.values, ...stamps })),
-    );
+    batchInsertStatements(dialect, table.table, [...table.keyColumns, ...table.columns, ...stampColumns(table.createdStamps)], prepared, valueOf);
   if (table.kind === "integration") {
     // The singleton is one row (id = 1) whether it is created or updated.
     const set = [...table.columns.map((c) => c.name), ...table.createdStamps].map((n) => `${q(n)} = excluded.${q(n)}`).join(", ");

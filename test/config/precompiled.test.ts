@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -92,5 +92,42 @@ describe("precompiled document validators", () => {
     } finally {
       s.cleanup();
     }
+  });
+});
+
+const distAjv = (await dist("schema/ajv.js")) as typeof import("../../src/schema/ajv.js");
+
+describe("precompiled meta-schema (settings schemas)", () => {
+  const compileError = (make: () => ReturnType<typeof createAjv>, schema: unknown): string | undefined => {
+    try {
+      make().compile(schema as object);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  const SCHEMAS: unknown[] = [
+    { type: "strin" },
+    { type: "object", properties: { a: { minimum: "x" }, b: { type: ["string", 3] } } },
+    { type: "string", format: 3 },
+    { $id: 5 },
+    { type: "object", required: "a" },
+    { type: "string", maxLength: -1 },
+    { type: "string", unknownKeyword: true },
+    { $schema: "http://json-schema.org/draft-07/schema#", type: "string" },
+    { type: "object", properties: { a: { type: "string" } }, additionalProperties: false },
+    true,
+  ];
+
+  it("is built, and used by createAjv() with the default options only", () => {
+    expect(existsSync(join(ROOT, "dist", "schema", "meta-schema.generated.cjs"))).toBe(true);
+    expect(Object.hasOwn(distAjv.createAjv(), "validateSchema")).toBe(true);
+    expect(Object.hasOwn(distAjv.createAjv({ strict: false }), "validateSchema")).toBe(false);
+  });
+
+  it.each(SCHEMAS.map((s) => [JSON.stringify(s), s]))("gives the run-time meta-schema's verdict and message: %s", (_name, schema) => {
+    // The same options spelled out: ajv compiles the meta-schema itself.
+    const expected = compileError(() => createAjv({ strict: true, allErrors: true }), schema);
+    expect(compileError(() => distAjv.createAjv(), schema)).toBe(expected);
   });
 });
