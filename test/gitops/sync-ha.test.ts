@@ -37,9 +37,10 @@ describe("highly available sync on PostgreSQL", () => {
     gitInit(ws.dir);
   });
   afterEach(async () => {
-    for (const s of running) s.kill();
+    // SIGTERM lets a cycle stop its git run; a git the process had started may still be finishing: retry the removal.
+    for (const s of running) await s.stop("SIGTERM").catch(() => {});
     running = [];
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    for (const d of dirs) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     dirs = [];
     await ws?.dispose();
   });
