@@ -34,6 +34,7 @@ export const MIGRATIONS = [
   "20261128233000_catalog_dimensions",
   "20261129010000_cfgsync_meta",
   "20261129011000_secret_salt",
+  "20261129020000_restore_hold",
 ];
 /**
  * Migrations written by hand for what Prisma's schema language cannot say

@@ -8,7 +8,9 @@ import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import { assertPlanHasNoErrors, type Plan } from "../plan/types.js";
 import { readPlanFile, type SavedPlan } from "../plan/plan-file.js";
 import { planContentDigest } from "../plan/digest.js";
-import type { ApplyHooks, RevisionRecord, Store } from "../store/types.js";
+import type { AppliedRevision, ApplyHooks, Store } from "../store/types.js";
+import type { DesiredSnapshot } from "../domain/restore.js";
+import { desiredSnapshot, restoredDesired } from "../plan/restore.js";
 import { DEFAULT_REVENUE_DAYS } from "../plan/impact/index.js";
 import { readAudience, readUsageWindow } from "../store/usage.js";
 import { ciRunUrl, currentActor, gitCommit } from "./context.js";
@@ -64,6 +66,8 @@ export interface PlanResult {
   loaded: LoadedConfig;
   live: LiveState;
   store: Store;
+  /** A restore's plan: the desired state revision N kept, kept again by the restore's revision. */
+  restoredSnapshot?: DesiredSnapshot;
 }
 
 /**
@@ -87,6 +91,7 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
         ? undefined
         : await readUsageWindow(store, live.resources, [...loaded.desired.resources, ...scheduledStates(loaded.desired)], { now, days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
     const audience = await readAudience(store);
+    const hold = await store.readHold();
     progress.phase("planning", loaded.desired.resources.length);
     const plan = buildPlan({
       desired: loaded.desired,
@@ -95,6 +100,7 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
       diagnostics: loaded.diagnostics,
       requireSecrets: opts.requireSecrets ?? false,
       audience,
+      hold,
       ...(usage ? { usage } : {}),
       asOf: { instant: asOf, at: opts.at !== undefined },
     });
@@ -108,6 +114,59 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
   }
 }
 
+/**
+ * The plan of `cfgsync restore --revision N`: revision N's desired state (as
+ * it kept it) against the database now, API keys left out (restoredDesired).
+ * No config/ is read. The caller closes the store.
+ */
+export async function computeRestorePlan(opts: Omit<FlowOptions, "configDir"> & { revision: number; store?: Store }): Promise<PlanResult> {
+  const progress = opts.progress ?? NO_PROGRESS;
+  const store = opts.store ?? (await openStore(opts.databaseUrl));
+  try {
+    const found = await store.revisionState(opts.revision);
+    if (!found) {
+      throw new UserError("restore.unknown-revision", `this database recorded no revision ${opts.revision}; nothing was changed`, {
+        suggestions: ["Run `cfgsync history` for the revisions it recorded."],
+      });
+    }
+    if (!found.state) {
+      throw new UserError(
+        "restore.no-state",
+        `revision ${opts.revision} kept no desired state (recorded before cfgsync kept them, or larger than a revision keeps); it cannot be restored, nothing was changed`,
+        { suggestions: ["Restore a later revision (`cfgsync history`), or revert the commit in Git and apply."] },
+      );
+    }
+    progress.phase("reading the database");
+    const live = await store.readLive();
+    progress.advance(live.resources.length);
+    const { desired, diagnostics } = restoredDesired(found.state, found.id, live);
+    const usage =
+      opts.revenueDays === 0
+        ? undefined
+        : await readUsageWindow(store, live.resources, desired.resources, { now: opts.now ?? new Date(), days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
+    const audience = await readAudience(store);
+    const hold = await store.readHold();
+    progress.phase("planning", desired.resources.length);
+    const plan = buildPlan({
+      desired,
+      live,
+      // API keys are out of the desired state: nothing reads a variable.
+      env: {},
+      diagnostics,
+      audience,
+      hold,
+      restoreOf: { revision: found.id, git_commit: found.git_commit, created_at: found.created_at },
+      ...(usage ? { usage } : {}),
+    });
+    progress.advance(desired.resources.length);
+    progress.done();
+    return { plan, loaded: { desired, diagnostics, filesDigest: "" }, live, store, restoredSnapshot: found.state };
+  } catch (err) {
+    progress.done();
+    if (!opts.store) await store.close();
+    throw err;
+  }
+}
 
 export { planErrors } from "../plan/types.js";
 
@@ -170,21 +229,29 @@ export interface ApplyOptions {
 }
 
 /** Applies a computed plan: all or nothing, under the lock, recorded as a revision. */
-export async function applyComputedPlan(result: PlanResult, opts: FlowOptions & ApplyOptions): Promise<RevisionRecord | null> {
+export async function applyComputedPlan(result: PlanResult, opts: Omit<FlowOptions, "configDir"> & { configDir?: string } & ApplyOptions): Promise<AppliedRevision | null> {
   const { plan, loaded, live, store } = result;
   assertPlanHasNoErrors(plan);
+  const restore = plan.restore_of;
   const secrets = secretsFromEnv(loaded, opts.env);
   const desired: Resource[] = applicableDesired(loaded.desired, live, opts.env);
   const writes = plannedWrites(plan, desired, live, { allowDestroy: opts.allowDestroy });
   // Nothing to write and nothing to adopt: no transaction, no revision (a sync loop stays quiet).
-  if (isEmpty(writes)) return null;
+  // A restore is recorded all the same: its revision puts the hold on, even when the rows already match.
+  if (isEmpty(writes) && !restore) return null;
   const runUrl = ciRunUrl(opts.env);
   const progress = opts.progress ?? NO_PROGRESS;
   progress.phase("writing", writes.creates.length + writes.updates.length + writes.deletes.length);
   const revision = await finishing(progress, store.apply({
     ...writes,
     secrets,
-    revision: revisionOf(plan, { actor: currentActor(opts.env), git_commit: await gitCommit(resolve(opts.cwd ?? ".", opts.configDir)) }),
+    // A restore records the commit of the state it returned to, and names its revision.
+    revision: revisionOf(plan, {
+      actor: currentActor(opts.env),
+      git_commit: restore ? restore.git_commit : await gitCommit(resolve(opts.cwd ?? ".", opts.configDir ?? ".")),
+    }),
+    desiredState: result.restoredSnapshot ?? desiredSnapshot(loaded.desired, opts.env, live.secretSalt),
+    ...(restore ? { restore: { from: restore.revision } } : {}),
     expectedStateDigest: plan.state_digest,
     holder: { actor: currentActor(opts.env), ...(runUrl ? { run_url: runUrl } : {}) },
     ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),

@@ -1,19 +1,18 @@
 import { Args, Flags } from "@oclif/core";
 import { BaseCommand, environmentFlag } from "../cli/base-command.js";
-import { UserError } from "../domain/diagnostic.js";
 import type { Plan } from "../plan/types.js";
-import type { RevisionRecord } from "../store/types.js";
+import type { AppliedRevision } from "../store/types.js";
 
 interface ApplyResult {
   applied: boolean;
-  revision: RevisionRecord | null;
+  revision: AppliedRevision | null;
   summary: Plan["summary"];
 }
 
 export default class Apply extends BaseCommand {
   static override summary = "Apply config/ to the database: one transaction, under a lock, recorded";
   static override description =
-    "Applies a saved plan (refused as stale if the configuration or the database changed since) or a fresh one. Interactive runs show the plan and ask; CI passes --auto-approve or a saved plan.";
+    "Applies a saved plan (refused as stale if the configuration or the database changed since) or a fresh one. Interactive runs show the plan and ask; CI passes --auto-approve or a saved plan. A saved restore plan (`cfgsync restore --revision N --out FILE`) is planned again from revision N and applied as the restore. While a restore holds Git back, an apply of the held commit is refused (`cfgsync hold release` first); an apply of another commit ends the hold.";
   static override examples = [
     "<%= config.bin %> apply",
     "<%= config.bin %> apply plan.json",
@@ -43,6 +42,7 @@ export default class Apply extends BaseCommand {
     const { assertPlanHasNoErrors, hasChanges } = await import("../plan/types.js");
     const { applyHooksFromEnv, clockFromEnv } = await import("../cli/test-hooks.js");
     const target = await this.target(flags);
+    const { confirm } = await import("../cli/confirm.js");
     const opts = {
       configDir: flags["config-dir"],
       databaseUrl: target.databaseUrl,
@@ -60,7 +60,8 @@ export default class Apply extends BaseCommand {
     const reviewed = await import("../plan/reviewed.js");
     const expected = flags["expect-changes"] === undefined ? undefined : reviewed.parseExpectedChanges(flags["expect-changes"]);
     const saved = args.file ? await flow.readSavedPlan(args.file) : undefined;
-    const result = await flow.computePlan(opts);
+    // A saved restore plan is checked against the restore planned again, not against config/.
+    const result = saved?.restore_of ? await flow.computeRestorePlan({ ...opts, revision: saved.restore_of.revision }) : await flow.computePlan(opts);
     try {
       if (saved) flow.assertNotStale(saved, result.plan, args.file!);
       if (!json) await writeChunks(process.stdout, planTextLines(result.plan, { color: wantsColor(process.stdout, process.env), full: flags.full }), "\n");
@@ -75,24 +76,14 @@ export default class Apply extends BaseCommand {
       assertPlanHasNoErrors(result.plan);
       if (!saved && !flags["auto-approve"] && hasChanges(result.plan)) await confirm();
       const revision = await flow.applyComputedPlan(result, opts);
-      if (!json) process.stdout.write(appliedLine(result.plan, revision?.id ?? null) + "\n");
+      if (!json) {
+        const { holdChangeLines, restoredLine } = await import("../render/restore.js");
+        const done = result.plan.restore_of ? restoredLine(result.plan, revision?.id ?? null) : appliedLine(result.plan, revision?.id ?? null);
+        process.stdout.write([done, ...holdChangeLines(revision)].join("\n") + "\n");
+      }
       return { applied: revision !== null && hasChanges(result.plan), revision, summary: result.plan.summary };
     } finally {
       await result.store.close();
     }
   }
-}
-
-/** Interactive approval, as Terraform asks it: only "yes" applies. */
-async function confirm(): Promise<void> {
-  if (!process.stdin.isTTY) {
-    throw new UserError("apply.unapproved", "refusing to apply without approval: stdin is not a terminal; nothing was changed", {
-      suggestions: ["Pass --auto-approve, or apply a reviewed plan: cfgsync plan --out plan.json && cfgsync apply plan.json"],
-    });
-  }
-  const { createInterface } = await import("node:readline/promises");
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await rl.question("\nApply these changes? Only 'yes' will be accepted: ");
-  rl.close();
-  if (answer.trim() !== "yes") throw new UserError("apply.cancelled", "apply cancelled; nothing was changed");
 }

@@ -1,6 +1,7 @@
 import type { Change } from "../plan/types.js";
 import { BaseCommand, environmentFlag } from "../cli/base-command.js";
 import { ExitCode } from "../domain/diagnostic.js";
+import type { Hold } from "../domain/restore.js";
 
 export default class Drift extends BaseCommand {
   static override summary = "Report rows changed outside Git since the last apply";
@@ -9,7 +10,7 @@ export default class Drift extends BaseCommand {
   static override enableJsonFlag = true;
   static override flags = { env: environmentFlag() };
 
-  async run(): Promise<{ drift: boolean; changes: Change[] }> {
+  async run(): Promise<{ drift: boolean; changes: Change[]; hold: Hold | null }> {
     const { flags } = await this.parse(Drift);
     const { openStore } = await import("../app/flow.js");
     const { detectDrift } = await import("../plan/diff.js");
@@ -17,14 +18,19 @@ export default class Drift extends BaseCommand {
     const { wantsColor } = await import("../render/style.js");
     const store = await openStore((await this.target(flags)).databaseUrl);
     let drift;
+    let hold;
     try {
       const live = await store.readLive();
       drift = detectDrift(live.resources, live.lastApplied);
+      hold = await store.readHold();
     } finally {
       await store.close();
     }
-    if (!this.jsonEnabled()) process.stdout.write(renderDriftText(drift, wantsColor(process.stdout, process.env)));
+    if (!this.jsonEnabled()) {
+      const { holdStatusLine } = await import("../render/restore.js");
+      process.stdout.write(renderDriftText(drift, wantsColor(process.stdout, process.env)) + (hold ? holdStatusLine(hold) + "\n" : ""));
+    }
     this.exitWith(drift.length ? ExitCode.changes : ExitCode.ok);
-    return { drift: drift.length > 0, changes: drift };
+    return { drift: drift.length > 0, changes: drift, hold };
   }
 }

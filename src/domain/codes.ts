@@ -186,6 +186,13 @@ export const CODES = {
   ...family("#locks", {
     "lock.release-refused": "check `cfgsync lock status`, then pass --force to release a lock whose holder died",
   }),
+  ...family("#restore", {
+    "restore.unknown-revision": "run `cfgsync history` for the revisions this database recorded",
+    "restore.no-state": "restore to a later revision (`cfgsync history`), or revert the commit in Git and apply",
+    "restore.secret-untouched": "a restore never writes API keys: to put an older key back, set its variable and apply, or rotate it at the provider",
+    "hold.on": "`cfgsync hold release` lets Git win again; an apply of a new commit also ends the hold",
+    "hold.refused": "run `cfgsync hold release` first (Git wins again), or merge a fix and apply that commit",
+  }),
   ...family("#model-catalog-any-provider-price-dimensions-import-and-compare", {
     "catalog.reference-unreadable": "pass the path of a readable price list file",
     "catalog.reference-invalid": "pass LiteLLM's model_prices_and_context_window.json (or an extract of it)",

@@ -9,4 +9,6 @@ export interface RevisionRecord {
   state_digest: string;
   summary: unknown;
   changes: unknown;
+  /** A restore: the revision whose desired state it returned to (null or absent: an apply of config/). */
+  restored_from?: number | null;
 }

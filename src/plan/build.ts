@@ -10,6 +10,8 @@ import { ACTIONS, type Action, type Plan } from "./types.js";
 import { scheduledPolicyDiagnostics, scheduledSection } from "./schedule.js";
 import { instantText } from "../domain/schedule.js";
 import { appendAll } from "../domain/append.js";
+import { describeHold, type Hold } from "../domain/restore.js";
+import type { RestoreOf } from "./types.js";
 
 export interface PlanInput {
   desired: DesiredState;
@@ -24,6 +26,10 @@ export interface PlanInput {
   requireSecrets?: boolean;
   /** Users per account and their ai_settings models (blast radius), read at the edge. */
   audience?: Audience;
+  /** The hold a restore put on Git, if one stands: the plan says so. */
+  hold?: Hold | null;
+  /** A restore's plan: the revision it returns to. */
+  restoreOf?: RestoreOf;
   /**
    * The instant `desired` is the state of (desiredAt: due entries applied,
    * `desired.schedule` the ones still to come), handed in: the plan lists what
@@ -99,6 +105,7 @@ export function buildPlan(input: PlanInput): Plan {
 
   const changes = diffResources(resources, live.resources, live.lastApplied);
   appendAll(diagnostics, planPolicyDiagnostics({ changes, desired, live }));
+  if (input.hold) diagnostics.push(diagnostic("warning", "hold.on", `a restore holds Git back: ${describeHold(input.hold)}`));
   const scheduled = input.asOf && scheduledSection({ resources, pending: desired.schedule ?? [], asOf: input.asOf.instant.getTime(), usage: input.usage });
   appendAll(diagnostics, scheduledPolicyDiagnostics(scheduled, desired));
 
@@ -112,6 +119,7 @@ export function buildPlan(input: PlanInput): Plan {
     state_digest: stateDigest(live),
     changes_digest: changesDigest(changes, resources, live.resources),
     summary,
+    ...(input.restoreOf ? { restore_of: input.restoreOf } : {}),
     changes,
     impact: {
       ...planImpact({ desired: resources, live: live.resources }),

@@ -74,11 +74,12 @@ function canonicalValue(kind: ResourceKind, name: string, value: JsonValue | und
  * and from the plan it computes now, so an edited file is refused as
  * tampered instead of applied.
  */
-export function planContentDigest(plan: Pick<Plan, "config_digest" | "state_digest" | "summary" | "changes" | "changes_digest">): string {
-  const { config_digest, state_digest, summary, changes, changes_digest } = plan;
+export function planContentDigest(plan: Pick<Plan, "config_digest" | "state_digest" | "summary" | "changes" | "changes_digest" | "restore_of">): string {
+  const { config_digest, state_digest, summary, changes, changes_digest, restore_of } = plan;
   // A change at a time, as every plan digest here: a 50k-change plan is never one string.
   function* parts() {
-    yield { config_digest, state_digest, summary, changes_digest };
+    // A restore's plan names its revision (plans of config/ digest as before).
+    yield restore_of ? { config_digest, state_digest, summary, changes_digest, restore_of } : { config_digest, state_digest, summary, changes_digest };
     yield "changes";
     yield* changes;
   }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { UserError } from "../domain/diagnostic.js";
 import { KIND_ORDER, kindOfAddress } from "../domain/resources.js";
-import { ACTIONS, type Change, type Plan } from "./types.js";
+import { ACTIONS, type Change, type Plan, type RestoreOf } from "./types.js";
 
 /**
  * Reads the JSON a `cfgsync plan --out` saved (SPEC §5) back into a Plan.
@@ -44,6 +44,7 @@ export function parsePlanJson(text: string, source: string): SavedPlan {
     state_digest: String(plan.state_digest ?? ""),
     ...(typeof plan.changes_digest === "string" ? { changes_digest: plan.changes_digest } : {}),
     summary: plan.summary as Plan["summary"],
+    ...(restoreOf(plan.restore_of) ? { restore_of: plan.restore_of! } : {}),
     changes,
     impact: { ...plan.impact, margins: Array.isArray(plan.impact?.margins) ? plan.impact.margins : [] },
     diagnostics: Array.isArray(plan.diagnostics) ? plan.diagnostics : [],
@@ -69,4 +70,9 @@ export async function readPlanFile(file: string): Promise<SavedPlan> {
     });
   }
   return parsePlanJson(text, file);
+}
+
+function restoreOf(value: unknown): boolean {
+  const r = value as Partial<RestoreOf> | null | undefined;
+  return typeof r === "object" && r !== null && Number.isInteger(r.revision) && (r.git_commit === null || typeof r.git_commit === "string") && typeof r.created_at === "string";
 }

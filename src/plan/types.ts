@@ -23,6 +23,12 @@ export interface Plan {
    */
   changes_digest?: string;
   summary: Record<Action, number>;
+  /**
+   * A restore's plan (`cfgsync restore --revision N`): the revision whose
+   * desired state it returns to. Its config_digest is that state's; `apply
+   * FILE` of a saved restore plan plans the restore again to check it.
+   */
+  restore_of?: RestoreOf;
   changes: Change[];
   impact: PlanImpact;
   diagnostics: Diagnostic[];
@@ -30,6 +36,13 @@ export interface Plan {
   scheduled?: ScheduledSection;
   /** Set when the plan was made as of another instant than now (`plan --at`): such a plan is never applied. */
   at?: string;
+}
+
+export interface RestoreOf {
+  revision: number;
+  /** The commit revision N applied, if it recorded one. */
+  git_commit: string | null;
+  created_at: string;
 }
 
 export function planErrors(plan: Pick<Plan, "diagnostics">): Diagnostic[] {

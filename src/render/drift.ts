@@ -27,7 +27,8 @@ export function renderHistoryText(revisions: readonly RevisionRecord[]): string 
       .map((r) => {
         const s = r.summary as Record<string, number> | null;
         const counts = s ? `+${s.create ?? 0} ~${s.update ?? 0} -${s.delete ?? 0} !${s.drift ?? 0}` : "";
-        return `#${r.id}  ${r.created_at}  ${inert(r.actor).padEnd(16)}  ${inert(r.git_commit ?? "-").slice(0, 12).padEnd(12)}  ${counts}  ${r.plan_digest.slice(0, 19)}`;
+        const restored = r.restored_from ? `  restore of #${r.restored_from}` : "";
+        return `#${r.id}  ${r.created_at}  ${inert(r.actor).padEnd(16)}  ${inert(r.git_commit ?? "-").slice(0, 12).padEnd(12)}  ${counts}  ${r.plan_digest.slice(0, 19)}${restored}`;
       })
       .join("\n") + "\n"
   );

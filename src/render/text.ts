@@ -4,6 +4,7 @@ import { KINDS } from "../domain/resources.js";
 import { planContentDigest } from "../plan/digest.js";
 import { hasChanges, type Action, type Change, type Plan } from "../plan/types.js";
 import { renderImpactText } from "./impact.js";
+import { restoreHeaderLine } from "./restore.js";
 import { scheduledTextLines } from "./schedule.js";
 import { makeStyle, paintSeverity, type Style } from "./style.js";
 import { MARGIN_BASIS_NOTE, endsAtLoss, marginLineText, priceRangeLine } from "./figures.js";
@@ -88,6 +89,7 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
  */
 export function* planTextLines(plan: Plan, opts: TextOptions = {}): Generator<string> {
   const style = makeStyle(opts.color ?? false);
+  if (plan.restore_of) yield* [style.bold(restoreHeaderLine(plan.restore_of)), ""];
   if (plan.environment) yield style.bold(`Environment ${inert(plan.environment)}`) + style.dim("  (config/ with its environment file overlaid; overridden values name their line)") + "\n";
   for (const [kind, changes] of changesByKind(plan.changes)) {
     yield style.bold(KINDS[kind].label);

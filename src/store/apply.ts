@@ -11,7 +11,8 @@ import { readLiveState } from "./read-live.js";
 import type { SqlDb } from "./sql-db.js";
 import { JsonText, quoteName as q, timestampParam, type SqlColumn, type Statement } from "./sql-values.js";
 import { accountIdResolver, KIND_TABLES, type KindTable } from "./tables.js";
-import type { ApplyHooks, ApplyRequest, RevisionRecord } from "./types.js";
+import type { AppliedRevision, ApplyHooks, ApplyRequest, RevisionRecord } from "./types.js";
+import { checkHold, encodeSnapshot, putHold } from "./restore.js";
 
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
@@ -62,7 +63,11 @@ function redactSecrets(fields: Record<string, FieldValue>): Record<string, Field
 /** The non-secret values the request writes or removes: what configuration and database already hold in the open. */
 function openValuesText(req: ApplyRequest): string {
   const open = (fields: Record<string, FieldValue>) => Object.values(fields).filter((v) => !isSecret(v));
-  return JSON.stringify([...req.creates, ...req.updates, ...req.deletes, ...req.managedState.upsert].map((r) => open(r.fields)));
+  const written = JSON.stringify([...req.creates, ...req.updates, ...req.deletes, ...req.managedState.upsert].map((r) => open(r.fields)));
+  if (!req.desiredState) return written;
+  // The kept desired state is configuration text throughout, but for its secret fields (digests).
+  const openFields = (fields: Record<string, FieldValue>) => Object.fromEntries(Object.entries(fields).filter(([, v]) => !isSecret(v)));
+  return written + JSON.stringify({ ...req.desiredState, resources: req.desiredState.resources.map((r) => ({ ...r, fields: openFields(r.fields) })) });
 }
 
 /**
@@ -131,6 +136,7 @@ const sqlColumns = (types: Record<string, SqlColumn["type"]>): SqlColumn[] => Ob
 const REVISION_COLUMNS = sqlColumns({
   created_at: "timestamp", git_commit: "string", actor: "string", plan_digest: "string",
   config_digest: "string", state_digest: "string", summary: "json", changes: "json",
+  desired_state: "string", restored_from: "int",
 });
 
 const STATE_COLUMNS = sqlColumns({ address: "string", kind: "string", fields: "json", revision_id: "int", updated_at: "timestamp" });
@@ -140,19 +146,33 @@ const STATE_COLUMNS = sqlColumns({ address: "string", kind: "string", fields: "j
  * live state, refuses if it is not the state the plan saw, writes in bulk,
  * records last-applied state and a revision. All or nothing.
  */
-export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promise<RevisionRecord> {
+export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promise<AppliedRevision> {
   checkSecrets(req);
   // Serialised once, here: the scan for secret values sees exactly the text that is written.
   const summaryText = JSON.stringify(req.revision.summary ?? null);
   const changesText = JSON.stringify(req.revision.changes ?? null);
   const stateRows = req.managedState.upsert.map((u) => ({ address: u.address, kind: u.kind, fields: JSON.stringify(redactSecrets(u.fields)) }));
   const { summary: _s, changes: _c, ...revisionScalars } = req.revision;
-  assertNoSecretValues(req.secrets, [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields)], openValuesText(req));
+  const desiredText = req.desiredState ? JSON.stringify(req.desiredState) : null;
+  assertNoSecretValues(
+    req.secrets,
+    [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields), ...(desiredText ? [desiredText] : [])],
+    openValuesText(req),
+  );
+  // Compressed before the lock is taken: a large state costs the waiters nothing.
+  const desiredState = desiredText === null ? null : await encodeSnapshot(desiredText);
   const lockTimeoutMs = req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const holder = lockHolder(req.holder ?? { actor: req.revision.actor });
 
   try {
-    return await applyInTransaction(ctx, req, { lockTimeoutMs, holder, summaryText, changesText, stateRows, revisionScalars });
+    return await applyInTransaction(ctx, req, {
+      lockTimeoutMs,
+      holder,
+      summaryText,
+      changesText,
+      stateRows,
+      revisionScalars: { ...revisionScalars, desired_state: desiredState, restored_from: req.restore?.from ?? null },
+    });
   } finally {
     // The lock ended with the transaction; its record goes too (only ours: a later holder's stays).
     await ctx.holderRecord.clear(holder).catch(() => {});
@@ -168,13 +188,15 @@ async function applyInTransaction(
     summaryText: string;
     changesText: string;
     stateRows: { address: string; kind: ResourceKind; fields: string }[];
-    revisionScalars: Omit<ApplyRequest["revision"], "summary" | "changes">;
+    revisionScalars: Omit<ApplyRequest["revision"], "summary" | "changes"> & { desired_state: string | null; restored_from: number | null };
   },
-): Promise<RevisionRecord> {
+): Promise<AppliedRevision> {
   const { lockTimeoutMs, holder, summaryText, changesText, stateRows, revisionScalars } = prepared;
   return ctx.db.transaction(
     async (tx) => {
       await acquireApplyLock(tx, lockTimeoutMs, holder, ctx.holderRecord);
+      // A restore puts the hold on below; any other apply meets it here, before the stale check says less.
+      const releasedHold = req.restore ? null : await checkHold(tx, req.revision.git_commit);
 
       const live = await readLiveState(tx);
       const actual = stateDigest(live);
@@ -217,6 +239,7 @@ async function applyInTransaction(
       ]);
       const [inserted] = await tx.query<{ id: unknown }>(`${insertRevision!.sql} RETURNING "id"`, insertRevision!.params);
       const revisionId = Number(inserted!.id);
+      const hold = req.restore ? await putHold(tx, { revision_id: revisionId, restored_from: req.restore.from, actor: req.revision.actor }, now) : null;
 
       const touched = [...req.managedState.remove, ...stateRows.map((r) => r.address)].map((address) => ({ address }));
       await run(tx, batchDeleteStatements(tx.dialect, "cfgsync_resource_state", [STATE_COLUMNS[0]!], touched));
@@ -233,13 +256,19 @@ async function applyInTransaction(
       await ctx.hooks?.pausedInApply?.();
 
       // What Prisma would have returned for the row: the stored JSON read back, not the objects handed in.
-      return toRevisionRecord({
-        id: revisionId,
-        created_at: now,
-        ...revisionScalars,
-        summary: JSON.parse(summaryText) as unknown,
-        changes: JSON.parse(changesText) as unknown,
-      });
+      const { desired_state, ...scalars } = revisionScalars;
+      return {
+        ...toRevisionRecord({
+          id: revisionId,
+          created_at: now,
+          ...scalars,
+          summary: JSON.parse(summaryText) as unknown,
+          changes: JSON.parse(changesText) as unknown,
+        }),
+        kept_desired_state: desired_state !== null,
+        ...(hold ? { hold } : {}),
+        ...(releasedHold ? { released_hold: releasedHold } : {}),
+      };
     },
   );
 }

@@ -8,13 +8,14 @@ import { readLiveState } from "./read-live.js";
 import { openSqlDb, type SqlDb } from "./sql-db.js";
 import { jsonFromSql, timestampFromSql } from "./sql-values.js";
 import type { RevisionRecord, Store } from "./types.js";
+import { readHold, readRevisionState, releaseHold } from "./restore.js";
 
 export type { Store, ApplyRequest, RevisionRecord } from "./types.js";
 export type { ApplyHooks } from "./types.js";
 
 async function readHistory(db: SqlDb, limit?: number): Promise<RevisionRecord[]> {
   const rows = await db.query(
-    `SELECT "id", "created_at", "git_commit", "actor", "plan_digest", "config_digest", "state_digest", "summary", "changes"
+    `SELECT "id", "created_at", "git_commit", "actor", "plan_digest", "config_digest", "state_digest", "summary", "changes", "restored_from"
      FROM "cfgsync_revision" ORDER BY "id" DESC${limit ? ` LIMIT ${Math.trunc(limit)}` : ""}`,
   );
   return rows.map((row) =>
@@ -28,6 +29,7 @@ async function readHistory(db: SqlDb, limit?: number): Promise<RevisionRecord[]>
       state_digest: String(row.state_digest),
       summary: jsonFromSql(db.dialect, row.summary),
       changes: jsonFromSql(db.dialect, row.changes),
+      restored_from: row.restored_from == null ? null : Number(row.restored_from),
     }),
   );
 }
@@ -55,6 +57,9 @@ export async function openDatabase(url: string): Promise<Store> {
     readLive: () => guard(() => readLiveState(db)),
     apply: (req, hooks) => guard(() => applyChanges({ db, holderRecord, ...(hooks ? { hooks } : {}) }, req)),
     history: (opts = {}) => guard(() => readHistory(db, opts.limit)),
+    revisionState: (id) => guard(() => readRevisionState(db, id)),
+    readHold: () => guard(() => readHold(db)),
+    releaseHold: () => guard(() => releaseHold(db)),
     roundTrips: () => db.roundTrips(),
     createAccounts: (slugs, name) => guard(() => createAccounts(db, slugs, name)),
     query: (sql, params) => guard(() => db.query(sql, params)),

@@ -3,6 +3,8 @@ import type { LiveState } from "../domain/state.js";
 import type { RevisionRecord } from "../domain/revision.js";
 
 import type { CreatedAccount } from "./accounts.js";
+import type { DesiredSnapshot, Hold } from "../domain/restore.js";
+import type { RevisionState } from "./restore.js";
 export type { RevisionRecord } from "../domain/revision.js";
 export type { CreatedAccount } from "./accounts.js";
 
@@ -13,8 +15,14 @@ export interface Store {
   /** Everything a plan needs, in bulk: one query per table, whatever the row count. */
   readLive(): Promise<LiveState>;
   /** `hooks`: what a test injects (a pause with the writes done and the transaction open). */
-  apply(req: ApplyRequest, hooks?: ApplyHooks): Promise<RevisionRecord>;
+  apply(req: ApplyRequest, hooks?: ApplyHooks): Promise<AppliedRevision>;
   history(opts?: { limit?: number }): Promise<RevisionRecord[]>;
+  /** A revision with the desired state it kept (restore); null when there is no such revision. */
+  revisionState(id: number): Promise<RevisionState | null>;
+  /** The hold a restore put on Git, if one stands. */
+  readHold(): Promise<Hold | null>;
+  /** Ends the hold (`cfgsync hold release`); returns the one it ended. */
+  releaseHold(): Promise<Hold | null>;
   /** Round trips made so far (tests and bench prove reads grow with tables, not rows). */
   roundTrips(): number;
   /** Creates the accounts that do not exist yet (local trials: the platform owns accounts). */
@@ -27,6 +35,16 @@ export interface Store {
 /** Hooks a test injects (nothing in the store reads the environment for them): `pausedInApply` runs with the writes done and the transaction open. */
 export interface ApplyHooks {
   pausedInApply?: () => Promise<void>;
+}
+
+/** What an apply recorded, and what it did to the hold. */
+export interface AppliedRevision extends RevisionRecord {
+  /** False when the desired state was larger than a revision keeps (restore to it is refused). */
+  kept_desired_state: boolean;
+  /** A restore: the hold it put on. */
+  hold?: Hold;
+  /** An apply of a new commit: the hold it ended. */
+  released_hold?: Hold;
 }
 
 export interface ApplyRequest {
@@ -45,6 +63,10 @@ export interface ApplyRequest {
     summary: unknown;
     changes: unknown;
   };
+  /** The desired state the plan came from, kept (compressed) with the revision for `cfgsync restore`. */
+  desiredState?: DesiredSnapshot;
+  /** A restore of that revision: recorded as restored_from, and it puts the hold on. */
+  restore?: { from: number };
   /** Refused as stale (code plan.stale) when the state read under the lock differs. */
   expectedStateDigest: string;
   lockTimeoutMs?: number;

@@ -3,6 +3,7 @@ import { hasChanges, type Action, type Plan } from "../plan/types.js";
 
 export { assertPlanHasNoErrors } from "../plan/types.js";
 import type { LogFields, LogLevel } from "../app/log.js";
+import type { Hold } from "../domain/restore.js";
 
 export type SyncMode = "apply" | "detect";
 
@@ -30,15 +31,18 @@ export function decideCycle(input: { plan: Pick<Plan, "summary">; commit: string
 }
 
 export type CycleOutcome =
-  | { status: "in-sync"; commit: string; summary: Plan["summary"]; stateDigest: string; newCommit: boolean }
-  | { status: "applied"; commit: string; summary: Plan["summary"]; revision: number }
-  | { status: "out-of-sync"; commit: string; summary: Plan["summary"]; changes: { address: string; action: Action; fields: string[] }[] }
+  | { status: "in-sync"; commit: string; summary: Plan["summary"]; stateDigest: string; newCommit: boolean; hold?: Hold }
+  | { status: "applied"; commit: string; summary: Plan["summary"]; revision: number; releasedHold?: Hold }
+  | { status: "out-of-sync"; commit: string; summary: Plan["summary"]; changes: { address: string; action: Action; fields: string[] }[]; hold?: Hold }
+  /** A restore holds Git back (see domain/restore.ts): this commit is not applied until the hold ends. */
+  | { status: "held"; commit: string; summary: Plan["summary"]; hold: Hold }
   /** Someone else is doing the work this cycle would do: not a failure, the next cycle tries again. */
   | { status: "skipped"; commit: string | null; reason: SkipReason; detail: LogFields };
 
-export type SkipReason = "workdir-locked" | "lost-apply-race";
+export type SkipReason = "workdir-locked" | "lost-apply-race" | "standby";
 
 const SKIP_MESSAGE: Record<SkipReason, string> = {
+  standby: "skipped: standing by; another sync process leads and applies",
   "workdir-locked": "skipped: another sync process is using the work directory",
   "lost-apply-race": "skipped: another apply changed the database first; the next cycle plans again",
 };
@@ -58,19 +62,35 @@ export interface LogEntry {
 export function outcomeLogEntry(outcome: CycleOutcome, mode: SyncMode): LogEntry {
   switch (outcome.status) {
     case "in-sync":
-      return { level: "info", msg: "in sync", fields: { commit: outcome.commit, summary: outcome.summary, state_digest: outcome.stateDigest, mode, new_commit: outcome.newCommit } };
+      return {
+        level: "info",
+        msg: "in sync",
+        fields: { commit: outcome.commit, summary: outcome.summary, state_digest: outcome.stateDigest, mode, new_commit: outcome.newCommit, ...holdField(outcome.hold) },
+      };
     case "applied":
-      return { level: "info", msg: "applied", fields: { commit: outcome.commit, summary: outcome.summary, revision: outcome.revision, mode } };
+      return {
+        level: "info",
+        msg: outcome.releasedHold ? "applied; a new commit ended the restore's hold" : "applied",
+        fields: { commit: outcome.commit, summary: outcome.summary, revision: outcome.revision, mode, ...(outcome.releasedHold ? { hold_released: outcome.releasedHold } : {}) },
+      };
+    case "held":
+      return {
+        level: "warn",
+        msg: "held: a restore holds Git back; this commit is not applied until `cfgsync hold release` or a new commit",
+        fields: { commit: outcome.commit, summary: outcome.summary, mode, hold: { ...outcome.hold } },
+      };
     case "skipped":
       return { level: "info", msg: SKIP_MESSAGE[outcome.reason], fields: { commit: outcome.commit, reason: outcome.reason, mode, ...outcome.detail } };
     case "out-of-sync":
       return {
         level: "warn",
         msg: outcome.summary.drift ? "drift detected; not restored (detect mode)" : "changes pending; not applied (detect mode)",
-        fields: { commit: outcome.commit, summary: outcome.summary, changes: outcome.changes, mode },
+        fields: { commit: outcome.commit, summary: outcome.summary, changes: outcome.changes, mode, ...holdField(outcome.hold) },
       };
   }
 }
+
+const holdField = (hold: Hold | undefined): LogFields => (hold ? { hold: { ...hold } } : {});
 
 /**
  * Failures that no retry can fix: the loop stops (exit 1) instead of backing

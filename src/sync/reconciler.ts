@@ -1,6 +1,7 @@
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { applyComputedPlan } from "../app/flow.js";
 import { UserError } from "../domain/diagnostic.js";
+import { heldBack } from "../domain/restore.js";
 import { assertPlanHasNoErrors, changeList, decideCycle, type CycleOutcome, type LastSynced, type SyncMode } from "./cycle.js";
 import { fetchRevision } from "./git.js";
 import { lockWorkdir, scrubStoredCredentials } from "./workdir.js";
@@ -61,15 +62,19 @@ export function createReconciler(opts: ReconcilerOptions, session: StoreSession)
     const result = await planThroughSession(session, flow);
     const { plan } = result;
     assertPlanHasNoErrors(plan);
+    const hold = (await session.use((store) => store.readHold())) ?? undefined;
+    // A restore holds this commit back: nothing is applied, the log says so every cycle.
+    if (opts.mode === "apply" && hold && heldBack(hold, fetched)) return { status: "held", commit: fetched, summary: plan.summary, hold };
     const decision = decideCycle({ plan, commit: fetched, last, mode: opts.mode });
     const newCommit = last?.commit !== fetched;
+    const held = hold ? { hold } : {};
 
     if (decision === "report") {
-      return { status: "out-of-sync", commit: fetched, summary: plan.summary, changes: changeList(plan) };
+      return { status: "out-of-sync", commit: fetched, summary: plan.summary, changes: changeList(plan), ...held };
     }
     if (decision === "in-sync") {
       if (opts.mode === "apply") last = { commit: fetched, configDigest: plan.config_digest, stateDigest: plan.state_digest };
-      return { status: "in-sync", commit: fetched, summary: plan.summary, stateDigest: plan.state_digest, newCommit };
+      return { status: "in-sync", commit: fetched, summary: plan.summary, stateDigest: plan.state_digest, newCommit, ...held };
     }
     // Shutdown asked before the transaction began: stop here, nothing written. Once begun, it finishes.
     signal.throwIfAborted();
@@ -79,12 +84,17 @@ export function createReconciler(opts: ReconcilerOptions, session: StoreSession)
     } catch (err) {
       // Another apply (a second sync, a CI job) committed between our plan and our lock: ours is stale by design.
       if (err instanceof UserError && err.code === "plan.stale") return { status: "skipped", commit: fetched, reason: "lost-apply-race", detail: {} };
+      // A restore committed between our read of the hold and our lock: held from now on.
+      if (err instanceof UserError && err.code === "hold.refused") {
+        const now = await session.use((store) => store.readHold());
+        if (now) return { status: "held", commit: fetched, summary: plan.summary, hold: now };
+      }
       throw err;
     }
     last = { commit: fetched, configDigest: plan.config_digest, stateDigest: plan.state_digest };
     // A new commit that changes nothing writes nothing: no transaction, no revision.
     if (!revision) return { status: "in-sync", commit: fetched, summary: plan.summary, stateDigest: plan.state_digest, newCommit };
-    return { status: "applied", commit: fetched, summary: plan.summary, revision: revision.id };
+    return { status: "applied", commit: fetched, summary: plan.summary, revision: revision.id, ...(revision.released_hold ? { releasedHold: revision.released_hold } : {}) };
   }
 
   return {

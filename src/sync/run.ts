@@ -1,10 +1,13 @@
 import { parseDurationAtLeast } from "../app/duration.js";
-import { createJsonLogger, redactUrlCredentials } from "../app/log.js";
+import { createJsonLogger, redactUrlCredentials, type Logger } from "../app/log.js";
 import { stopOnSignals } from "../app/shutdown.js";
 import { StoreSession } from "../app/store-session.js";
 import { ExitCode, type ExitCodeValue } from "../domain/codes.js";
 import { UserError } from "../domain/diagnostic.js";
 import { abortableSleep, runLoop, runOnce } from "./loop.js";
+import type { CycleOutcome } from "./cycle.js";
+import { parseDatabaseUrl } from "../store/database-url.js";
+import { openLeadership, type SyncLeadership } from "../store/leader.js";
 import { createReconciler } from "./reconciler.js";
 import { defaultWorkdir } from "./workdir.js";
 
@@ -77,15 +80,61 @@ export async function runSync(req: SyncRequest): Promise<ExitCodeValue> {
       repo: redactUrlCredentials(req.repo),
     });
   }
+  const leading = leadershipOf(req.databaseUrl, log);
   let code: ExitCodeValue = ExitCode.ok;
   try {
-    const deps = { cycle: (s: AbortSignal) => reconciler.cycle(s), log, mode, signal: shutdown.signal, currentCommit: () => reconciler.currentCommit() };
+    const cycle = async (s: AbortSignal): Promise<CycleOutcome> => (await leading.standsBy()) ?? reconciler.cycle(s);
+    const deps = { cycle, log, mode, signal: shutdown.signal, currentCommit: () => reconciler.currentCommit() };
     if (req.once) code = await runOnce(deps);
-    else code = await runLoop({ ...deps, schedule: { intervalMs, maxBackoffMs, jitterRatio: 0.1 }, random: Math.random, sleep: abortableSleep });
+    else code = await runLoop({ ...deps, schedule: { intervalMs, maxBackoffMs, jitterRatio: 0.1 }, random: Math.random, sleep: leading.sleep });
   } finally {
+    await leading.close();
     await session.close();
     shutdown.dispose();
   }
   log("info", "stopped", { commit: reconciler.lastSynced()?.commit ?? reconciler.currentCommit() });
   return code;
+}
+
+/**
+ * On PostgreSQL, the sync loops sharing a database elect one leader (see
+ * store/leader.ts): a standby's cycle is skipped, and its wait between cycles
+ * ends early the moment it takes over from a leader that died. On SQLite (one
+ * host, one file) every loop cycles and the apply lock serialises the applies.
+ */
+function leadershipOf(databaseUrl: string, log: Logger) {
+  if (parseDatabaseUrl(databaseUrl).dialect !== "postgresql") {
+    return { standsBy: async () => null, sleep: abortableSleep, close: async () => {} };
+  }
+  let leadership: SyncLeadership | undefined;
+  let wasLeader: boolean | undefined;
+  return {
+    /** null when this process leads (the cycle runs), else the standby's skip. */
+    async standsBy(): Promise<CycleOutcome | null> {
+      leadership ??= await openLeadership(parseDatabaseUrl(databaseUrl));
+      const { leader, holder } = await leadership.lead();
+      if (leader !== wasLeader) {
+        if (leader) log("info", "leading: this process plans and applies; other sync processes on this database stand by", {});
+        else log("info", "standing by: another sync process leads; this one takes over when its session ends", { leader: holder });
+      }
+      wasLeader = leader;
+      return leader ? null : { status: "skipped", commit: null, reason: "standby", detail: { leader: holder } };
+    },
+    /** The interval, cut short when this standby becomes the leader. */
+    async sleep(ms: number, signal: AbortSignal): Promise<void> {
+      if (!leadership) return abortableSleep(ms, signal);
+      const stop = new AbortController();
+      const onAbort = () => stop.abort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        await Promise.race([abortableSleep(ms, stop.signal), leadership.becameLeader()]);
+      } finally {
+        stop.abort();
+        signal.removeEventListener("abort", onAbort);
+      }
+    },
+    async close() {
+      await leadership?.close();
+    },
+  };
 }

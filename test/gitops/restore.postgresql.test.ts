@@ -1,0 +1,3 @@
+import { restoreSuite } from "./restore-suite.js";
+
+restoreSuite("postgresql");
