@@ -33,12 +33,14 @@ export interface FlowOptions {
   requireSecrets?: boolean;
   /** Where long phases report (the CLI shows them on a terminal). */
   progress?: Progress;
+  /** The environment overlaid on config/ (`--env`; config/environments/<name>.yaml). */
+  environment?: string;
 }
 
 /** Loads and validates config/; invalid configuration stops here with every diagnostic. */
-export async function loadValidConfig(configDir: string, cwd?: string, progress?: Progress): Promise<LoadedConfig> {
+export async function loadValidConfig(configDir: string, cwd?: string, progress?: Progress, environment?: string): Promise<LoadedConfig> {
   const { loadConfig } = await import("../config/load.js");
-  const loaded = await loadConfig(configDir, { ...(cwd ? { cwd } : {}), ...(progress ? { progress } : {}) });
+  const loaded = await loadConfig(configDir, { ...(cwd ? { cwd } : {}), ...(progress ? { progress } : {}), ...(environment !== undefined ? { environment } : {}) });
   if (hasErrors(loaded.diagnostics)) {
     throw new UserError("config.invalid", `the configuration in ${configDir} is invalid`, {
       diagnostics: loaded.diagnostics,
@@ -77,7 +79,7 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
   const now = opts.now ?? new Date();
   const asOf = opts.at ?? now;
   // From here on the desired state is the one at `asOf`: scheduled entries due by then applied, the rest pending.
-  const written = await loadValidConfig(opts.configDir, opts.cwd, progress);
+  const written = await loadValidConfig(opts.configDir, opts.cwd, progress, opts.environment);
   const loaded: LoadedConfig = { ...written, desired: desiredAt(written.desired, asOf.getTime()) };
   const store = opts.store ?? (await openStore(opts.databaseUrl));
   try {
@@ -185,6 +187,12 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
 
 /** A saved plan applies only to the configuration and database it was made from, as of now. */
 export function assertNotStale(saved: Plan, fresh: Plan, file: string): void {
+  if ((saved.environment ?? null) !== (fresh.environment ?? null)) {
+    const made = saved.environment ? `environment ${saved.environment}` : "the base configuration (no --env)";
+    throw new UserError("plan.environment-mismatch", `the saved plan ${file} was made for ${made}; nothing was changed`, {
+      suggestions: [saved.environment ? `Run: cfgsync apply ${file} --env ${saved.environment}` : `Run: cfgsync apply ${file} (without --env)`],
+    });
+  }
   if (saved.at) {
     throw new UserError("plan.at-refused", `the saved plan ${file} shows the configuration as of ${saved.at} (plan --at), not now; nothing was changed`, {
       suggestions: ["Apply what is due now: `cfgsync apply`, or `cfgsync plan --out plan.json` (without --at) and apply that plan."],

@@ -5,6 +5,14 @@ import { isExit, reportError } from "./errors.js";
 import { prettyJsonChunks } from "./output.js";
 import { terminalProgress } from "./progress.js";
 
+/** `--env NAME`: config/ with config/environments/NAME.yaml overlaid (README "Environments"). */
+export function environmentFlag() {
+  return Flags.string({
+    description: "environment: overlay config/environments/NAME.yaml on config/ (and use the database its database_url names, unless --database-url)",
+    helpGroup: "GLOBAL",
+  });
+}
+
 /**
  * The one boundary that turns errors into output and exit codes (src/cli/errors.ts).
  * Commands are wiring: parse flags, call the layers, return what `--json`
@@ -21,6 +29,22 @@ export abstract class BaseCommand extends Command {
 
   protected databaseUrl(flag: string | undefined): string {
     return flag ?? process.env.DATABASE_URL ?? "file:./cfgsync.db";
+  }
+
+  /**
+   * The environment (checked against config/environments/) and the database a
+   * command works on; see app/environment.ts for the precedence.
+   */
+  protected async target(flags: { "config-dir": string; "database-url"?: string | undefined; env?: string | undefined }): Promise<import("../app/environment.js").Target> {
+    const { resolveTarget } = await import("../app/environment.js");
+    const target = await resolveTarget({
+      configDir: flags["config-dir"],
+      env: process.env,
+      ...(flags.env !== undefined ? { environment: flags.env } : {}),
+      ...(flags["database-url"] !== undefined ? { databaseUrlFlag: flags["database-url"] } : {}),
+    });
+    if (target.warning) process.stderr.write(target.warning + "\n");
+    return target;
   }
 
   /** The database as the runtime reads it (accounts, users), after the embedded default has migrated itself. */

@@ -1,5 +1,5 @@
 import { Args, Flags } from "@oclif/core";
-import { BaseCommand } from "../cli/base-command.js";
+import { BaseCommand, environmentFlag } from "../cli/base-command.js";
 import type { Plan } from "../plan/types.js";
 import type { AppliedRevision } from "../store/types.js";
 
@@ -20,6 +20,7 @@ export default class Apply extends BaseCommand {
   ];
   static override args = { file: Args.string({ description: "a plan saved by `cfgsync plan --out FILE`", ignoreStdin: true }) };
   static override flags = {
+    env: environmentFlag(),
     "auto-approve": Flags.boolean({ description: "apply without asking" }),
     "allow-destroy": Flags.boolean({ description: "allow deleting models and credit rules removed from config/" }),
     "lock-timeout": Flags.integer({ description: "seconds to wait for another apply's lock", default: 30, min: 0 }),
@@ -40,10 +41,12 @@ export default class Apply extends BaseCommand {
     const { wantsColor } = await import("../render/style.js");
     const { assertPlanHasNoErrors, hasChanges } = await import("../plan/types.js");
     const { applyHooksFromEnv, clockFromEnv } = await import("../cli/test-hooks.js");
+    const target = await this.target(flags);
     const { confirm } = await import("../cli/confirm.js");
     const opts = {
       configDir: flags["config-dir"],
-      databaseUrl: this.databaseUrl(flags["database-url"]),
+      databaseUrl: target.databaseUrl,
+      ...(target.environment ? { environment: target.environment } : {}),
       env: process.env,
       allowDestroy: flags["allow-destroy"],
       lockTimeoutMs: flags["lock-timeout"] * 1000,

@@ -1,5 +1,5 @@
 import { Flags } from "@oclif/core";
-import { BaseCommand } from "../cli/base-command.js";
+import { BaseCommand, environmentFlag } from "../cli/base-command.js";
 import { ExitCode } from "../domain/diagnostic.js";
 import type { Plan as PlanValue } from "../plan/types.js";
 
@@ -10,12 +10,14 @@ export default class Plan extends BaseCommand {
   static override examples = [
     "<%= config.bin %> plan",
     "<%= config.bin %> plan --out plan.json",
+    "<%= config.bin %> plan --env staging   # config/ with config/environments/staging.yaml overlaid",
     "<%= config.bin %> plan --json --detailed-exitcode",
     "<%= config.bin %> plan --format github   # policy errors as annotations on the config lines",
     "<%= config.bin %> plan --at 2027-01-01T00:00:00Z   # as of that instant: the scheduled prices due by then apply",
   ];
   static override enableJsonFlag = true;
   static override flags = {
+    env: environmentFlag(),
     out: Flags.string({ description: "save the plan (JSON) for `cfgsync apply FILE`" }),
     format: Flags.string({
       description: "text, or github: the text plan preceded by workflow commands that annotate the config lines of its errors and warnings",
@@ -37,13 +39,15 @@ export default class Plan extends BaseCommand {
     const { wantsColor } = await import("../render/style.js");
     const { hasChanges } = await import("../plan/types.js");
     const { writeChunks, writeChunksToFile } = await import("../cli/output.js");
+    const target = await this.target(flags);
     const { clockFromEnv } = await import("../cli/test-hooks.js");
     const { parseInstantFlag } = await import("../cli/instant.js");
     const { plan, store } = await computePlan({
       now: clockFromEnv(process.env)(),
       ...(flags.at !== undefined ? { at: parseInstantFlag(flags.at, "at") } : {}),
       configDir: flags["config-dir"],
-      databaseUrl: this.databaseUrl(flags["database-url"]),
+      databaseUrl: target.databaseUrl,
+      ...(target.environment ? { environment: target.environment } : {}),
       env: process.env,
       requireSecrets: flags["require-secrets"],
       progress: this.progress(this.jsonEnabled()),

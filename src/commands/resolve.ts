@@ -1,5 +1,5 @@
 import { Flags } from "@oclif/core";
-import { BaseCommand } from "../cli/base-command.js";
+import { BaseCommand, environmentFlag } from "../cli/base-command.js";
 
 export default class Resolve extends BaseCommand {
   static override summary = "Show the effective configuration of an account (and user), each value with its origin";
@@ -10,6 +10,7 @@ export default class Resolve extends BaseCommand {
     "<%= config.bin %> resolve --account acme --user 42 --json",
   ];
   static override flags = {
+    env: environmentFlag(),
     account: Flags.string({ description: "account slug", required: true }),
     user: Flags.integer({ description: "user id: adds the user's own settings", min: 1 }),
   };
@@ -21,8 +22,9 @@ export default class Resolve extends BaseCommand {
     const { openRuntimeDb, whenMigrated } = await import("../runtime/db.js");
     const { resolveWithConfig } = await import("../runtime/resolve.js");
     const { effectiveJson, renderEffectiveText } = await import("../runtime/effective.js");
-    const loaded = await loadValidConfig(flags["config-dir"]);
-    const url = this.databaseUrl(flags["database-url"]);
+    const target = await this.target(flags);
+    const loaded = await loadValidConfig(flags["config-dir"], undefined, undefined, target.environment);
+    const url = target.databaseUrl;
     const db = await openRuntimeDb(url);
     try {
       const who = { account: flags.account, ...(flags.user !== undefined ? { userId: flags.user } : {}) };

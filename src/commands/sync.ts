@@ -1,5 +1,5 @@
 import { Flags } from "@oclif/core";
-import { BaseCommand } from "../cli/base-command.js";
+import { BaseCommand, environmentFlag } from "../cli/base-command.js";
 
 export default class Sync extends BaseCommand {
   static override summary = "GitOps reconcile loop: fetch the repository, plan, apply or report drift, on an interval";
@@ -10,6 +10,7 @@ export default class Sync extends BaseCommand {
     "<%= config.bin %> sync --repo ../platform-config --mode detect --once",
   ];
   static override flags = {
+    env: environmentFlag(),
     repo: Flags.string({ description: "Git repository holding the configuration: URL or path" }),
     ref: Flags.string({ description: "branch, tag or commit to follow", default: "main" }),
     interval: Flags.string({ description: "time between cycles (e.g. 30s, 5m)", default: "60s" }),
@@ -26,6 +27,12 @@ export default class Sync extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Sync);
     const { runSync } = await import("../sync/run.js");
+    if (flags.env !== undefined) {
+      // The fetched commit's config/environments/ is checked each cycle; here only the name's form.
+      const { ENVIRONMENT_NAME } = await import("../schema/documents.js");
+      const { UserError } = await import("../domain/diagnostic.js");
+      if (!ENVIRONMENT_NAME.test(flags.env)) throw new UserError("usage.unknown-environment", `"${flags.env.slice(0, 63)}" is not an environment name (lowercase letters, digits, '_' or '-')`);
+    }
     const { clockFromEnv } = await import("../cli/test-hooks.js");
     const code = await runSync({
       repo: flags.repo,
@@ -40,6 +47,7 @@ export default class Sync extends BaseCommand {
       gitTimeout: flags["git-timeout"],
       lockTimeoutMs: flags["lock-timeout"] * 1000,
       databaseUrl: this.databaseUrl(flags["database-url"]),
+      ...(flags.env !== undefined ? { environment: flags.env } : {}),
       env: process.env,
       cwd: process.cwd(),
       write: (line) => process.stdout.write(line),

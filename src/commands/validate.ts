@@ -1,5 +1,5 @@
 import { Flags } from "@oclif/core";
-import { BaseCommand } from "../cli/base-command.js";
+import { BaseCommand, environmentFlag } from "../cli/base-command.js";
 import { ExitCode } from "../domain/diagnostic.js";
 import type { ReportFormat, ValidationReport } from "../config/report.js";
 
@@ -11,8 +11,10 @@ export default class Validate extends BaseCommand {
     "<%= config.bin %> validate",
     "<%= config.bin %> validate --config-dir path/to/config --json",
     "<%= config.bin %> validate --format github",
+    "<%= config.bin %> validate --env production   # also the rules on config/ with production's overrides",
   ];
   static override flags = {
+    env: environmentFlag(),
     format: Flags.string({ description: "output format", options: ["text", "json", "github"], default: "text" }),
   };
 
@@ -22,7 +24,11 @@ export default class Validate extends BaseCommand {
     const { flags } = await this.parse(Validate);
     const { loadConfig } = await import("../config/load.js");
     const { renderReport, validationReport } = await import("../config/report.js");
-    const { diagnostics } = await loadConfig(flags["config-dir"], { progress: this.progress(this.jsonEnabled() || flags.format !== "text") });
+    const environment = flags.env === undefined ? undefined : await (await import("../app/environment.js")).checkEnvironment(flags["config-dir"], flags.env);
+    const { diagnostics } = await loadConfig(flags["config-dir"], {
+      progress: this.progress(this.jsonEnabled() || flags.format !== "text"),
+      ...(environment !== undefined ? { environment } : { checkEnvironments: true }),
+    });
     const report = validationReport(diagnostics);
     this.exitWith(report.valid ? ExitCode.ok : ExitCode.error);
     if (this.jsonEnabled()) return report;

@@ -276,5 +276,10 @@ function contextOf(kind: DocumentKind, value: unknown, path: Path): string {
       return typeof path[1] === "string" ? `settings schema ${path[1]}` : "SettingsSchemas";
     case "Policy":
       return typeof path[1] === "string" ? `policy ${path[0]} ${path[1]}` : "Policy";
+    case "Environment": {
+      const name = get(["name"]);
+      const env = typeof name === "string" && name.length <= 63 ? `environment ${name}` : "Environment";
+      return path[0] === "overrides" && typeof path[1] === "string" && path[1].length <= 300 ? `the ${path[1]} override of ${env}` : env;
+    }
   }
 }

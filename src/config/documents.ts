@@ -4,6 +4,7 @@ import type {
   AccountDoc,
   CreditCostsDoc,
   DocumentKind,
+  EnvironmentDoc,
   IntegrationSettingsDoc,
   ModelCatalogDoc,
   PolicyDoc,
@@ -18,6 +19,7 @@ interface DocData {
   SettingsSchemas: SettingsSchemasDoc;
   Account: AccountDoc;
   Policy: PolicyDoc;
+  Environment: EnvironmentDoc;
 }
 
 /** A document that passed its JSON Schema: its data has the documented shape. */

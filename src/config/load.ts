@@ -1,10 +1,11 @@
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import type { Resource } from "../domain/resources.js";
 import { NO_PROGRESS, type Progress } from "../domain/progress.js";
-import type { LoadedConfig } from "../domain/state.js";
+import type { DesiredState, LoadedConfig } from "../domain/state.js";
 import { DOCUMENT_KINDS, type DocumentKind } from "../schema/documents.js";
 import { identifyDocument, validateDocument } from "./document-schema.js";
-import type { ConfigDocument } from "./documents.js";
+import { docsOf, type ConfigDocument, type DocOf } from "./documents.js";
+import { overlayEnvironment } from "./environment.js";
 import { normalise } from "./normalise.js";
 import { readConfigFiles } from "./read-files.js";
 import { runRules } from "./rules/index.js";
@@ -18,6 +19,17 @@ export interface LoadOptions {
   /** "Today" for deprecation checks (default: now). */
   today?: Date;
   progress?: Progress;
+  /**
+   * The environment to overlay (`--env`, config/environments/<name>.yaml).
+   * Every environment file is checked either way; without one, the desired
+   * state is the base configuration's.
+   */
+  environment?: string;
+  /**
+   * Without `environment`: also run the rules on each environment's state
+   * (validate, github check), reporting what only an environment breaks.
+   */
+  checkEnvironments?: boolean;
 }
 
 /**
@@ -60,15 +72,57 @@ export async function loadConfig(configDir: string, opts: LoadOptions = {}): Pro
   }
 
   progress.phase("checking rules");
-  const desired = normalise(docs);
-  const models = new Map<string, Resource>(
-    desired.resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r]),
-  );
-  appendAll(diagnostics, runRules({ docs, desired, today, models }, incomplete));
+  const base = normalise(docs.filter((d) => d.kind !== "Environment"));
+  const { desired, others } = overlayEnvironments(base, docsOf(docs, "Environment"), opts.environment, incomplete, diagnostics, opts.checkEnvironments === true);
+  const rulesOf = (state: DesiredState) =>
+    runRules({ docs, desired: state, today, models: new Map<string, Resource>(state.resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r])) }, incomplete);
+  const found = rulesOf(desired);
+  appendAll(diagnostics, found);
+  // Without --env, every environment must pass the rules too: what only an environment breaks
+  // (a default it deactivates, a margin its price makes thin) is reported, naming it.
+  const seen = new Set(found.map(diagnosticId));
+  for (const env of others) {
+    for (const d of rulesOf(env.desired)) {
+      if (!seen.has(diagnosticId(d))) diagnostics.push({ ...d, message: `in environment ${env.name}: ${d.message}` });
+    }
+  }
 
   progress.done();
   return { desired, diagnostics: finish(diagnostics), filesDigest: read.digest };
 }
+
+/**
+ * Checks every environment against the base state and returns the state of
+ * the one asked for (the base state when none is). Overrides are judged only
+ * when every base document is complete: an address in a file that failed to
+ * parse is not unknown.
+ */
+function overlayEnvironments(
+  base: DesiredState,
+  environments: readonly DocOf<"Environment">[],
+  wanted: string | undefined,
+  incomplete: ReadonlySet<DocumentKind>,
+  diagnostics: Diagnostic[],
+  checkOthers: boolean,
+): { desired: DesiredState; others: { name: string; desired: DesiredState }[] } {
+  const baseComplete = ![...incomplete].some((k) => k !== "Environment");
+  let desired = base;
+  const others: { name: string; desired: DesiredState }[] = [];
+  for (const env of environments) {
+    if (!baseComplete && env.data.name !== wanted) continue;
+    const overlaid = overlayEnvironment(base, env);
+    if (baseComplete) appendAll(diagnostics, overlaid.diagnostics);
+    if (env.data.name === wanted) desired = overlaid.desired;
+    // Without --env, each valid environment's state is checked by the rules as well.
+    else if (checkOthers && wanted === undefined && baseComplete && !hasErrors(overlaid.diagnostics)) others.push({ name: env.data.name, desired: overlaid.desired });
+  }
+  if (wanted !== undefined && !environments.some((e) => e.data.name === wanted) && !incomplete.has("Environment")) {
+    diagnostics.push(diagnostic("error", "usage.unknown-environment", `no environment ${wanted} in the configuration (config/environments/${wanted}.yaml)`));
+  }
+  return { desired, others };
+}
+
+const diagnosticId = (d: Diagnostic) => `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
 
 /** The committed JSON Schemas are part of the package; if they are missing, say so instead of crashing. */
 function safely(validate: () => Diagnostic[], file: string): Diagnostic[] {

@@ -14,10 +14,9 @@ import { isIntegrationType } from "../domain/inheritance.js";
 import type { DesiredState } from "../domain/state.js";
 import { instantText, type ScheduledEntry } from "../domain/schedule.js";
 import type { DeclaredIntegrationDoc, ModelDoc } from "../schema/documents.js";
-import type { Path } from "./yaml-source.js";
 import { SCALAR_PRICES, TIER_RATES, type ScalarPriceField } from "../schema/prices.js";
 import { at, docsOf, moneyAt, startOf, type ConfigDocument, type DocOf } from "./documents.js";
-import { locateFields } from "./yaml-source.js";
+import { locateFields, type Path } from "./yaml-source.js";
 
 /**
  * Schema-valid documents -> the desired state: every field of every resource
@@ -135,10 +134,11 @@ function withLazyFieldSources(resource: Resource, find: () => Record<string, Sou
 }
 
 /**
- * Every price of the model (or scheduled entry) at `base`, each read from the text the author wrote
+ * Every price of the model (or scheduled entry) at `base`, a catalog's model or an
+ * environment's override of one, each read from the text the author wrote
  * (moneyAt): scalars canonical, lists with canonical decimal strings.
  */
-function priceDimensions(doc: DocOf<"ModelCatalog">, base: Path, m: Pick<ModelDoc, ScalarPriceField | "context_tiers" | "image_prices">): Record<string, FieldValue> {
+export function priceDimensions(doc: ConfigDocument, base: Path, m: Pick<ModelDoc, ScalarPriceField | "context_tiers" | "image_prices">): Record<string, FieldValue> {
   const values: Record<string, FieldValue> = {};
   for (const { field } of SCALAR_PRICES) values[field] = moneyAt(doc, [...base, field], m[field]);
   values.context_tiers = m.context_tiers

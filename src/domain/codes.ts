@@ -20,7 +20,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
   [ExitCode.ok]: "success; valid; no changes / no drift",
   [ExitCode.error]: "error: invalid config, stale or refused plan, database or GitHub error",
-  [ExitCode.changes]: "`plan --detailed-exitcode`: changes; `drift`: drift found; `sync --once --mode detect`: out of sync; `db status`: migrations pending",
+  [ExitCode.changes]: "`plan --detailed-exitcode`: changes; `drift`: drift found; `sync --once --mode detect`: out of sync; `db status`: migrations pending; `diff`: the environments differ",
   [ExitCode.usage]: "usage error: unknown command or flag, missing argument, bad flag value",
   [ExitCode.retry]: "try again later: another apply holds the lock, or GitHub's rate limit",
 };
@@ -89,7 +89,7 @@ export const CODES = {
     "money.not-exact": "write a plain decimal with at most 10 digits before and 10 after the point",
     "json.not-storable": "write a value every database stores and reads back unchanged (see the message)",
     "document.not-a-mapping": "a document is a mapping with apiVersion, kind and spec",
-    "document.missing-kind": "add `kind:` (ModelCatalog, IntegrationSettings, CreditCosts, SettingsSchemas, Account, Policy)",
+    "document.missing-kind": "add `kind:` (ModelCatalog, IntegrationSettings, CreditCosts, SettingsSchemas, Account, Policy, Environment)",
     "document.missing-api-version": "add `apiVersion: cfgsync/v1`",
     "document.api-version": "use `apiVersion: cfgsync/v1`",
     "document.unknown-kind": "use a kind cfgsync knows (see schemas/)",
@@ -241,6 +241,17 @@ export const CODES = {
   ...family("#pull-requests-github-comment-and-check", {
     "github.rate-limited": "re-run after the time shown",
   }, ExitCode.retry),
+  ...family("#environments", {
+    "environment.unknown-address": "override an address the base configuration declares (the addresses `cfgsync plan` shows)",
+    "environment.unknown-field": "override a field the address's kind has (identity fields and model_type, provider, unit stay as the base declares them)",
+    "environment.invalid-value": "give the value the base document's field accepts",
+    "environment.file-name": "an environment lives in environments/<name>.yaml, named as the file",
+    "environment.database-unset": "export the variable database_url names, or pass --database-url",
+    "plan.environment-mismatch": "apply a saved plan with the --env it was made for",
+  }),
+  ...family("#environments", {
+    "usage.unknown-environment": "pass --env with the name of a file in config/environments/",
+  }, ExitCode.usage),
   ...family("#watch-and-sync", {
     "sync.repo-unreachable": "check --repo and the credentials git uses",
     "sync.ref-not-found": "check --ref: the branch, tag or commit must exist",

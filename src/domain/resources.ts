@@ -43,6 +43,8 @@ export interface Resource {
   source?: SourceRef;
   /** Per-field declaration lines, for diagnostics pointing at one value. */
   fieldSources?: Record<string, SourceRef>;
+  /** Fields an environment overrides (config/environments/<name>.yaml), each with where it does. */
+  overlay?: Record<string, SourceRef>;
 }
 
 export interface FieldSpec {

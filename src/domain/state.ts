@@ -12,6 +12,8 @@ export interface DesiredState {
   accounts: { slug: string; file: string; line: number; col: number }[];
   /** Environment variables named by `from_env` references (values are read at plan/apply time). */
   secretRefs: { name: string; address: string; field: string; file: string; line: number; col: number }[];
+  /** The environment overlaid on config/ (`--env`), if any. */
+  environment?: { name: string; file: string; line: number; col: number };
   /**
    * The `scheduled:` entries of models and credit rules (domain/schedule.ts), in
    * file order. `resources` hold the fields as written, without them; the state

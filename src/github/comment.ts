@@ -2,7 +2,7 @@ import { UserError } from "../domain/diagnostic.js";
 import type { Plan } from "../plan/types.js";
 import type { GitHubRepoClient } from "./client.js";
 import { isOwnComment, type CommentAuthor, type TokenIdentity } from "./identity.js";
-import { formatMarker, parseMarker, type Marker } from "./marker.js";
+import { ENVIRONMENTS_MARKER, formatMarker, isSectionedComment, parseMarker, parseSections, type Marker } from "./marker.js";
 import { GITHUB_COMMENT_MAX_CHARS, escapeInline, renderPlanMarkdown } from "../render/markdown.js";
 
 export const DEFAULT_ENVIRONMENT = "default";
@@ -28,7 +28,7 @@ function fullSha(sha: string | undefined): string | undefined {
  * together. The marker records what was reviewed: the environment, the pull
  * request head commit the plan was made for and the plan's change-set digest.
  */
-export function planCommentBody(plan: Plan, opts: { environment: string; headSha?: string; artifactHint?: string }): string {
+export function planCommentBody(plan: Plan, opts: { environment: string; headSha?: string; artifactHint?: string; maxChars?: number }): string {
   const head = fullSha(opts.headSha);
   const marker = formatMarker({
     kind: "plan",
@@ -39,7 +39,7 @@ export function planCommentBody(plan: Plan, opts: { environment: string; headSha
   const markdown = renderPlanMarkdown(plan, {
     environment: opts.environment,
     emptyDatabase: plannedAgainstEmptyDatabase(plan),
-    maxChars: GITHUB_COMMENT_MAX_CHARS - marker.length - 1,
+    maxChars: (opts.maxChars ?? GITHUB_COMMENT_MAX_CHARS) - marker.length - 1,
     ...(opts.artifactHint !== undefined ? { artifactHint: opts.artifactHint } : {}),
   });
   return `${marker}\n${markdown}`;
@@ -75,10 +75,19 @@ export async function listPullRequestComments(client: Pick<GitHubRepoClient, "oc
   return octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pr, per_page: 100 });
 }
 
-/** cfgsync's comments: written by the token's identity and opening with a marker (oldest first). */
-export function ownMarkedComments(comments: readonly ListedComment[], identity: TokenIdentity): Array<{ comment: ListedComment; marker: Marker }> {
+/**
+ * cfgsync's comments: written by the token's identity and opening with a
+ * marker (oldest first). The sectioned comment (one section per environment)
+ * yields each section's marker, flagged `section`.
+ */
+export function ownMarkedComments(
+  comments: readonly ListedComment[],
+  identity: TokenIdentity,
+): Array<{ comment: ListedComment; marker: Marker; section?: true }> {
   return comments.flatMap((comment) => {
-    const marker = isOwnComment(comment.user, identity) ? parseMarker(comment.body) : undefined;
+    if (!isOwnComment(comment.user, identity)) return [];
+    if (isSectionedComment(comment.body)) return parseSections(comment.body!).map(({ marker }) => ({ comment, marker, section: true as const }));
+    const marker = parseMarker(comment.body);
     return marker ? [{ comment, marker }] : [];
   });
 }
@@ -98,12 +107,60 @@ export async function upsertPlanComment(args: {
   const { octokit, owner, repo } = args.client;
   const { pr, body } = args;
   const ours = ownMarkedComments(await listPullRequestComments(args.client, pr), args.identity);
-  const existing = ours.find(({ marker }) => marker.kind === "plan" && marker.env === args.environment)?.comment;
+  const existing = ours.find(({ marker, section }) => !section && marker.kind === "plan" && marker.env === args.environment)?.comment;
   if (existing) {
     const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
     return { action: "updated", id: data.id, url: data.html_url };
   }
   const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body });
+  return { action: "created", id: data.id, url: data.html_url };
+}
+
+/** A section longer than this share is cut down to a stub when the sections together would not fit. */
+const STUB = "<sub>This plan was shortened to make room for the other environments' sections: see its workflow artifact.</sub>";
+
+/**
+ * Puts this environment's plan into the pull request's one sectioned comment
+ * (`github comment --env NAME`), keeping every other environment's section,
+ * or creates the comment. Each section opens with its own marker (the
+ * environment, head commit and change-set digest the apply job checks). The
+ * new section gets the room the others leave, and at least an equal share:
+ * when they do not fit together, the other sections are cut to their
+ * heading and marker (the plan artifacts keep them whole).
+ */
+export async function upsertEnvironmentSection(args: {
+  client: Pick<GitHubRepoClient, "octokit" | "owner" | "repo">;
+  identity: TokenIdentity;
+  pr: number;
+  environment: string;
+  render: (maxChars: number) => string;
+}): Promise<UpsertResult> {
+  const { octokit, owner, repo } = args.client;
+  const ours = ownMarkedComments(await listPullRequestComments(args.client, args.pr), args.identity);
+  const existing = ours.find(({ section }) => section)?.comment;
+  const others = existing ? parseSections(existing.body!).filter(({ marker }) => marker.env !== args.environment) : [];
+  const separator = "\n\n";
+  const overhead = ENVIRONMENTS_MARKER.length + 1 + separator.length * others.length + 1;
+  const room = GITHUB_COMMENT_MAX_CHARS - overhead;
+  const share = Math.floor(room / (others.length + 1));
+  const othersLength = others.reduce((n, s) => n + s.text.length, 0);
+  const section = args.render(Math.max(share, room - othersLength));
+  const kept = others.map((s) => {
+    if (othersLength + section.length <= room) return s.text;
+    const [markerLine, ...rest] = s.text.split("\n");
+    const heading = rest.find((l) => l.startsWith("## ")) ?? "## cfgsync plan";
+    return [markerLine, heading, "", STUB].join("\n");
+  });
+  const order = existing ? parseSections(existing.body!).map(({ marker }) => marker.env) : [];
+  const sections = new Map(others.map((s, i) => [s.marker.env, kept[i]!]));
+  sections.set(args.environment, section.trimEnd());
+  const envs = [...order.filter((e) => sections.has(e)), ...(order.includes(args.environment) ? [] : [args.environment])];
+  const body = `${ENVIRONMENTS_MARKER}\n${[...new Set(envs)].map((e) => sections.get(e)).join(separator)}\n`;
+  if (existing) {
+    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+    return { action: "updated", id: data.id, url: data.html_url };
+  }
+  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: args.pr, body });
   return { action: "created", id: data.id, url: data.html_url };
 }
 

@@ -21,6 +21,30 @@ export interface Marker {
 const VALUE = /^[A-Za-z0-9._:-]{1,100}$/;
 const LINE = /^<!-- cfgsync:(plan|unapplied) env=([A-Za-z0-9._-]+)((?: [a-z]+=[A-Za-z0-9._:-]+)*) -->/;
 
+/**
+ * The first line of the one sticky comment that holds a section per
+ * environment (`github comment --env NAME`); each section opens with its own
+ * plan marker line.
+ */
+export const ENVIRONMENTS_MARKER = "<!-- cfgsync:environments -->";
+
+/** Whether `body` is the sectioned comment (a reply quoting it does not open with the marker). */
+export function isSectionedComment(body: string | null | undefined): boolean {
+  return (body ?? "").trimStart().startsWith(ENVIRONMENTS_MARKER + "\n");
+}
+
+/** The sections of the sectioned comment, in order: each its marker and its whole text (marker line included). */
+export function parseSections(body: string): Array<{ marker: Marker; text: string }> {
+  const lines = body.trimStart().split("\n").slice(1);
+  const sections: Array<{ marker: Marker; text: string[] }> = [];
+  for (const line of lines) {
+    const marker = line.startsWith("<!-- cfgsync:plan ") ? parseMarker(line) : undefined;
+    if (marker) sections.push({ marker, text: [line] });
+    else sections.at(-1)?.text.push(line);
+  }
+  return sections.map((s) => ({ marker: s.marker, text: s.text.join("\n").trimEnd() }));
+}
+
 export function formatMarker(marker: Marker): string {
   const extra = (["head", "sha", "changes"] as const)
     .filter((key) => marker[key] !== undefined && VALUE.test(marker[key]!))

@@ -114,6 +114,7 @@ export function buildPlan(input: PlanInput): Plan {
 
   return {
     format_version: 1,
+    ...(desired.environment ? { environment: desired.environment.name } : {}),
     config_digest: configDigest(resources),
     state_digest: stateDigest(live),
     changes_digest: changesDigest(changes, resources, live.resources),

@@ -8,9 +8,13 @@ export const ACTIONS: readonly Action[] = ["create", "update", "delete", "drift"
  * One field of a change. A sensitive field never carries a value, only whether
  * it changed (by digest), so no renderer can print a secret by mistake.
  */
-export type FieldChange =
+export type FieldChange = (
   | { name: string; before: JsonValue | undefined; after: JsonValue | undefined; drifted?: boolean; sensitive?: never }
-  | { name: string; sensitive: true; changed: boolean; drifted?: boolean };
+  | { name: string; sensitive: true; changed: boolean; drifted?: boolean }
+) & {
+  /** Where the value comes from when an environment overrides it (config/environments/<name>.yaml:line). */
+  origin?: { file: string; line: number };
+};
 
 export interface Change {
   address: string;

@@ -32,11 +32,20 @@ function comparable(r: Resource, name: string): boolean {
   return isSecret(v) && v.digest !== null;
 }
 
-function fieldChange(kind: Resource["kind"], name: string, before: FieldValue | undefined, after: FieldValue | undefined, drifted: boolean): FieldChange {
+function fieldChange(
+  kind: Resource["kind"],
+  name: string,
+  before: FieldValue | undefined,
+  after: FieldValue | undefined,
+  drifted: boolean,
+  want?: Resource,
+): FieldChange {
+  const overlaid = want?.overlay?.[name];
+  const origin = overlaid ? { origin: { file: overlaid.file, line: overlaid.line } } : {};
   if (fieldType(kind, name) === "secret" || isSecret(before) || isSecret(after)) {
-    return { name, sensitive: true, changed: sameValue(kind, name, before, after) === false, ...(drifted ? { drifted } : {}) };
+    return { name, sensitive: true, changed: sameValue(kind, name, before, after) === false, ...(drifted ? { drifted } : {}), ...origin };
   }
-  return { name, before: before as JsonValue | undefined, after: after as JsonValue | undefined, ...(drifted ? { drifted } : {}) };
+  return { name, before: before as JsonValue | undefined, after: after as JsonValue | undefined, ...(drifted ? { drifted } : {}), ...origin };
 }
 
 /** Each kind's declared field names, as a list (their order) and a set. */
@@ -76,7 +85,7 @@ export function diffResources(
     if (!have) {
       const fields = fieldNames(want)
         .filter((n) => present(want.fields[n]) && comparable(want, n))
-        .map((n) => fieldChange(want.kind, n, undefined, want.fields[n], false));
+        .map((n) => fieldChange(want.kind, n, undefined, want.fields[n], false, want));
       // Managed before and gone now: someone deleted it outside Git.
       changes.push(withSource({ address: want.address, kind: want.kind, action: applied ? "drift" : "create", fields }, want));
       continue;
@@ -88,7 +97,7 @@ export function diffResources(
       if (sameValue(want.kind, name, have.fields[name], want.fields[name])) continue;
       const fieldDrifted = applied !== undefined && name in applied && sameValue(want.kind, name, have.fields[name], applied[name]) === false;
       drifted ||= fieldDrifted;
-      fields.push(fieldChange(want.kind, name, have.fields[name], want.fields[name], fieldDrifted));
+      fields.push(fieldChange(want.kind, name, have.fields[name], want.fields[name], fieldDrifted, want));
     }
     if (fields.length > 0) {
       changes.push(withSource({ address: want.address, kind: want.kind, action: drifted ? "drift" : "update", fields }, want));

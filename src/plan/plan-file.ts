@@ -39,6 +39,7 @@ export function parsePlanJson(text: string, source: string): SavedPlan {
   });
   const parsed: Plan = {
     format_version: 1,
+    ...(typeof plan.environment === "string" ? { environment: plan.environment } : {}),
     config_digest: String(plan.config_digest ?? ""),
     state_digest: String(plan.state_digest ?? ""),
     ...(typeof plan.changes_digest === "string" ? { changes_digest: plan.changes_digest } : {}),

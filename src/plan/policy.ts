@@ -65,7 +65,8 @@ export function planPolicyDiagnostics(input: { changes: Change[]; desired: Desir
             "error",
             "policy.max-price-change",
             `${change.address}: ${field.name} (${PRICE_FIELD_MEANING[field.name] ?? "a price"}) changes from ${before.toFixed()} to ${after.toFixed()} (${formatPct(pctFigure(ratio))}), more than the policy's max_price_change_pct of ${maxPct} %`,
-            change.source ? { file: change.source.file, line: change.source.line, col: 1 } : where,
+            // An environment's override is where the new price is written.
+            field.origin ? { ...field.origin, col: 1 } : change.source ? { file: change.source.file, line: change.source.line, col: 1 } : where,
           ),
         );
       }

@@ -11,6 +11,8 @@ export type { ScheduledSection, ScheduledStep } from "./impact/types.js";
 /** The plan: data first, rendered afterwards. Its JSON form is versioned and stable. */
 export interface Plan {
   format_version: 1;
+  /** The environment planned (`--env`): config/ with config/environments/<name>.yaml overlaid. Absent for the base configuration. */
+  environment?: string;
   config_digest: string;
   state_digest: string;
   /**

@@ -142,7 +142,8 @@ function changeBlock(change: Change): string {
 }
 
 function fieldName(f: FieldChange): string {
-  return `<code>${escapeInline(f.name)}</code>${f.drifted ? " (drifted)" : ""}`;
+  const origin = f.origin ? `<br><sub>from <code>${escapeInline(`${f.origin.file}:${f.origin.line}`)}</code></sub>` : "";
+  return `<code>${escapeInline(f.name)}</code>${f.drifted ? " (drifted)" : ""}${origin}`;
 }
 
 function beforeAfter(f: FieldChange): [string, string] {

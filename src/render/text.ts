@@ -36,7 +36,7 @@ function renderChange(change: Change, style: Style): string[] {
   const note = NOTE[change.action] ? style.dim(`  # ${NOTE[change.action]}`) : "";
   const lines = [`  ${paint(style, change.action, `${SYMBOL[change.action]} ${inert(change.address)}`)}${where}${note}`];
   for (const f of change.fields) {
-    const drift = f.drifted ? style.magenta("  (drifted)") : "";
+    const drift = (f.drifted ? style.magenta("  (drifted)") : "") + (f.origin ? style.dim(`  (${inert(f.origin.file)}:${f.origin.line})`) : "");
     if (isSensitive(f)) {
       lines.push(`      ${f.changed ? "~" : " "} ${inert(f.name)}: ${displaySensitive(f)}${drift}`);
     } else if (change.action === "create" || f.before === undefined) {
@@ -90,6 +90,7 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
 export function* planTextLines(plan: Plan, opts: TextOptions = {}): Generator<string> {
   const style = makeStyle(opts.color ?? false);
   if (plan.restore_of) yield* [style.bold(restoreHeaderLine(plan.restore_of)), ""];
+  if (plan.environment) yield style.bold(`Environment ${inert(plan.environment)}`) + style.dim("  (config/ with its environment file overlaid; overridden values name their line)") + "\n";
   for (const [kind, changes] of changesByKind(plan.changes)) {
     yield style.bold(KINDS[kind].label);
     const shown = listedChanges(changes, opts.full ?? false);

@@ -86,9 +86,9 @@ export const modelCatalogSchema = z.strictObject({
   models: z.array(modelSchema),
 });
 
-const apiKeyRef = z
-  .strictObject({ from_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name") })
-  .describe("API key by reference: the environment variable that holds it at apply time");
+/** A value by reference: the environment variable that holds it (never the value itself). */
+const fromEnvRef = z.strictObject({ from_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name") });
+const apiKeyRef = fromEnvRef.describe("API key by reference: the environment variable that holds it at apply time");
 
 const textProvider = z.strictObject({
   api_key: apiKeyRef.optional(),
@@ -206,6 +206,62 @@ export const policySchema = z.strictObject({
   price_ceilings: priceCeilings.optional(),
 });
 
+/** Policy fields an environment may set over policies.yaml (price ceilings stay global: they catch unit slips). */
+const environmentPolicies = policySchema.omit({ apiVersion: true, kind: true, price_ceilings: true });
+
+/** An environment's name: its file's name (config/environments/<name>.yaml), also a GitHub environment name. */
+export const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/**
+ * An environment (issue #14): an overlay of the one config/. Overrides are
+ * keyed by plan address; which fields each address may override, and what
+ * each value may be, is ENVIRONMENT_OVERRIDE_FIELDS (checked by the loader at
+ * each value's line, with the base documents' own field declarations).
+ */
+export const environmentSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal("Environment"),
+  name: printableName(63).regex(ENVIRONMENT_NAME, "lowercase letters, digits, '_' or '-'").describe("The environment's name: the file name, config/environments/<name>.yaml"),
+  database_url: fromEnvRef.optional().describe("The environment variable holding this environment's database URL (used with --env when set)"),
+  overrides: z
+    .record(
+      printableName(300).regex(/^[a-z-]+\/.+$/, "a plan address such as model/gpt-5.2 or credit/linking"),
+      z.record(printableName(100), z.unknown()).describe("field -> value, as the base document declares the field"),
+    )
+    .optional()
+    .describe("By plan address (model/<id>, credit/<operation>, integration/global, integration-type/<type>, settings-schema/<key>, account/<slug>/setting/<key>, account/<slug>/integration/<type>)"),
+  policies: environmentPolicies.optional().describe("Merged over policies.yaml, field by field"),
+});
+
+const omit = (shape: Record<string, z.ZodType>, keys: readonly string[]) => Object.fromEntries(Object.entries(shape).filter(([k]) => !keys.includes(k)));
+const SEED_PROVIDERS = integrationSettingsSchema.shape.providers.shape;
+
+/**
+ * What an environment may override, by the kind of address (the kinds of
+ * src/domain/resources.ts), each field with the base documents' own
+ * declaration: identity fields (model_id, operation_type) and the fields that
+ * decide which rules a resource meets (model_type, provider, unit) stay as
+ * the base declares them. integration/global's fields are named as the plan
+ * names them (openai_model, image_quality).
+ */
+export const ENVIRONMENT_OVERRIDE_FIELDS: Record<string, Readonly<Record<string, z.ZodType>>> = {
+  // Scheduled prices are the base's (a `scheduled:` entry applies over the environment's value once due).
+  model: omit(modelSchema.shape, ["model_id", "model_type", "provider", "scheduled"]),
+  credit: omit(creditOperationSchema.shape, ["operation_type", "unit", "scheduled"]),
+  integration: {
+    ...Object.fromEntries(
+      Object.entries(SEED_PROVIDERS).flatMap(([provider, settings]) =>
+        Object.entries((settings.unwrap() as z.ZodObject).shape).map(([param, field]) => [`${provider}_${param}`, field as z.ZodType]),
+      ),
+    ),
+    ...omit(integrationSettingsSchema.shape, ["apiVersion", "kind", "providers"]),
+  },
+  "integration-type": omit(declaredIntegration.shape, ["provider", "model_type"]),
+  "settings-schema": { schema: jsonSchemaObject },
+  "account-setting": { value: accountSchema.shape.settings.unwrap().valueType },
+  "account-integration": integrationOverrideSchema.shape,
+};
+
 export const DOCUMENT_SCHEMAS = {
   ModelCatalog: modelCatalogSchema,
   IntegrationSettings: integrationSettingsSchema,
@@ -213,6 +269,7 @@ export const DOCUMENT_SCHEMAS = {
   SettingsSchemas: settingsSchemasSchema,
   Account: accountSchema,
   Policy: policySchema,
+  Environment: environmentSchema,
 } as const;
 
 export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS;
@@ -227,6 +284,7 @@ export type CreditOperationDoc = z.input<typeof creditOperationSchema>;
 export type SettingsSchemasDoc = z.input<typeof settingsSchemasSchema>;
 export type AccountDoc = z.input<typeof accountSchema>;
 export type PolicyDoc = z.input<typeof policySchema>;
+export type EnvironmentDoc = z.input<typeof environmentSchema>;
 
 export type AnyDocument =
   | ModelCatalogDoc
@@ -234,7 +292,8 @@ export type AnyDocument =
   | CreditCostsDoc
   | SettingsSchemasDoc
   | AccountDoc
-  | PolicyDoc;
+  | PolicyDoc
+  | EnvironmentDoc;
 
 /** Fields that are gone (error) or going (warning), with what to do instead. Deprecations are data. */
 export const REMOVED_FIELDS: Record<string, string> = {

@@ -16,6 +16,7 @@ export interface ReconcilerOptions {
   mode: SyncMode;
   allowDestroy: boolean;
   databaseUrl: string;
+  environment?: string;
   env: Readonly<Record<string, string | undefined>>;
   gitTimeoutMs: number;
   lockTimeoutMs: number;
@@ -50,7 +51,14 @@ export function createReconciler(opts: ReconcilerOptions, session: StoreSession)
     const fetched = await fetchRevision({ repo: opts.repo, ref: opts.ref, workdir, timeoutMs: opts.gitTimeoutMs, signal, cwd: opts.cwd, env: opts.env });
     commit = fetched;
     // Diagnostics name files relative to the repository root: config/models/openai.yaml:12.
-    const flow = { configDir: opts.configPath, cwd: workdir, env: opts.env, databaseUrl: opts.databaseUrl, now: (opts.clock ?? (() => new Date()))() };
+    const flow = {
+      configDir: opts.configPath,
+      cwd: workdir,
+      env: opts.env,
+      databaseUrl: opts.databaseUrl,
+      now: (opts.clock ?? (() => new Date()))(),
+      ...(opts.environment !== undefined ? { environment: opts.environment } : {}),
+    };
     const result = await planThroughSession(session, flow);
     const { plan } = result;
     assertPlanHasNoErrors(plan);

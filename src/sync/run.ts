@@ -25,6 +25,8 @@ export interface SyncRequest {
   gitTimeout: string;
   lockTimeoutMs: number;
   databaseUrl: string;
+  /** The environment overlaid each cycle (`--env`), from the fetched commit's config/environments/. */
+  environment?: string;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** Where the JSON log lines go. */
@@ -59,6 +61,7 @@ export async function runSync(req: SyncRequest): Promise<ExitCodeValue> {
       mode,
       allowDestroy: req.allowDestroy,
       databaseUrl: req.databaseUrl,
+      ...(req.environment !== undefined ? { environment: req.environment } : {}),
       // Revisions name who applied: the loop, unless the operator says otherwise.
       env: { ...req.env, CFGSYNC_ACTOR: req.env.CFGSYNC_ACTOR ?? "cfgsync-sync" },
       gitTimeoutMs,

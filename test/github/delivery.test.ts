@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { ROOT } from "../helpers/cli.js";
 import { API_KEYS, createWorkspace, type Workspace } from "../helpers/workspace.js";
 import { FakeGitHub } from "./fake-github.js";
-import { parseMarker } from "../../src/github/marker.js";
+import { isSectionedComment, parseMarker, parseSections } from "../../src/github/marker.js";
 import { runJob, type JobRun, type Step } from "./workflow-runner.js";
 
 /**
@@ -79,6 +79,8 @@ describe("delivery on postgresql: the plan reviewed is the plan applied", () => 
   const secrets = () => ({
     GITHUB_TOKEN: TOKEN,
     CFGSYNC_PLAN_DATABASE_URL: planDatabaseUrl,
+    // Staging's read-only credential: the same database here (its plan adds staging's overrides).
+    CFGSYNC_PLAN_DATABASE_URL_STAGING: planDatabaseUrl,
     CFGSYNC_DATABASE_URL: ws.db.url,
     ...API_KEYS,
   });
@@ -119,7 +121,9 @@ describe("delivery on postgresql: the plan reviewed is the plan applied", () => 
   const revisions = async () => Number((await ws.db.query<{ n: number | string }>("SELECT count(*) AS n FROM cfgsync_revision"))[0]!.n);
   const column = async (model: string, name: string) =>
     String((await ws.db.query<Record<string, unknown>>(`SELECT ${name} AS v FROM ai_model_config WHERE model_id = '${model}'`))[0]!.v);
-  const stickyOf = (pr: number) => fake.comments.find((c) => c.issue_number === pr && parseMarker(c.body)?.kind === "plan")!;
+  /** The pull request's one plan comment (a section per environment) and production's section marker in it. */
+  const stickyOf = (pr: number) => fake.comments.find((c) => c.issue_number === pr && isSectionedComment(c.body))!;
+  const productionMarker = (pr: number) => parseSections(stickyOf(pr).body).find((s) => s.marker.env === "production")!.marker;
   const refusedOf = (pr: number) => fake.comments.filter((c) => c.issue_number === pr && parseMarker(c.body)?.kind === "unapplied");
 
   test(
@@ -129,8 +133,9 @@ describe("delivery on postgresql: the plan reviewed is the plan applied", () => 
       // 1. A reviewed price change, merged with nothing else moving: applied.
       ws.edit("models/openai.yaml", setPrice("dall-e-3", "cost_per_image", "0.05"));
       await pullRequestJob(1, sha(1));
-      const sticky = parseMarker(stickyOf(1).body)!;
+      const sticky = productionMarker(1);
       expect(sticky).toMatchObject({ kind: "plan", env: "production", head: sha(1) });
+      expect(parseSections(stickyOf(1).body).map((s) => s.marker.env)).toEqual(["production", "staging"]);
       expect(sticky.changes).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(stickyOf(1).user.login).toBe("github-actions[bot]");
       merge(1, sha(1), sha(101));
@@ -163,7 +168,7 @@ describe("delivery on postgresql: the plan reviewed is the plan applied", () => 
       expect(posted!.body).toContain("cfgsync applied nothing to <code>production</code>");
       expect(posted!.body).toContain("gpt-4.1");
       expect(parseMarker(posted!.body)).toMatchObject({ kind: "unapplied", env: "production", sha: sha(102) });
-      expect(parseMarker(posted!.body)!.changes).not.toBe(parseMarker(stickyOf(2).body)!.changes);
+      expect(parseMarker(posted!.body)!.changes).not.toBe(productionMarker(2).changes);
       expect(fake.checkRuns).toHaveLength(1);
       expect(fake.checkRuns[0]).toMatchObject({ head_sha: sha(102), name: "cfgsync apply (production)", status: "completed", conclusion: "failure" });
 

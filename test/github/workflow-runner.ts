@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -26,6 +26,7 @@ export interface Step {
 export interface Job {
   if?: string;
   environment?: string;
+  needs?: string | string[];
   concurrency?: { group: string; "cancel-in-progress": boolean };
   permissions?: Record<string, string>;
   services?: Record<string, { image: string; env?: Record<string, string> }>;
@@ -244,7 +245,7 @@ export function evaluate(expr: string, ctx: Context, cwd: string): unknown {
       case "cancelled":
         return false;
       case "hashFiles":
-        return args.some((a) => existsSync(join(cwd, String(a)))) ? "some-hash" : "";
+        return args.some((a) => globExists(cwd, String(a))) ? "some-hash" : "";
       default:
         throw new Error(`function ${name} is not supported by the test runner`);
     }
@@ -252,4 +253,11 @@ export function evaluate(expr: string, ctx: Context, cwd: string): unknown {
   const value = or();
   if (pos !== tokens.length) throw new Error(`cannot parse ${expr}`);
   return value;
+}
+
+/** Whether a file matches `pattern` (a path, or a file name with `*` in the working directory). */
+function globExists(cwd: string, pattern: string): boolean {
+  if (!pattern.includes("*")) return existsSync(join(cwd, pattern));
+  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return readdirSync(cwd).some((f) => re.test(f));
 }

@@ -51,7 +51,7 @@ describe(".github/workflows/config.yml", () => {
 
   it("checks out without keeping the token in .git/config", () => {
     const checkouts = allSteps().filter(({ step: s }) => s.uses?.startsWith("actions/checkout@"));
-    expect(checkouts).toHaveLength(2);
+    expect(checkouts).toHaveLength(3);
     for (const { step: s } of checkouts) expect(s.with?.["persist-credentials"]).toBe(false);
   });
 
@@ -77,17 +77,22 @@ describe(".github/workflows/config.yml", () => {
     expect(INSTALLS.test(leaky.run) && secretsOf(leaky.env).length > 0).toBe(true);
   });
 
-  it("keeps production secrets in the production environment's apply step alone", () => {
+  it("keeps each environment's secrets in its own environment's apply step alone", () => {
     const uses = allSteps().flatMap(({ job: j, step: s }) => secretsOf(s.env).map((secret) => ({ job: j, step: s.name ?? s.run, secret })));
-    const production = uses.filter((u) => u.secret === "CFGSYNC_DATABASE_URL" || PROVIDER_KEYS.includes(u.secret));
-    expect(new Set(production.map((u) => `${u.job}: ${u.step}`))).toEqual(new Set(["apply: Apply the reviewed changes, or nothing"]));
+    const environmentSecrets = uses.filter((u) => u.secret === "CFGSYNC_DATABASE_URL" || PROVIDER_KEYS.includes(u.secret));
+    expect(new Set(environmentSecrets.map((u) => `${u.job}: ${u.step}`))).toEqual(
+      new Set(["apply-staging: Apply the reviewed changes, or nothing", "apply: Apply the reviewed changes, or nothing"]),
+    );
+    // Same names, scoped by the job's environment: staging's values in staging, production's in production.
+    expect(job("apply-staging").environment).toBe("staging");
     expect(job("apply").environment).toBe("production");
-    const applyStep = step("apply", "npx cfgsync apply");
-    expect(secretsOf(applyStep.env).sort()).toEqual(["CFGSYNC_DATABASE_URL", ...PROVIDER_KEYS].sort());
-    // The pull request job: a read-only database credential of its own, and the job's token; nothing else.
+    for (const name of ["apply-staging", "apply"]) {
+      expect(secretsOf(step(name, "npx cfgsync apply").env).sort()).toEqual(["CFGSYNC_DATABASE_URL", ...PROVIDER_KEYS].sort());
+    }
+    // The pull request job: a read-only database credential per environment, and the job's token; nothing else.
     const validateSecrets = new Set(job("validate").steps.flatMap((s) => secretsOf(s.env)));
-    expect(validateSecrets).toEqual(new Set(["CFGSYNC_PLAN_DATABASE_URL", "GITHUB_TOKEN"]));
-    expect(secretsOf(step("validate", "npx cfgsync plan --out plan.json").env)).toEqual(["CFGSYNC_PLAN_DATABASE_URL"]);
+    expect(validateSecrets).toEqual(new Set(["CFGSYNC_PLAN_DATABASE_URL", "CFGSYNC_PLAN_DATABASE_URL_STAGING", "GITHUB_TOKEN"]));
+    expect(secretsOf(step("validate", "npx cfgsync plan --env").env).sort()).toEqual(["CFGSYNC_PLAN_DATABASE_URL", "CFGSYNC_PLAN_DATABASE_URL_STAGING"]);
   });
 
   it("never expands an expression inside a shell command (script injection); values go through env", () => {
@@ -101,7 +106,7 @@ describe(".github/workflows/config.yml", () => {
     const setupNode = validate.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
     expect(setupNode?.with).toMatchObject({ "node-version": 20, cache: "npm" });
     expect(validate.services?.postgres?.image).toBe("postgres:15");
-    const order = ["npm ci", "npx cfgsync schema --check", "npx cfgsync validate --format github", "npm test", "npx cfgsync plan --out plan.json"].map((c) =>
+    const order = ["npm ci", "npx cfgsync schema --check", "npx cfgsync validate --format github", "npm test", "npx cfgsync plan --env"].map((c) =>
       indexOf("validate", c),
     );
     expect(order).toEqual([...order].sort((a, b) => a - b));
@@ -110,15 +115,17 @@ describe(".github/workflows/config.yml", () => {
   it("saves the plan as an artifact named after the head commit and comments it with the head commit", () => {
     const steps = job("validate").steps;
     const upload = steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
-    expect(upload?.with).toMatchObject({ name: "cfgsync-plan-${{ github.event.pull_request.head.sha }}", path: "plan.json" });
+    expect(upload?.with).toMatchObject({ name: "cfgsync-plan-${{ github.event.pull_request.head.sha }}", path: "plan-*.json" });
     const comment = step("validate", "npx cfgsync github comment");
     expect(comment.run).toContain('--head-sha "$HEAD_SHA"');
+    // One sticky comment, a section per environment.
+    expect(comment.run).toContain("--env ");
     expect(comment.env).toMatchObject({ HEAD_SHA: "${{ github.event.pull_request.head.sha }}", GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
     // Even a plan with policy errors is posted: these steps run after a failed plan step.
     expect(upload?.if).toContain("!cancelled()");
     expect(comment.if).toContain("!cancelled()");
-    expect(steps.indexOf(upload!)).toBeGreaterThan(indexOf("validate", "plan --out"));
-    expect(indexOf("validate", "github comment")).toBeGreaterThan(indexOf("validate", "plan --out"));
+    expect(steps.indexOf(upload!)).toBeGreaterThan(indexOf("validate", "plan --env"));
+    expect(indexOf("validate", "github comment")).toBeGreaterThan(indexOf("validate", "plan --env"));
   });
 
   it("applies on main in the production environment, serialised, only the reviewed changes, else posts the re-plan", () => {
@@ -137,6 +144,20 @@ describe(".github/workflows/config.yml", () => {
     expect([indexOf("apply", "npm ci"), indexOf("apply", "reviewed-plan"), indexOf("apply", "cfgsync apply"), indexOf("apply", "post-refused")]).toEqual([2, 3, 4, 5]);
     // Production never keeps an old key silently: an unset variable fails the apply.
     expect(applyStep.run).toContain("--require-secrets");
+    expect(applyStep.run).toContain("--env production");
+    expect(reviewed.run).toContain("--environment production");
+  });
+
+  it("applies staging on merge, then production after staging (and the production environment's approval), each its own reviewed plan", () => {
+    const staging = job("apply-staging");
+    expect(staging.if).toBe(job("apply").if);
+    expect(job("apply").needs).toBe("apply-staging");
+    expect(staging.concurrency).toEqual({ group: "cfgsync-apply-staging", "cancel-in-progress": false });
+    expect(step("apply-staging", "npx cfgsync github reviewed-plan").run).toContain("--environment staging");
+    const applyStep = step("apply-staging", "npx cfgsync apply");
+    expect(applyStep.run).toContain("--env staging");
+    expect(applyStep.run).toContain('--expect-changes "$REVIEWED_CHANGES"');
+    expect(step("apply-staging", "npx cfgsync github post-refused").run).toContain("--environment staging");
   });
 
   it("is the workflow the README describes", () => {

@@ -19,7 +19,7 @@ export default class GithubCheck extends BaseCommand {
     const { defaultCheckSha, publishCheckRun, requireSha } = await import("../../github/check.js");
     const github = gitHubClientFromEnv(process.env, { userAgent: this.config.userAgent });
     const sha = requireSha(flags.sha ?? defaultCheckSha(process.env));
-    const { diagnostics } = await loadConfig(flags["config-dir"], { cwd: process.cwd() });
+    const { diagnostics } = await loadConfig(flags["config-dir"], { cwd: process.cwd(), checkEnvironments: true });
     const run = await publishCheckRun({ ...github, sha, name: flags.name, diagnostics });
     for (const d of diagnostics) process.stderr.write(formatDiagnosticLine(d) + "\n");
     process.stdout.write(`${run.url}\n`);

@@ -1,4 +1,6 @@
-import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
+import { diagnostic, type Diagnostic, type SourceRef } from "../../domain/diagnostic.js";
+import type { DesiredState } from "../../domain/state.js";
+import type { PolicyDoc } from "../../schema/documents.js";
 import { linesBelowFloor } from "../../domain/margin.js";
 import { dec, formatPct, formatUsd } from "../../domain/money.js";
 import { modelPrices } from "../../domain/prices.js";
@@ -15,11 +17,12 @@ import { creditsOf, modelsOf, sourceOf, type Rule } from "./types.js";
 export const minimumMargins: Rule = {
   name: "minimum-margins",
   needs: ["ModelCatalog", "CreditCosts", "Policy"],
-  check({ docs, desired }) {
-    const policy = docsOf(docs, "Policy")[0];
+  check({ desired }) {
+    // The policy in force: policies.yaml, with the environment's policies merged over it (--env).
+    const policy = desired.policy;
     if (!policy) return [];
-    const global = policy.data.min_margin_pct;
-    const byOperation = policy.data.min_margin_pct_by_operation ?? {};
+    const global = policy.min_margin_pct;
+    const byOperation = policy.min_margin_pct_by_operation ?? {};
     const credits = creditsOf(desired);
     const floorOf = (operation: string) => byOperation[operation as keyof typeof byOperation]?.min_margin_pct ?? global;
     const out: Diagnostic[] = [];
@@ -51,20 +54,27 @@ export const policyOperations: Rule = {
   check({ docs, desired }) {
     const policy = docsOf(docs, "Policy")[0];
     if (!policy) return [];
-    const declared = creditsOf(desired).map((c) => c.key.operation_type ?? "");
-    return Object.keys(policy.data.min_margin_pct_by_operation ?? {})
-      .filter((op) => !declared.includes(op))
-      .map((op) => {
-        const near = closest(op, declared);
-        return diagnostic(
-          "error",
-          "policy.unknown-operation",
-          `min_margin_pct_by_operation names operation ${op}, which credits.yaml does not declare${near ? `; did you mean \`${near}\`?` : ""}`,
-          at(policy, ["min_margin_pct_by_operation", op], "key"),
-        );
-      });
+    return unknownPolicyOperations(policy.data, desired, (path, part) => at(policy, path, part));
   },
 };
+
+type Locate = (path: (string | number)[], part?: "value" | "key") => SourceRef;
+
+/** Per-operation floors naming no declared operation (policies.yaml, or an environment's `policies`, at `locate`). */
+export function unknownPolicyOperations(policy: Pick<PolicyDoc, "min_margin_pct_by_operation">, desired: DesiredState, locate: Locate): Diagnostic[] {
+  const declared = creditsOf(desired).map((c) => c.key.operation_type ?? "");
+  return Object.keys(policy.min_margin_pct_by_operation ?? {})
+    .filter((op) => !declared.includes(op))
+    .map((op) => {
+      const near = closest(op, declared);
+      return diagnostic(
+        "error",
+        "policy.unknown-operation",
+        `min_margin_pct_by_operation names operation ${op}, which credits.yaml does not declare${near ? `; did you mean \`${near}\`?` : ""}`,
+        locate(["min_margin_pct_by_operation", op], "key"),
+      );
+    });
+}
 
 /** A protected address must name something declared, or the protection guards nothing. */
 export const protectedAddresses: Rule = {
@@ -73,23 +83,28 @@ export const protectedAddresses: Rule = {
   check({ docs, desired }) {
     const policy = docsOf(docs, "Policy")[0];
     if (!policy) return [];
-    const addresses = desired.resources.map((r) => r.address);
-    const out: Diagnostic[] = [];
-    (policy.data.protected ?? []).forEach((addr, i) => {
-      if (addresses.includes(addr)) return;
-      const near = closest(addr, addresses);
-      out.push(
-        diagnostic(
-          "error",
-          "policy.protected-unknown",
-          `protected address ${addr} is not declared in the configuration${near ? `; did you mean \`${near}\`?` : ""}`,
-          at(policy, ["protected", i]),
-        ),
-      );
-    });
-    return out;
+    return unknownProtected(policy.data, desired, (path, part) => at(policy, path, part));
   },
 };
+
+/** Protected addresses naming nothing declared (policies.yaml, or an environment's `policies`, at `locate`). */
+export function unknownProtected(policy: Pick<PolicyDoc, "protected">, desired: DesiredState, locate: Locate): Diagnostic[] {
+  const addresses = desired.resources.map((r) => r.address);
+  const out: Diagnostic[] = [];
+  (policy.protected ?? []).forEach((addr, i) => {
+    if (addresses.includes(addr)) return;
+    const near = closest(addr, addresses);
+    out.push(
+      diagnostic(
+        "error",
+        "policy.protected-unknown",
+        `protected address ${addr} is not declared in the configuration${near ? `; did you mean \`${near}\`?` : ""}`,
+        locate(["protected", i]),
+      ),
+    );
+  });
+  return out;
+}
 
 /**
  * A price above its unit's ceiling is almost always a unit slip (a per-token
