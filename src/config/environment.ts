@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
+import { appendAll } from "../domain/append.js";
 import { fieldType, type FieldValue, type JsonValue, type Resource } from "../domain/resources.js";
 import type { DesiredState } from "../domain/state.js";
 import { didYouMean } from "../domain/suggest.js";
@@ -92,7 +93,8 @@ export function overlayEnvironment(base: DesiredState, env: EnvironmentDocument)
   const policies = env.data.policies;
   if (policies && Object.keys(policies).length) {
     const locate = (p: (string | number)[], part?: "value" | "key") => at(env, ["policies", ...p], part);
-    diagnostics.push(...unknownPolicyOperations(policies, desired, locate), ...unknownProtected(policies, desired, locate));
+    appendAll(diagnostics, unknownPolicyOperations(policies, desired, locate));
+    appendAll(diagnostics, unknownProtected(policies, desired, locate));
     desired.policy = { ...(base.policy ?? { apiVersion: API_VERSION, kind: "Policy" }), ...policies, source: at(env, ["policies"], "key") };
   }
   return { desired, diagnostics };

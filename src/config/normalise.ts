@@ -1,4 +1,5 @@
 import type { SourceRef } from "../domain/diagnostic.js";
+import { appendAll } from "../domain/append.js";
 import {
   INTEGRATION_PROVIDERS,
   KIND_ORDER,
@@ -116,7 +117,7 @@ function modelResources(doc: DocOf<"ModelCatalog">, schedule: PendingEntry[]): R
     for (const spec of MODEL_FIELDS) fields[spec.name] = values[spec.name] ?? null;
     const resource: Resource = { address: address.model(m.model_id), kind: "model", key: { model_id: m.model_id }, fields, source: at(doc, ["models", i]) };
     // An entry's prices are read as the model's own are (money from its source text, tiers sorted).
-    schedule.push(...scheduledEntries(doc, ["models", i], m.scheduled, resource, (path, entry) => priceDimensions(doc, path, entry)));
+    appendAll(schedule, scheduledEntries(doc, ["models", i], m.scheduled, resource, (path, entry) => priceDimensions(doc, path, entry)));
     // Field positions are only read to point a diagnostic at a field: found when first asked for
     // (a 10k-model catalog has 100k written fields, and a valid one is never asked).
     return withLazyFieldSources(resource, () => {
