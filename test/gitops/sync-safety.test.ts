@@ -119,9 +119,10 @@ describe("cfgsync sync on postgresql: losing the apply race", () => {
         cwd: ws.dir,
         env: { DATABASE_URL: ws.db.url, ...API_KEYS },
       });
-      // Wait until it has planned and polls for the lock.
+      // Wait until it has planned and polls for the lock (pg_stat_activity is the whole cluster's: this database's sessions only,
+      // or another test's apply polling its own database ends the wait early).
       for (let i = 0; i < 300; i++) {
-        const waiting = await holder.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_try_advisory_xact_lock%' AND pid <> pg_backend_pid()");
+        const waiting = await holder.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_try_advisory_xact_lock%' AND pid <> pg_backend_pid() AND datname = current_database()");
         if (waiting.rowCount) break;
         await new Promise((r) => setTimeout(r, 100));
       }
