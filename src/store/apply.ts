@@ -77,9 +77,11 @@ function openValuesText(req: ApplyRequest): string {
  * or database holds in a non-secret field (a weak key such as "openai") is no
  * leak, and not refused.
  */
-function assertNoSecretValues(secrets: Record<string, string>, recorded: readonly string[], openText: string): void {
+function assertNoSecretValues(secrets: Record<string, string>, recorded: readonly string[], openText: () => string): void {
+  let open: string | undefined;
   for (const [name, value] of Object.entries(secrets)) {
-    if (value.length >= 4 && !openText.includes(value) && recorded.some((text) => text.includes(value))) {
+    // The open values are serialised only when a key's text is found, not on every apply (megabytes at 10k models).
+    if (value.length >= 4 && recorded.some((text) => text.includes(value)) && !(open ??= openText()).includes(value)) {
       throw new Error(`refusing to record the value of ${name} in the revision or resource state`);
     }
   }
@@ -157,7 +159,7 @@ export async function applyChanges(ctx: ApplyContext, req: ApplyRequest): Promis
   assertNoSecretValues(
     req.secrets,
     [JSON.stringify(revisionScalars), summaryText, changesText, ...stateRows.map((r) => r.fields), ...(desiredText ? [desiredText] : [])],
-    openValuesText(req),
+    () => openValuesText(req),
   );
   // Compressed before the lock is taken: a large state costs the waiters nothing.
   const desiredState = desiredText === null ? null : await encodeSnapshot(desiredText);
