@@ -10,5 +10,9 @@ export default defineConfig({
     // more workers than cores keeps both cores busy.
     maxWorkers: 4,
     globalSetup: ["test/global-setup.ts"],
+    // The built CLI (dist/) loads with Node's own import, as oclif loads its
+    // commands: one copy of each module, whether a test or the CLI run
+    // in-process (test/helpers/cli.ts) imports it.
+    server: { deps: { external: [/\/dist\//] } },
   },
 });

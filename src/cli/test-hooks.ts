@@ -4,17 +4,26 @@ import type { ApplyHooks } from "../store/types.js";
 
 /**
  * The kill-mid-apply tests need an apply that stops with its writes done and
- * its transaction open. The variable is read once, here at the command edge,
- * and handed down as a hook: nothing below the commands reads the environment
- * for it.
+ * its transaction open (for CFGSYNC_TEST_PAUSE_IN_APPLY_MS, or until
+ * SIGUSR2). The variable is read once, here at the command edge, and handed
+ * down as a hook: nothing below the commands reads the environment for it.
  */
 export function applyHooksFromEnv(env: Readonly<Record<string, string | undefined>>): ApplyHooks {
   const pauseMs = Number(env.CFGSYNC_TEST_PAUSE_IN_APPLY_MS ?? 0);
   if (!(pauseMs > 0)) return {};
   return {
+    // Until the time is up or SIGUSR2 (a test that has done what it paused the apply for).
     async pausedInApply() {
       process.stderr.write("cfgsync: paused in apply (CFGSYNC_TEST_PAUSE_IN_APPLY_MS)\n");
-      await new Promise((r) => setTimeout(r, pauseMs));
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          process.removeListener("SIGUSR2", done);
+          resolve();
+        };
+        const timer = setTimeout(done, pauseMs);
+        process.once("SIGUSR2", done);
+      });
     },
   };
 }

@@ -295,6 +295,7 @@ export function gateSuite(dialect: Dialect): void {
           for (let i = 0; i < 300 && !stderr.includes("paused in apply"); i++) await new Promise((r) => setTimeout(r, 100));
           expect(stderr).toContain("paused in apply");
           await ws.db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+          child.kill("SIGUSR2"); // the pause ends: the apply goes on, on the lost connection
           const code = await exited;
           expect(code, stdout + stderr).toBe(1);
           expect(stderr).toMatch(/connection to the database .* was lost/);

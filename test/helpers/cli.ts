@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "bin", "run.js");
@@ -45,9 +47,96 @@ export function runProcess(command: string, args: string[], opts: RunOptions & {
   });
 }
 
-/** Runs the real, built CLI in a child process, bounded in time. */
+/**
+ * Runs the real, built CLI: bin/run.js's own function (dist/cli/main.js) in
+ * this test process, with the arguments, environment, working directory,
+ * stdin and output a child process would have; in a child process when
+ * another run is in progress here (races between processes stay races), for
+ * the commands below, or for every run with CFGSYNC_TEST_CLI=process.
+ * In-process, a run costs no Node start-up, no oclif load and no module
+ * compile after the first: most of what a CLI test used to spend.
+ * test/cli/in-process.test.ts checks the two give the same results.
+ */
 export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  if (inProcessRun !== undefined || process.env.CFGSYNC_TEST_CLI === "process" || needsProcess(args)) return runCliProcess(args, opts);
+  return runCliInProcess(args, opts);
+}
+
+/** The CLI in a child process, bounded in time. */
+export function runCliProcess(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   return runProcess(process.execPath, [BIN, ...args], { ...opts, env: { ...process.env, NO_COLOR: "1", ...opts.env }, label: `cfgsync ${args.join(" ")}` });
+}
+
+/**
+ * Long-running commands (sync, watch: signals, loops) and what bin/run.js or
+ * oclif's plugins answer (version, help, completion: they print with
+ * console.log, which vitest takes over) run in a child process.
+ */
+const PROCESS_ONLY = new Set(["sync", "watch", "version", "--version", "-v", "help", "autocomplete"]);
+const needsProcess = (args: string[]) => PROCESS_ONLY.has(args[0] ?? "") || args.includes("--help") || args.includes("-h");
+let inProcessRun: Promise<CliResult> | undefined;
+
+type Writer = typeof process.stdout.write;
+
+/** One in-process run, with the process's globals as a child's would be and put back afterwards. */
+export async function runCliInProcess(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  if (inProcessRun !== undefined) throw new Error("another in-process CLI run is in progress");
+  const run = runInProcess(args, { ...opts, env: { ...process.env, NO_COLOR: "1", ...opts.env } });
+  inProcessRun = run;
+  return run.finally(() => (inProcessRun = undefined));
+}
+
+async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult> {
+  const { runCommandLine } = (await import(pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href)) as typeof import("../../src/cli/main.js");
+  const savedEnv = { ...process.env };
+  const savedCwd = process.cwd();
+  const savedExitCode = process.exitCode;
+  const stdin = Object.getOwnPropertyDescriptor(process, "stdin")!;
+  const out = { stdout: "", stderr: "" };
+  const restore: (() => void)[] = [];
+  const capture = (stream: NodeJS.WriteStream, key: "stdout" | "stderr") => {
+    const write = Object.getOwnPropertyDescriptor(stream, "write");
+    const isTTY = Object.getOwnPropertyDescriptor(stream, "isTTY");
+    stream.write = ((chunk: string | Uint8Array, encoding?: unknown, cb?: () => void) => {
+      out[key] += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      const done = typeof encoding === "function" ? (encoding as () => void) : cb;
+      if (done) process.nextTick(done);
+      return true;
+    }) as Writer;
+    Object.defineProperty(stream, "isTTY", { value: false, configurable: true, writable: true });
+    // oclif's flush() waits for a 'drain' that the capture never emits: its listener goes with the run.
+    const drainListeners = new Set(stream.listeners("drain"));
+    restore.push(() => {
+      for (const listener of stream.listeners("drain")) if (!drainListeners.has(listener)) stream.removeListener("drain", listener as () => void);
+      if (write) Object.defineProperty(stream, "write", write);
+      else delete (stream as { write?: Writer }).write;
+      if (isTTY) Object.defineProperty(stream, "isTTY", isTTY);
+      else delete (stream as { isTTY?: boolean }).isTTY;
+    });
+  };
+  setEnv(opts.env ?? {});
+  process.chdir(opts.cwd ?? ROOT);
+  process.exitCode = undefined;
+  // A child's stdin: the input, then end of file (not a terminal).
+  Object.defineProperty(process, "stdin", { value: Readable.from(opts.input ? [Buffer.from(opts.input)] : [], { objectMode: false }), configurable: true, enumerable: true });
+  capture(process.stdout, "stdout");
+  capture(process.stderr, "stderr");
+  try {
+    const { code } = await runCommandLine(args, pathToFileURL(BIN).href);
+    return { code, ...out };
+  } finally {
+    for (const undo of restore) undo();
+    Object.defineProperty(process, "stdin", stdin);
+    process.exitCode = savedExitCode;
+    process.chdir(savedCwd);
+    setEnv(savedEnv);
+  }
+}
+
+/** Makes process.env exactly `env` (undefined entries dropped), in place. */
+function setEnv(env: Record<string, string | undefined>): void {
+  for (const key of Object.keys(process.env)) if (!(key in env) || env[key] === undefined) delete process.env[key];
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value;
 }
 
 /**
