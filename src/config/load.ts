@@ -8,7 +8,7 @@ import { docsOf, type ConfigDocument, type DocOf } from "./documents.js";
 import { overlayEnvironment } from "./environment.js";
 import { normalise } from "./normalise.js";
 import { readConfigFiles } from "./read-files.js";
-import { runRules } from "./rules/index.js";
+import { ruleRunner } from "./rules/index.js";
 import { redactSecrets, scanTextForSecrets, scanValuesForSecrets } from "./secrets.js";
 import { MAX_NODES_PER_FILE, MAX_NODES_TOTAL, parseYaml } from "./yaml-parse.js";
 import { appendAll } from "../domain/append.js";
@@ -74,8 +74,7 @@ export async function loadConfig(configDir: string, opts: LoadOptions = {}): Pro
   progress.phase("checking rules");
   const base = normalise(docs.filter((d) => d.kind !== "Environment"));
   const { desired, others } = overlayEnvironments(base, docsOf(docs, "Environment"), opts.environment, incomplete, diagnostics, opts.checkEnvironments === true);
-  const rulesOf = (state: DesiredState) =>
-    runRules({ docs, desired: state, today, models: new Map<string, Resource>(state.resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r])) }, incomplete);
+  const rulesOf = ruleRunner(docs, today, incomplete);
   const found = rulesOf(desired);
   appendAll(diagnostics, found);
   // Without --env, every environment must pass the rules too: what only an environment breaks
@@ -113,14 +112,21 @@ function overlayEnvironments(
     const overlaid = overlayEnvironment(base, env);
     if (baseComplete) appendAll(diagnostics, overlaid.diagnostics);
     if (env.data.name === wanted) desired = overlaid.desired;
-    // Without --env, each valid environment's state is checked by the rules as well.
-    else if (checkOthers && wanted === undefined && baseComplete && !hasErrors(overlaid.diagnostics)) others.push({ name: env.data.name, desired: overlaid.desired });
+    // Without --env, each valid environment's state is checked by the rules as well
+    // (one that overlays nothing is the base state: its verdicts are the base's).
+    else if (checkOthers && wanted === undefined && baseComplete && !hasErrors(overlaid.diagnostics) && overlaysSomething(base, overlaid.desired)) {
+      others.push({ name: env.data.name, desired: overlaid.desired });
+    }
   }
   if (wanted !== undefined && !environments.some((e) => e.data.name === wanted) && !incomplete.has("Environment")) {
     diagnostics.push(diagnostic("error", "usage.unknown-environment", `no environment ${wanted} in the configuration (config/environments/${wanted}.yaml)`));
   }
   return { desired, others };
 }
+
+/** Whether an environment's state differs from the base's in anything the rules read (resources, policy). */
+const overlaysSomething = (base: DesiredState, overlaid: DesiredState) =>
+  overlaid.policy !== base.policy || overlaid.resources.some((r, i) => r !== base.resources[i]);
 
 const diagnosticId = (d: Diagnostic) => `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
+import { ruleRunner, type Rule } from "../../src/config/rules/index.js";
+import { diagnostic } from "../../src/domain/diagnostic.js";
 import { describe_, errorsOf, lineOf, loadSampleWith, sampleWith, TODAY, type Edits } from "./sample.js";
 
 interface Case {
@@ -439,5 +441,24 @@ describe("semantic rules (each with a failing input)", () => {
     });
     expect(errorsOf(loaded.diagnostics)).toEqual([]);
     expect(loaded.desired.resources.find((r) => r.address === "model/veo-3")?.fields.cost_per_second).toBe("0.4");
+  });
+});
+
+describe("the rules over several states (the base, then each environment's)", () => {
+  it("reuses the verdict of a rule that read only the documents, and runs again one that read the state", async () => {
+    const loaded = await loadSampleWith({});
+    const calls = { docs: 0, state: 0 };
+    const docsRule: Rule = { name: "docs-only", needs: [], check: ({ docs }) => (calls.docs++, [diagnostic("warning", "schema.unknown-field", `${docs.length} documents`)]) };
+    const stateRule: Rule = {
+      name: "state",
+      needs: [],
+      check: ({ docs, desired }) => (calls.state++, [diagnostic("warning", "schema.unknown-field", `${docs.length} documents, ${desired.resources.length} resources`)]),
+    };
+    const run = ruleRunner([], TODAY.toISOString().slice(0, 10), new Set(), [docsRule, stateRule]);
+    const fewer = { ...loaded.desired, resources: loaded.desired.resources.slice(1) };
+    const first = run(loaded.desired).map((d) => d.message);
+    const second = run(fewer).map((d) => d.message);
+    expect(calls).toEqual({ docs: 1, state: 2 });
+    expect(second).toEqual([first[0], `0 documents, ${loaded.desired.resources.length - 1} resources`]);
   });
 });

@@ -1,4 +1,7 @@
+import { appendAll } from "../../domain/append.js";
 import type { Diagnostic } from "../../domain/diagnostic.js";
+import type { Resource } from "../../domain/resources.js";
+import type { DesiredState } from "../../domain/state.js";
 import type { DocumentKind } from "../../schema/documents.js";
 import { accountOverrides } from "./accounts.js";
 import { modelDates, modelDefaults, modelProviderMatchesFile, modelTypeFields, uniqueModelIds } from "./catalog.js";
@@ -53,23 +56,58 @@ const SCHEDULED_STATE_RULES: readonly { rule: Rule; alone: boolean }[] = [
 
 /**
  * Runs the rules whose documents are all complete (`incomplete`: kinds with a
- * document that failed) on the desired state as written, then those a
- * scheduled value can move on the state at each instant an entry takes effect.
+ * document that failed) on a desired state as written, then those a scheduled
+ * value can move on the state at each instant an entry takes effect. The
+ * returned function is called on one state after another, all built from the
+ * same documents (the base state, then each environment's): a rule that read
+ * nothing but the documents on the first state gives the same verdict on every
+ * other, so that verdict is reused. Which rules those are is observed on the
+ * first run, not declared: a rule that starts reading the state is run again.
  */
-export function runRules(
-  ctx: RuleContext,
+export function ruleRunner(
+  docs: RuleContext["docs"],
+  today: string,
   incomplete: ReadonlySet<DocumentKind> = new Set(),
   rules: readonly Rule[] = RULES,
-): Diagnostic[] {
+): (desired: DesiredState) => Diagnostic[] {
   const complete = (rule: Rule) => !rule.needs.some((k) => incomplete.has(k));
-  const found = rules.filter(complete).flatMap((rule) => rule.check(ctx));
-  const again = SCHEDULED_STATE_RULES.filter(({ rule }) => rules.includes(rule) && complete(rule));
-  return [
-    ...found,
-    ...scheduledStateDiagnostics(ctx, found, (state, changed) =>
-      again.flatMap(({ rule, alone }) =>
-        rule.check(alone ? { ...state, desired: { ...state.desired, resources: state.desired.resources.filter((r) => changed.has(r.address)) } } : state),
+  const active = rules.filter(complete);
+  const again = SCHEDULED_STATE_RULES.filter(({ rule }) => active.includes(rule));
+  let docsOnly: Map<Rule, Diagnostic[]> | undefined;
+  return (desired) => {
+    const models = new Map<string, Resource>(desired.resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r]));
+    const ctx: RuleContext = { docs, desired, today, models };
+    const found: Diagnostic[] = [];
+    if (docsOnly === undefined) {
+      docsOnly = new Map();
+      for (const rule of active) {
+        let readState = false;
+        const watched: RuleContext = {
+          docs,
+          get desired() {
+            return (readState = true), desired;
+          },
+          get today() {
+            return (readState = true), today;
+          },
+          get models() {
+            return (readState = true), models;
+          },
+        };
+        const verdict = rule.check(watched);
+        if (!readState) docsOnly.set(rule, verdict);
+        appendAll(found, verdict);
+      }
+    } else {
+      for (const rule of active) appendAll(found, docsOnly.get(rule) ?? rule.check(ctx));
+    }
+    return [
+      ...found,
+      ...scheduledStateDiagnostics(ctx, found, (state, changed) =>
+        again.flatMap(({ rule, alone }) =>
+          rule.check(alone ? { ...state, desired: { ...state.desired, resources: state.desired.resources.filter((r) => changed.has(r.address)) } } : state),
+        ),
       ),
-    ),
-  ];
+    ];
+  };
 }
