@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
-import { ROOT } from "../helpers/cli.js";
+import { ROOT, testProcessEnv } from "../helpers/cli.js";
 
 const BIN = join(ROOT, "bin", "run.js");
 
@@ -21,7 +21,7 @@ export interface RunningCli {
 
 export function startCli(args: string[], opts: { cwd: string; env?: Record<string, string | undefined> }): RunningCli {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: "1", ...opts.env })) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries({ ...testProcessEnv(), NO_COLOR: "1", ...opts.env })) if (v !== undefined) env[k] = v;
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env });
   let stdout = "";
   let stderr = "";

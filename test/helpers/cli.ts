@@ -64,7 +64,8 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
 
 /** The CLI in a child process, bounded in time. */
 export function runCliProcess(args: string[], opts: RunOptions = {}): Promise<CliResult> {
-  return runProcess(process.execPath, [BIN, ...args], { ...opts, env: { ...process.env, NO_COLOR: "1", ...opts.env }, label: `cfgsync ${args.join(" ")}` });
+  // The test process's own environment, not the one an in-process run has set for itself.
+  return runProcess(process.execPath, [BIN, ...args], { ...opts, env: { ...testProcessEnv(), NO_COLOR: "1", ...opts.env }, label: `cfgsync ${args.join(" ")}` });
 }
 
 /**
@@ -75,6 +76,10 @@ export function runCliProcess(args: string[], opts: RunOptions = {}): Promise<Cl
 const PROCESS_ONLY = new Set(["sync", "watch", "version", "--version", "-v", "help", "autocomplete"]);
 const needsProcess = (args: string[]) => PROCESS_ONLY.has(args[0] ?? "") || args.includes("--help") || args.includes("-h");
 let inProcessRun: Promise<CliResult> | undefined;
+/** process.env as it was before the in-process run in progress set the run's own. */
+let outsideEnv: NodeJS.ProcessEnv | undefined;
+/** The environment a child process of the tests inherits: the test process's own, even while an in-process run has set another. */
+export const testProcessEnv = (): NodeJS.ProcessEnv => outsideEnv ?? process.env;
 
 type Writer = typeof process.stdout.write;
 
@@ -88,7 +93,7 @@ export async function runCliInProcess(args: string[], opts: RunOptions = {}): Pr
 
 async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult> {
   const { runCommandLine } = (await import(pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href)) as typeof import("../../src/cli/main.js");
-  const savedEnv = { ...process.env };
+  const savedEnv = (outsideEnv = { ...process.env });
   const savedCwd = process.cwd();
   const savedExitCode = process.exitCode;
   const stdin = Object.getOwnPropertyDescriptor(process, "stdin")!;
@@ -130,6 +135,7 @@ async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult
     process.exitCode = savedExitCode;
     process.chdir(savedCwd);
     setEnv(savedEnv);
+    outsideEnv = undefined;
   }
 }
 
@@ -148,7 +154,7 @@ export function runCliInTerminal(args: string[], opts: RunOptions = {}): Promise
   const command = [process.execPath, BIN, ...args].map(quote).join(" ");
   return runProcess("script", ["-qec", command, "/dev/null"], {
     ...opts,
-    env: { ...process.env, TERM: "xterm-256color", ...opts.env },
+    env: { ...testProcessEnv(), TERM: "xterm-256color", ...opts.env },
     label: `cfgsync ${args.join(" ")} (terminal)`,
   });
 }
