@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gitInit } from "../gitops/git-repo.js";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ROOT } from "../helpers/cli.js";
 import { DIALECTS, createTestDatabase, type TestDatabase } from "../helpers/db.js";
 import { API_KEYS } from "../helpers/workspace.js";
-import { runCli, runCliInTerminal } from "../helpers/cli.js";
+// The quick start as a newcomer runs it: each command a process of its own.
+import { ROOT, runCliInTerminal, runCliProcess as runCli } from "../helpers/cli.js";
 
 describe("the README quick start: two commands on a fresh clone", () => {
   let dir: string;

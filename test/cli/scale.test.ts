@@ -3,19 +3,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeRepo } from "../../bench/repos.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliProcess } from "../helpers/cli.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.js";
 import { API_KEYS } from "../helpers/workspace.js";
 
 /*
  * Issue #11: a 10k-model catalog crashed the text renderer ("Maximum call stack
  * size exceeded"). 20k generated models, through the real CLI with
- * text output, applied from empty and planned again.
+ * text output, applied from empty and planned again: in a process of its own,
+ * with Node's default stack and heap, as a user runs it.
  */
 describe("20,000 models through the CLI on SQLite, text output", () => {
   let dir: string;
   let db: TestDatabase;
-  const cli = (args: string[]) => runCli(args, { cwd: dir, env: { ...API_KEYS, DATABASE_URL: db.url, CFGSYNC_ACTOR: "test" }, timeoutMs: 150_000 });
+  const cli = (args: string[]) => runCliProcess(args, { cwd: dir, env: { ...API_KEYS, DATABASE_URL: db.url, CFGSYNC_ACTOR: "test" }, timeoutMs: 150_000 });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "cfgsync-scale-"));
