@@ -21,10 +21,7 @@ export async function runCommandLine(argv: string[], binUrl: string): Promise<Co
     return { code: Number(process.exitCode ?? 0), exited: false };
   } catch (err) {
     // A command's own errors were reported by BaseCommand (oclif's exit carries the code).
-    if (isExit(err)) {
-      await flush();
-      return { code: (err as { oclif?: { exit?: number } }).oclif?.exit ?? 1, exited: true };
-    }
+    if (isExit(err)) return { code: (err as { oclif?: { exit?: number } }).oclif?.exit ?? 1, exited: true };
     return { code: reportError(err, { json: argv.includes("--json"), env: process.env }), exited: false };
   }
 }

@@ -1,15 +1,16 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ROOT, runCliInProcess, runCliProcess, type CliResult } from "../helpers/cli.js";
+import { DIALECTS, createTestDatabase, type TestDatabase } from "../helpers/db.js";
 
 /*
  * Most CLI tests run bin/run.js's function in the test process
  * (test/helpers/cli.ts). This is the check that it is the CLI a user runs:
- * the same calls, in-process and in a child process, each in a work tree of
- * its own, give the same exit codes and the same bytes on stdout and stderr
- * (the work tree's path and the times of day aside).
+ * the same calls, in-process and in a child process, each in a work tree and
+ * a database of its own, on both databases, give the same exit codes and the
+ * same bytes on stdout and stderr (paths and times of day aside).
  */
 
 const roots: string[] = [];
@@ -24,11 +25,14 @@ afterAll(() => roots.forEach((dir) => rmSync(dir, { recursive: true, force: true
 interface Step {
   args: string[];
   input?: string;
+  /** Variables of this call only (a run must not keep the last run's). */
+  env?: Record<string, string | undefined>;
   /** Runs before the step, in the step's work tree. */
   edit?: (dir: string) => void;
 }
 
 const STEPS: Step[] = [
+  { args: ["db", "migrate"] },
   { args: ["validate"] },
   { args: ["plan", "--detailed-exitcode"] },
   { args: ["apply"], input: "yes\n" },
@@ -36,6 +40,8 @@ const STEPS: Step[] = [
   { args: ["plan", "--detailed-exitcode", "--json"] },
   { args: ["history", "--json"] },
   { args: ["drift"] },
+  { args: ["plan"], env: { NO_COLOR: undefined, FORCE_COLOR: "1" } },
+  { args: ["history"] },
   { args: ["resolve", "--account", "acme"] },
   { args: ["db", "create-user", "--account", "acme", "ada@example.com"] },
   { args: ["resolve", "--account", "acme", "--user", "1", "--json"] },
@@ -48,39 +54,50 @@ const STEPS: Step[] = [
   { args: ["plan", "--json"] },
 ];
 
-/** What differs between two work trees and two moments, whichever way the CLI ran. */
-function normalised(r: CliResult, dir: string): CliResult {
+/** What differs between two work trees, two databases and two moments, whichever way the CLI ran. */
+function normalised(r: CliResult, dir: string, db: TestDatabase): CliResult {
   const clean = (text: string) =>
     text
       .replaceAll(dir, "<dir>")
+      .replaceAll(db.url.replace(/^file:/, ""), "<db>")
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>")
       .replace(/\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?( UTC)?/g, "<time>")
       .replace(/"(duration_ms|took_ms)": \d+/g, '"$1": <ms>');
   return { code: r.code, stdout: clean(r.stdout), stderr: clean(r.stderr) };
 }
 
-let inProcess: CliResult[];
-let child: CliResult[];
+describe.each(DIALECTS)("%s", (dialect) => {
+  const databases: TestDatabase[] = [];
+  let inProcess: CliResult[];
+  let child: CliResult[];
 
-beforeAll(async () => {
-  const run = async (runner: typeof runCliProcess) => {
-    const dir = workTree();
-    const results: CliResult[] = [];
-    for (const step of STEPS) {
-      step.edit?.(dir);
-      const r = await runner(step.args, { cwd: dir, env: { DATABASE_URL: `file:${join(dir, "cfgsync.db")}`, GITHUB_TOKEN: undefined }, ...(step.input !== undefined ? { input: step.input } : {}) });
-      results.push(normalised(r, dir));
-    }
-    return results;
-  };
-  inProcess = await run(runCliInProcess);
-  child = await run(runCliProcess);
-}, 120_000);
+  beforeAll(async () => {
+    const run = async (runner: typeof runCliProcess) => {
+      const dir = workTree();
+      const db = await createTestDatabase(dialect);
+      databases.push(db);
+      const results: CliResult[] = [];
+      for (const step of STEPS) {
+        step.edit?.(dir);
+        const env = { DATABASE_URL: db.url, GITHUB_TOKEN: undefined, ...step.env };
+        const r = await runner(step.args, { cwd: dir, env, ...(step.input !== undefined ? { input: step.input } : {}) });
+        results.push(normalised(r, dir, db));
+      }
+      return results;
+    };
+    inProcess = await run(runCliInProcess);
+    child = await run(runCliProcess);
+  }, 180_000);
+  afterAll(async () => {
+    for (const db of databases) await db.drop();
+  });
 
-test.each(STEPS.map((step, i) => [step.args.join(" "), i] as const))("cfgsync %s: the same exit code, stdout and stderr in-process as in a child process", (_, i) => {
-  expect(inProcess[i]).toEqual(child[i]);
-});
+  test.each(STEPS.map((step, i) => [step.args.join(" "), i] as const))("cfgsync %s: the same exit code, stdout and stderr in-process as in a child process", (_, i) => {
+    expect(inProcess[i]).toEqual(child[i]);
+  });
 
-test("the steps cover success, changes, usage errors, stdin and invalid configuration", () => {
-  expect(new Set(child.map((r) => r.code))).toEqual(new Set([0, 1, 2, 64]));
+  test("the steps cover success, changes, usage errors, stdin, colour and invalid configuration", () => {
+    expect(new Set(child.map((r) => r.code))).toEqual(new Set([0, 1, 2, 64]));
+    expect(child.some((r) => r.stdout.includes("\x1b["))).toBe(true);
+  });
 });

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { format } from "node:util";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "bin", "run.js");
@@ -56,9 +57,16 @@ export function runProcess(command: string, args: string[], opts: RunOptions & {
  * In-process, a run costs no Node start-up, no oclif load and no module
  * compile after the first: most of what a CLI test used to spend.
  * test/cli/in-process.test.ts checks the two give the same results.
+ *
+ * What an in-process run cannot be: a hang that only a live handle would
+ * cause (the run ends when its promise does; the child-process suites and
+ * CFGSYNC_TEST_CLI=process still see one), and a lock the test process itself
+ * holds (better-sqlite3 waits synchronously: hold none across a runCli).
+ * Needs vitest's `forks` pool (process.chdir).
  */
 export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
-  if (inProcessRun !== undefined || process.env.CFGSYNC_TEST_CLI === "process" || needsProcess(args)) return runCliProcess(args, opts);
+  const env = { ...process.env, ...opts.env };
+  if (inProcessRun !== undefined || process.env.CFGSYNC_TEST_CLI === "process" || needsProcess(args, env)) return runCliProcess(args, opts);
   return runCliInProcess(args, opts);
 }
 
@@ -69,12 +77,21 @@ export function runCliProcess(args: string[], opts: RunOptions = {}): Promise<Cl
 }
 
 /**
- * Long-running commands (sync, watch: signals, loops) and what bin/run.js or
- * oclif's plugins answer (version, help, completion: they print with
- * console.log, which vitest takes over) run in a child process.
+ * In a child process: long-running commands (sync, watch: signals, loops);
+ * what bin/run.js or oclif's plugins answer (version, help, a topic's or the
+ * root's command list, completion); and runs with a variable that oclif's
+ * debug output reads once, when it loads.
  */
 const PROCESS_ONLY = new Set(["sync", "watch", "version", "--version", "-v", "help", "autocomplete"]);
-const needsProcess = (args: string[]) => PROCESS_ONLY.has(args[0] ?? "") || args.includes("--help") || args.includes("-h");
+const TOPICS = new Set(["catalog", "db", "github", "hold", "lock"]);
+const READ_AT_LOAD = ["DEBUG", "CLI_FLAGS_DEBUG"];
+const needsProcess = (args: string[], env: Record<string, string | undefined>) =>
+  args.length === 0 ||
+  PROCESS_ONLY.has(args[0]!) ||
+  (args.length === 1 && TOPICS.has(args[0]!)) ||
+  args.includes("--help") ||
+  args.includes("-h") ||
+  READ_AT_LOAD.some((name) => env[name] !== undefined);
 let inProcessRun: Promise<CliResult> | undefined;
 /** process.env as it was before the in-process run in progress set the run's own. */
 let outsideEnv: NodeJS.ProcessEnv | undefined;
@@ -126,10 +143,27 @@ async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult
   Object.defineProperty(process, "stdin", { value: Readable.from(opts.input ? [Buffer.from(opts.input)] : [], { objectMode: false }), configurable: true, enumerable: true });
   capture(process.stdout, "stdout");
   capture(process.stderr, "stderr");
+  // vitest takes over `console` in its workers; oclif prints warnings (and help) with it.
+  const consoleMethods = { log: "stdout", info: "stdout", debug: "stdout", warn: "stderr", error: "stderr" } as const;
+  for (const [method, key] of Object.entries(consoleMethods)) {
+    const original = console[method as keyof typeof consoleMethods];
+    console[method as keyof typeof consoleMethods] = (...items: unknown[]) => void (out[key] += format(...items) + "\n");
+    restore.push(() => (console[method as keyof typeof consoleMethods] = original));
+  }
+  // oclif keeps what it read from stdin for the rest of the process: a run must not see the last run's.
+  const forgetStdin = () => delete (globalThis as { oclif?: { stdinCache?: unknown } }).oclif?.stdinCache;
+  forgetStdin();
+  restore.push(forgetStdin);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const { code } = await runCommandLine(args, pathToFileURL(BIN).href);
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cfgsync ${args.join(" ")} (in-process) timed out after ${timeoutMs} ms\n${out.stdout}\n${out.stderr}`)), timeoutMs);
+    });
+    const { code } = await Promise.race([runCommandLine(args, pathToFileURL(BIN).href), timedOut]);
     return { code, ...out };
   } finally {
+    clearTimeout(timer);
     for (const undo of restore) undo();
     Object.defineProperty(process, "stdin", stdin);
     process.exitCode = savedExitCode;
