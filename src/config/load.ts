@@ -1,5 +1,4 @@
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
-import type { Resource } from "../domain/resources.js";
 import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 import type { DesiredState, LoadedConfig } from "../domain/state.js";
 import { DOCUMENT_KINDS, type DocumentKind } from "../schema/documents.js";

@@ -1,5 +1,5 @@
 import { inert, notACommand } from "./inert.js";
-import { CODES, ExitCode, type Code, type ExitCodeValue } from "./codes.js";
+import { CODES, type Code, type ExitCodeValue } from "./codes.js";
 
 export { ExitCode, type Code, type ExitCodeValue } from "./codes.js";
 

@@ -1,4 +1,4 @@
-import type { FieldValue, Resource } from "./resources.js";
+import type { Resource } from "./resources.js";
 import type { DesiredState, ScheduledEntry } from "./state.js";
 
 export type { ScheduledEntry } from "./state.js";

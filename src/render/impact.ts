@@ -1,6 +1,6 @@
 import { inert, inertMarkdown } from "../domain/inert.js";
 import type { PlanImpact } from "../plan/types.js";
-import type { AccountList, BlastRadius, DefaultChangeReach, PriceChangeReach, UsageReach } from "../plan/impact/blast-radius.js";
+import type { AccountList, DefaultChangeReach, PriceChangeReach, UsageReach } from "../plan/impact/blast-radius.js";
 import type { ApartTotals, CostMethod, RevenueFigures, RevenueImpact, RevenueLine } from "../plan/impact/revenue.js";
 import { marginMoney, marginPercent, money, move, percent, signedMoney } from "./figures.js";
 

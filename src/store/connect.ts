@@ -1,6 +1,6 @@
 import { createAccounts } from "./accounts.js";
 import { applyChanges, toRevisionRecord } from "./apply.js";
-import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.js";
+import { parseDatabaseUrl } from "./database-url.js";
 import { translateDbError } from "./errors.js";
 import { SQLITE_BUSY_TIMEOUT_MS, pgHolderRecord, sqliteHolderRecord } from "./lock.js";
 import { migrateDatabase } from "./migrate.js";
