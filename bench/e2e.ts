@@ -66,6 +66,12 @@ export interface E2eOptions {
   cliDir: string;
   scratch: ScratchDatabases;
   log?: (line: string) => void;
+  /**
+   * Runs of each phase that leaves the database as it found it (validate, the
+   * plans) and of the floors, interleaved; each figure is the run of median
+   * CPU (default 3): one run of each is at the mercy of a noisy machine.
+   */
+  repeat?: number;
 }
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -158,24 +164,37 @@ export async function runScenario(scenario: ScenarioName, dialect: Dialect, opts
     const { configDir, accounts } = writeRepo(dir, shape);
     await prepareDatabase(db.url, dialect, accounts, cli);
     const files = readdirSync(configDir, { recursive: true }).filter((f) => /\.ya?ml$/.test(String(f))).length;
+    const repeat = Math.max(1, opts.repeat ?? 3);
     const phases = {} as Record<Phase, RunResult>;
+    const report = (phase: Phase, r: RunResult) =>
+      log(`  ${scenario} ${dialect} ${PHASE_LABEL[phase]}: ${r.ms.toFixed(0)} ms wall, ${r.cpuMs?.toFixed(0) ?? "?"} ms CPU, ${r.rssMb?.toFixed(0) ?? "?"} MB${r.code ? ` (exit ${r.code}: ${r.error})` : ""}`);
     const step = async (phase: Phase, args: string[]) => {
       const r = await cli(args);
       phases[phase] = r;
-      log(`  ${scenario} ${dialect} ${PHASE_LABEL[phase]}: ${r.ms.toFixed(0)} ms wall, ${r.cpuMs?.toFixed(0) ?? "?"} ms CPU, ${r.rssMb?.toFixed(0) ?? "?"} MB${r.code ? ` (exit ${r.code}: ${r.error})` : ""}`);
+      report(phase, r);
       return r;
     };
-    await step("validate", ["validate"]);
-    await step("planFromEmpty", ["plan"]);
+    /** Phases that write nothing, `repeat` times in turn with `alongside` (the floor they are compared with): the median run of each. */
+    const readOnly = async (steps: [Phase, string[]][], alongside: { args: string[]; runs: RunResult[] }[] = []) => {
+      const runs = new Map<Phase, RunResult[]>(steps.map(([phase]) => [phase, []]));
+      for (let i = 0; i < repeat; i++) {
+        for (const [phase, args] of steps) runs.get(phase)!.push(await cli(args));
+        for (const other of alongside) other.runs.push(await timed(other.args, { cwd: dir }));
+      }
+      for (const [phase] of steps) report(phase, (phases[phase] = medianRun(runs.get(phase)!)));
+    };
+    const floorParseRuns = { args: [FLOOR_SCRIPT, configDir], runs: [] as RunResult[] };
+    await readOnly([["validate", ["validate"]], ["planFromEmpty", ["plan"]]], [floorParseRuns]);
     const applied = await step("applyFromEmpty", ["apply", "--auto-approve"]);
     // A build that cannot render the plan as text still gets its database filled, so the later phases measure something.
     if (applied.code !== 0) await cli(["apply", "--auto-approve", "--json"]);
-    await step("noopPlan", ["plan"]);
-    const floorParse = await timed([FLOOR_SCRIPT, configDir], { cwd: dir });
-    const floor = await timed([FLOOR_SCRIPT, configDir, db.url], { cwd: dir });
-    log(`  ${scenario} ${dialect} floor: ${cpu(floorParse).toFixed(0)} ms CPU parse, ${cpu(floor).toFixed(0)} ms CPU parse + rows`);
+    const floorRuns = { args: [FLOOR_SCRIPT, configDir, db.url], runs: [] as RunResult[] };
+    await readOnly([["noopPlan", ["plan"]]], [floorRuns]);
+    const floorParse = medianRun(floorParseRuns.runs);
+    const floor = medianRun(floorRuns.runs);
+    log(`  ${scenario} ${dialect} floor: ${cpu(floorParse).toFixed(0)} ms CPU parse, ${cpu(floor).toFixed(0)} ms CPU parse + rows (medians of ${repeat})`);
     writeRepo(dir, shape, { changed: true });
-    await step("plan1pct", ["plan"]);
+    await readOnly([["plan1pct", ["plan"]]]);
     const applied1 = await step("apply1pct", ["apply", "--auto-approve"]);
     if (applied1.code !== 0) await cli(["apply", "--auto-approve", "--json"]);
     return { scenario, dialect, resources: resourceCount(shape), files, floorParse, floor, phases };
@@ -220,6 +239,11 @@ export const RSS_LIMIT_MB = 1024;
 const floorOf = (r: ScenarioResult, phase: Phase) => (phase === "validate" ? r.floorParse : r.floor);
 
 const cpu = (r: RunResult) => r.cpuMs ?? r.ms;
+
+/** The run of median CPU time (the lower middle of an even count). */
+function medianRun(runs: RunResult[]): RunResult {
+  return [...runs].sort((a, b) => cpu(a) - cpu(b))[Math.floor((runs.length - 1) / 2)]!;
+}
 
 /** A phase's CPU time over its floor's (wall time when CPU time is unknown). */
 export function ratio(r: ScenarioResult, phase: Phase): number {

@@ -26,13 +26,14 @@ import { DEFAULT_PG_ADMIN_URL, ScratchDatabases } from "./scratch.js";
  *   --scenarios models10k,accounts2k,resources50k   (default all; --quick: models10k)
  *   --no-e2e / --e2e-only    skip the end-to-end section / run only it
  *   --cli DIR                the cfgsync install to spawn (default this checkout)
+ *   --repeat N               end to end: runs of each read-only phase and floor, interleaved, median kept (default 3)
  *
  * PostgreSQL scratch databases are created on CFGSYNC_BENCH_PG_URL.
  */
 
 const USAGE =
   "usage: npm run bench -- [--quick] [--sizes 100,1000,10000] [--dialects sqlite,postgresql] [--revenue-rows N | --no-revenue] [--no-warmup] [--out FILE]\n" +
-  `         [--scenarios ${Object.keys(SCENARIOS).join(",")}] [--no-e2e | --e2e-only] [--cli DIR]`;
+  `         [--scenarios ${Object.keys(SCENARIOS).join(",")}] [--no-e2e | --e2e-only] [--cli DIR] [--repeat N]`;
 const DIALECTS: Dialect[] = ["sqlite", "postgresql"];
 
 class UsageError extends Error {}
@@ -45,6 +46,12 @@ function positiveInts(flag: string, text: string): number[] {
   return values;
 }
 
+function positiveCount(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes an integer >= 1 (got "${text}")`);
+  return n;
+}
+
 export interface BenchArgs extends BenchOptions {
   out: string;
   /** Run the engine section. */
@@ -52,6 +59,8 @@ export interface BenchArgs extends BenchOptions {
   /** End-to-end scenarios to run (empty: none). */
   scenarios: ScenarioName[];
   cliDir: string;
+  /** End to end: runs of each read-only phase and floor, interleaved; the median is kept. */
+  repeat: number;
 }
 
 export function parseBenchArgs(argv: string[], env: Readonly<Record<string, string | undefined>>): BenchArgs {
@@ -69,6 +78,7 @@ export function parseBenchArgs(argv: string[], env: Readonly<Record<string, stri
       "no-e2e": { type: "boolean", default: false },
       "e2e-only": { type: "boolean", default: false },
       cli: { type: "string" },
+      repeat: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -89,6 +99,7 @@ export function parseBenchArgs(argv: string[], env: Readonly<Record<string, stri
     engine: !values["e2e-only"],
     scenarios: scenarioNames as ScenarioName[],
     cliDir: values.cli ? resolve(values.cli) : defaultCliDir(),
+    repeat: values.repeat ? positiveCount("--repeat", values.repeat) : 3,
     sizes,
     dialects: [...new Set(dialects)] as Dialect[],
     revenueRows,
@@ -136,7 +147,7 @@ async function main(): Promise<number> {
       );
     }
   }
-  const e2e = opts.scenarios.length ? await runE2e({ scenarios: opts.scenarios, dialects: opts.dialects, cliDir: opts.cliDir, scratch, log }) : undefined;
+  const e2e = opts.scenarios.length ? await runE2e({ scenarios: opts.scenarios, dialects: opts.dialects, cliDir: opts.cliDir, scratch, log, repeat: opts.repeat }) : undefined;
   if (e2e) process.stdout.write(`\n\nEnd to end: the CLI (${opts.cliDir}), text output, against the floor\n${formatE2e(e2e)}\n`);
   const file = resolve(opts.out);
   writeFileSync(file, `${JSON.stringify({ ...results, verdicts, e2e }, null, 2)}\n`);

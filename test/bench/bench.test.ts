@@ -58,5 +58,8 @@ describe("bench flags", () => {
     expect(parseBenchArgs(["--sizes", "100,1000", "--revenue-rows", "5000"], {})).toMatchObject({ sizes: [100, 1000], revenueRows: 5000 });
     expect(() => parseBenchArgs(["--dialects", "mysql"], {})).toThrow(/unknown dialect/);
     expect(() => parseBenchArgs(["--sizes", "ten"], {})).toThrow(/--sizes/);
+    expect(parseBenchArgs(["--e2e-only", "--repeat", "5"], {})).toMatchObject({ repeat: 5, engine: false });
+    expect(parseBenchArgs([], {}).repeat).toBe(3);
+    expect(() => parseBenchArgs(["--repeat", "0"], {})).toThrow(/--repeat/);
   });
 });
