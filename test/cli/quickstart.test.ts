@@ -5,8 +5,7 @@ import { gitInit } from "../gitops/git-repo.js";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { DIALECTS, createTestDatabase, type TestDatabase } from "../helpers/db.js";
 import { API_KEYS } from "../helpers/workspace.js";
-// The quick start as a newcomer runs it: each command a process of its own.
-import { ROOT, runCliInTerminal, runCliProcess as runCli } from "../helpers/cli.js";
+import { ROOT, runCli, runCliInTerminal } from "../helpers/cli.js";
 
 describe("the README quick start: two commands on a fresh clone", () => {
   let dir: string;
