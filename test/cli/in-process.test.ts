@@ -29,11 +29,13 @@ interface Step {
   env?: Record<string, string | undefined>;
   /** Runs before the step, in the step's work tree. */
   edit?: (dir: string) => void;
+  /** The call ends before it opens the database: checked on SQLite only. */
+  noDatabase?: true;
 }
 
 const STEPS: Step[] = [
   { args: ["db", "migrate"] },
-  { args: ["validate"] },
+  { args: ["validate"], noDatabase: true },
   { args: ["plan", "--detailed-exitcode"] },
   { args: ["apply"], input: "yes\n" },
   { args: ["apply", "--auto-approve"] },
@@ -45,13 +47,13 @@ const STEPS: Step[] = [
   { args: ["resolve", "--account", "acme"] },
   { args: ["db", "create-user", "--account", "acme", "ada@example.com"] },
   { args: ["resolve", "--account", "acme", "--user", "1", "--json"] },
-  { args: ["plan", "--bogus"] },
-  { args: ["plna"] },
-  { args: ["plan", "--json", "--lock-timeout", "soon"] },
-  { args: ["github", "comment", "--pr", "1"], input: "not a plan" },
-  { args: ["github", "comment", "--pr", "1"] },
-  { args: ["validate", "--format", "github"], edit: (dir) => writeFileSync(join(dir, "config", "credits.yaml"), "apiVersion: cfgsync/v1\nkind: [\n") },
-  { args: ["plan", "--json"] },
+  { args: ["plan", "--bogus"], noDatabase: true },
+  { args: ["plna"], noDatabase: true },
+  { args: ["plan", "--json", "--lock-timeout", "soon"], noDatabase: true },
+  { args: ["github", "comment", "--pr", "1"], input: "not a plan", noDatabase: true },
+  { args: ["github", "comment", "--pr", "1"], noDatabase: true },
+  { args: ["validate", "--format", "github"], edit: (dir) => writeFileSync(join(dir, "config", "credits.yaml"), "apiVersion: cfgsync/v1\nkind: [\n"), noDatabase: true },
+  { args: ["plan", "--json"], noDatabase: true },
 ];
 
 /** What differs between two work trees, two databases and two moments, whichever way the CLI ran. */
@@ -71,12 +73,14 @@ const inProcess = new Map<Dialect, CliResult[]>();
 const child = new Map<Dialect, CliResult[]>();
 
 /** The steps in a work tree and a database of their own, through `runner`. */
+const stepsOn = (dialect: Dialect) => STEPS.filter((step) => dialect === "sqlite" || !step.noDatabase);
+
 async function runSteps(runner: typeof runCliProcess, dialect: Dialect): Promise<CliResult[]> {
   const dir = workTree();
   const db = await createTestDatabase(dialect);
   databases.push(db);
   const results: CliResult[] = [];
-  for (const step of STEPS) {
+  for (const step of stepsOn(dialect)) {
     step.edit?.(dir);
     const env = { DATABASE_URL: db.url, GITHUB_TOKEN: undefined, ...step.env };
     const r = await runner(step.args, { cwd: dir, env, ...(step.input !== undefined ? { input: step.input } : {}) });
@@ -99,13 +103,13 @@ afterAll(async () => {
 });
 
 describe.each(DIALECTS)("%s", (dialect) => {
-  test.each(STEPS.map((step, i) => [step.args.join(" "), i] as const))("cfgsync %s: the same exit code, stdout and stderr in-process as in a child process", (_, i) => {
+  test.each(stepsOn(dialect).map((step, i) => [step.args.join(" "), i] as const))("cfgsync %s: the same exit code, stdout and stderr in-process as in a child process", (_, i) => {
     expect(inProcess.get(dialect)![i]).toEqual(child.get(dialect)![i]);
   });
 
-  test("the steps cover success, changes, usage errors, stdin, colour and invalid configuration", () => {
+  test("the steps cover success, changes, errors and colour (on SQLite also usage errors, stdin and invalid configuration)", () => {
     const results = child.get(dialect)!;
-    expect(new Set(results.map((r) => r.code))).toEqual(new Set([0, 1, 2, 64]));
+    expect(new Set(results.map((r) => r.code))).toEqual(new Set(dialect === "sqlite" ? [0, 1, 2, 64] : [0, 1, 2]));
     expect(results.some((r) => r.stdout.includes("\x1b["))).toBe(true);
   });
 });
