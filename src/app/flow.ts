@@ -3,7 +3,7 @@ import { UserError, hasErrors } from "../domain/diagnostic.js";
 import type { LoadedConfig, LiveState } from "../domain/state.js";
 import type { Resource } from "../domain/resources.js";
 import { NO_PROGRESS, type Progress } from "../domain/progress.js";
-import { applicableDesired, buildPlan } from "../plan/build.js";
+import { applicableDesired, buildPlan, type PlanInput } from "../plan/build.js";
 import { plannedWrites, revisionOf } from "../plan/apply-request.js";
 import { assertPlanHasNoErrors, type Plan } from "../plan/types.js";
 import { readPlanFile, type SavedPlan } from "../plan/plan-file.js";
@@ -75,43 +75,17 @@ export interface PlanResult {
  * a long-running caller (watch, sync) hands in an open one to reuse.
  */
 export async function computePlan(opts: FlowOptions & { store?: Store }): Promise<PlanResult> {
-  const progress = opts.progress ?? NO_PROGRESS;
   const now = opts.now ?? new Date();
   const asOf = opts.at ?? now;
   // From here on the desired state is the one at `asOf`: scheduled entries due by then applied, the rest pending.
-  const written = await loadValidConfig(opts.configDir, opts.cwd, progress, opts.environment);
+  const written = await loadValidConfig(opts.configDir, opts.cwd, opts.progress, opts.environment);
   const loaded: LoadedConfig = { ...written, desired: desiredAt(written.desired, asOf.getTime()) };
-  const store = opts.store ?? (await openStore(opts.databaseUrl));
-  try {
-    progress.phase("reading the database");
-    const live = await store.readLive();
-    progress.advance(live.resources.length);
-    const usage =
-      opts.revenueDays === 0
-        ? undefined
-        : await readUsageWindow(store, live.resources, [...loaded.desired.resources, ...scheduledStates(loaded.desired)], { now, days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
-    const audience = await readAudience(store);
-    const hold = await store.readHold();
-    progress.phase("planning", loaded.desired.resources.length);
-    const plan = buildPlan({
-      desired: loaded.desired,
-      live,
-      env: opts.env,
-      diagnostics: loaded.diagnostics,
-      requireSecrets: opts.requireSecrets ?? false,
-      audience,
-      hold,
-      ...(usage ? { usage } : {}),
-      asOf: { instant: asOf, at: opts.at !== undefined },
-    });
-    progress.advance(loaded.desired.resources.length);
-    progress.done();
-    return { plan, loaded, live, store };
-  } catch (err) {
-    progress.done();
-    if (!opts.store) await store.close();
-    throw err;
-  }
+  return planAgainstDatabase(opts, async () => () => ({
+    loaded,
+    // The revenue replay prices the scheduled states too.
+    priced: [...loaded.desired.resources, ...scheduledStates(loaded.desired)],
+    input: { env: opts.env, requireSecrets: opts.requireSecrets ?? false, asOf: { instant: asOf, at: opts.at !== undefined } },
+  }));
 }
 
 /**
@@ -120,9 +94,7 @@ export async function computePlan(opts: FlowOptions & { store?: Store }): Promis
  * No config/ is read. The caller closes the store.
  */
 export async function computeRestorePlan(opts: Omit<FlowOptions, "configDir"> & { revision: number; store?: Store }): Promise<PlanResult> {
-  const progress = opts.progress ?? NO_PROGRESS;
-  const store = opts.store ?? (await openStore(opts.databaseUrl));
-  try {
+  return planAgainstDatabase(opts, async (store) => {
     const found = await store.revisionState(opts.revision);
     if (!found) {
       throw new UserError("restore.unknown-revision", `this database recorded no revision ${opts.revision}; nothing was changed`, {
@@ -136,31 +108,60 @@ export async function computeRestorePlan(opts: Omit<FlowOptions, "configDir"> & 
         { suggestions: ["Restore a later revision (`cfgsync history`), or revert the commit in Git and apply."] },
       );
     }
+    const state = found.state;
+    return (live) => {
+      const { desired, diagnostics } = restoredDesired(state, found.id, live);
+      return {
+        loaded: { desired, diagnostics, filesDigest: "" },
+        priced: desired.resources,
+        // API keys are out of the desired state: nothing reads a variable.
+        input: { env: {}, restoreOf: { revision: found.id, git_commit: found.git_commit, created_at: found.created_at } },
+        restoredSnapshot: state,
+      };
+    };
+  });
+}
+
+/** What a plan is made of besides the database's side: the desired state and how to plan it. */
+interface DesiredForPlan {
+  loaded: LoadedConfig;
+  /** The desired resources whose prices the revenue replay reads. */
+  priced: readonly Resource[];
+  input: Pick<PlanInput, "env" | "requireSecrets" | "asOf" | "restoreOf">;
+  restoredSnapshot?: DesiredSnapshot;
+}
+
+/**
+ * What every plan does with the database: open it (unless handed one), read
+ * the live state, the usage window, the audience and the hold, and build the
+ * plan. `prepare` is given the store before the live state is read (a restore
+ * looks up its revision first) and returns the desired state as of the live
+ * state (a restore leaves the database's keys as they are). A store opened
+ * here is closed when anything fails.
+ */
+async function planAgainstDatabase(
+  opts: Pick<FlowOptions, "databaseUrl" | "revenueDays" | "now" | "progress"> & { store?: Store },
+  prepare: (store: Store) => Promise<(live: LiveState) => DesiredForPlan>,
+): Promise<PlanResult> {
+  const progress = opts.progress ?? NO_PROGRESS;
+  const store = opts.store ?? (await openStore(opts.databaseUrl));
+  try {
+    const desiredFor = await prepare(store);
     progress.phase("reading the database");
     const live = await store.readLive();
     progress.advance(live.resources.length);
-    const { desired, diagnostics } = restoredDesired(found.state, found.id, live);
+    const { loaded, priced, input, restoredSnapshot } = desiredFor(live);
     const usage =
       opts.revenueDays === 0
         ? undefined
-        : await readUsageWindow(store, live.resources, desired.resources, { now: opts.now ?? new Date(), days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
+        : await readUsageWindow(store, live.resources, priced, { now: opts.now ?? new Date(), days: opts.revenueDays ?? DEFAULT_REVENUE_DAYS });
     const audience = await readAudience(store);
     const hold = await store.readHold();
-    progress.phase("planning", desired.resources.length);
-    const plan = buildPlan({
-      desired,
-      live,
-      // API keys are out of the desired state: nothing reads a variable.
-      env: {},
-      diagnostics,
-      audience,
-      hold,
-      restoreOf: { revision: found.id, git_commit: found.git_commit, created_at: found.created_at },
-      ...(usage ? { usage } : {}),
-    });
-    progress.advance(desired.resources.length);
+    progress.phase("planning", loaded.desired.resources.length);
+    const plan = buildPlan({ ...input, desired: loaded.desired, live, diagnostics: loaded.diagnostics, audience, hold, ...(usage ? { usage } : {}) });
+    progress.advance(loaded.desired.resources.length);
     progress.done();
-    return { plan, loaded: { desired, diagnostics, filesDigest: "" }, live, store, restoredSnapshot: found.state };
+    return { plan, loaded, live, store, ...(restoredSnapshot ? { restoredSnapshot } : {}) };
   } catch (err) {
     progress.done();
     if (!opts.store) await store.close();
