@@ -47,6 +47,17 @@ export abstract class BaseCommand extends Command {
     return target;
   }
 
+  /** The database, open for `use` and closed after it whatever happens (the embedded SQLite default migrates itself). */
+  protected async withStore<T>(databaseUrl: string, use: (store: import("../store/types.js").Store) => Promise<T>): Promise<T> {
+    const { openStore } = await import("../app/flow.js");
+    const store = await openStore(databaseUrl);
+    try {
+      return await use(store);
+    } finally {
+      await store.close();
+    }
+  }
+
   /** The database as the runtime reads it (accounts, users), after the embedded default has migrated itself. */
   protected async openRuntimeDb(flag: string | undefined): Promise<import("../runtime/db.js").SqlDb> {
     const { openStore } = await import("../app/flow.js");

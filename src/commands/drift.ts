@@ -12,20 +12,13 @@ export default class Drift extends BaseCommand {
 
   async run(): Promise<{ drift: boolean; changes: Change[]; hold: Hold | null }> {
     const { flags } = await this.parse(Drift);
-    const { openStore } = await import("../app/flow.js");
     const { detectDrift } = await import("../plan/diff.js");
     const { renderDriftText } = await import("../render/drift.js");
     const { wantsColor } = await import("../render/style.js");
-    const store = await openStore((await this.target(flags)).databaseUrl);
-    let drift;
-    let hold;
-    try {
+    const { drift, hold } = await this.withStore((await this.target(flags)).databaseUrl, async (store) => {
       const live = await store.readLive();
-      drift = detectDrift(live.resources, live.lastApplied);
-      hold = await store.readHold();
-    } finally {
-      await store.close();
-    }
+      return { drift: detectDrift(live.resources, live.lastApplied), hold: await store.readHold() };
+    });
     if (!this.jsonEnabled()) {
       const { holdStatusLine } = await import("../render/restore.js");
       process.stdout.write(renderDriftText(drift, wantsColor(process.stdout, process.env)) + (hold ? holdStatusLine(hold) + "\n" : ""));

@@ -13,19 +13,14 @@ export default class Export extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Export);
-    const { openStore } = await import("../app/flow.js");
     const { exportLiveState } = await import("../export/to-yaml.js");
     const { schemaHrefFrom, writeExport } = await import("../export/write.js");
     const { formatDiagnosticLine } = await import("../domain/diagnostic.js");
-    const store = await openStore(this.databaseUrl(flags["database-url"]));
-    try {
-      const { files, skipped } = exportLiveState(await store.readLive(), schemaHrefFrom(flags.out));
-      const written = await writeExport(flags.out, files, { force: flags.force });
-      process.stdout.write(written.map((f) => `wrote ${f}\n`).join("") + `Exported ${written.length} file(s) to ${flags.out}.\n`);
-      for (const d of skipped) process.stderr.write(formatDiagnosticLine(d) + "\n");
-      if (skipped.length) this.exitWith(1);
-    } finally {
-      await store.close();
-    }
+    const live = await this.withStore(this.databaseUrl(flags["database-url"]), (store) => store.readLive());
+    const { files, skipped } = exportLiveState(live, schemaHrefFrom(flags.out));
+    const written = await writeExport(flags.out, files, { force: flags.force });
+    process.stdout.write(written.map((f) => `wrote ${f}\n`).join("") + `Exported ${written.length} file(s) to ${flags.out}.\n`);
+    for (const d of skipped) process.stderr.write(formatDiagnosticLine(d) + "\n");
+    if (skipped.length) this.exitWith(1);
   }
 }

@@ -12,15 +12,9 @@ export default class History extends BaseCommand {
 
   async run(): Promise<RevisionRecord[]> {
     const { flags } = await this.parse(History);
-    const { openStore } = await import("../app/flow.js");
     const { renderHistoryText } = await import("../render/drift.js");
-    const store = await openStore(this.databaseUrl(flags["database-url"]));
-    try {
-      const revisions = await store.history({ limit: flags.limit });
-      if (!this.jsonEnabled()) process.stdout.write(renderHistoryText(revisions));
-      return revisions;
-    } finally {
-      await store.close();
-    }
+    const revisions = await this.withStore(this.databaseUrl(flags["database-url"]), (store) => store.history({ limit: flags.limit }));
+    if (!this.jsonEnabled()) process.stdout.write(renderHistoryText(revisions));
+    return revisions;
   }
 }

@@ -12,14 +12,9 @@ export default class DbCreateAccount extends BaseCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(DbCreateAccount);
-    const { openStore } = await import("../../app/flow.js");
-    const store = await openStore(this.databaseUrl(flags["database-url"])); // the embedded default migrates itself
-    try {
-      for (const account of await store.createAccounts(argv as string[], flags.name)) {
-        process.stdout.write(account.id !== undefined ? `created account ${account.slug} (id ${account.id})\n` : `account ${account.slug} exists\n`);
-      }
-    } finally {
-      await store.close();
+    const accounts = await this.withStore(this.databaseUrl(flags["database-url"]), (store) => store.createAccounts(argv as string[], flags.name));
+    for (const account of accounts) {
+      process.stdout.write(account.id !== undefined ? `created account ${account.slug} (id ${account.id})\n` : `account ${account.slug} exists\n`);
     }
   }
 }

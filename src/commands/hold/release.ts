@@ -10,15 +10,9 @@ export default class HoldRelease extends BaseCommand {
 
   async run(): Promise<{ released: Hold | null }> {
     const { flags } = await this.parse(HoldRelease);
-    const { openStore } = await import("../../app/flow.js");
     const { holdReleasedLine } = await import("../../render/restore.js");
-    const store = await openStore(this.databaseUrl(flags["database-url"]));
-    try {
-      const released = await store.releaseHold();
-      if (!this.jsonEnabled()) process.stdout.write(holdReleasedLine(released) + "\n");
-      return { released };
-    } finally {
-      await store.close();
-    }
+    const released = await this.withStore(this.databaseUrl(flags["database-url"]), (store) => store.releaseHold());
+    if (!this.jsonEnabled()) process.stdout.write(holdReleasedLine(released) + "\n");
+    return { released };
   }
 }

@@ -9,15 +9,9 @@ export default class HoldStatus extends BaseCommand {
 
   async run(): Promise<{ hold: Hold | null }> {
     const { flags } = await this.parse(HoldStatus);
-    const { openStore } = await import("../../app/flow.js");
     const { holdStatusLine } = await import("../../render/restore.js");
-    const store = await openStore(this.databaseUrl(flags["database-url"]));
-    try {
-      const hold = await store.readHold();
-      if (!this.jsonEnabled()) process.stdout.write(holdStatusLine(hold) + "\n");
-      return { hold };
-    } finally {
-      await store.close();
-    }
+    const hold = await this.withStore(this.databaseUrl(flags["database-url"]), (store) => store.readHold());
+    if (!this.jsonEnabled()) process.stdout.write(holdStatusLine(hold) + "\n");
+    return { hold };
   }
 }
