@@ -61,8 +61,8 @@ const SCHEDULED_STATE_RULES: readonly { rule: Rule; alone: boolean }[] = [
  * returned function is called on one state after another, all built from the
  * same documents (the base state, then each environment's): a rule that read
  * nothing but the documents on the first state gives the same verdict on every
- * other, so that verdict is reused. Which rules those are is observed on the
- * first run, not declared: a rule that starts reading the state is run again.
+ * other, so that verdict is reused. Which rules those are is observed, not
+ * declared: a rule that reads the state is run on each.
  */
 export function ruleRunner(
   docs: RuleContext["docs"],
@@ -73,34 +73,31 @@ export function ruleRunner(
   const complete = (rule: Rule) => !rule.needs.some((k) => incomplete.has(k));
   const active = rules.filter(complete);
   const again = SCHEDULED_STATE_RULES.filter(({ rule }) => active.includes(rule));
-  let docsOnly: Map<Rule, Diagnostic[]> | undefined;
+  const docsOnly = new Map<Rule, Diagnostic[]>();
   return (desired) => {
     const models = new Map<string, Resource>(desired.resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r]));
     const ctx: RuleContext = { docs, desired, today, models };
+    /** The rule's verdict, kept for the next states when it read nothing but the documents. */
+    const check = (rule: Rule): Diagnostic[] => {
+      let readState = false;
+      const watched: RuleContext = {
+        docs,
+        get desired() {
+          return (readState = true), desired;
+        },
+        get today() {
+          return (readState = true), today;
+        },
+        get models() {
+          return (readState = true), models;
+        },
+      };
+      const verdict = rule.check(watched);
+      if (!readState) docsOnly.set(rule, verdict);
+      return verdict;
+    };
     const found: Diagnostic[] = [];
-    if (docsOnly === undefined) {
-      docsOnly = new Map();
-      for (const rule of active) {
-        let readState = false;
-        const watched: RuleContext = {
-          docs,
-          get desired() {
-            return (readState = true), desired;
-          },
-          get today() {
-            return (readState = true), today;
-          },
-          get models() {
-            return (readState = true), models;
-          },
-        };
-        const verdict = rule.check(watched);
-        if (!readState) docsOnly.set(rule, verdict);
-        appendAll(found, verdict);
-      }
-    } else {
-      for (const rule of active) appendAll(found, docsOnly.get(rule) ?? rule.check(ctx));
-    }
+    for (const rule of active) appendAll(found, docsOnly.get(rule) ?? check(rule));
     return [
       ...found,
       ...scheduledStateDiagnostics(ctx, found, (state, changed) =>
