@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -65,16 +66,17 @@ export function runProcess(command: string, args: string[], opts: RunOptions & {
  * Needs vitest's `forks` pool (process.chdir).
  */
 export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
-  const env = { ...process.env, ...opts.env };
-  if (inProcessRun !== undefined || process.env.CFGSYNC_TEST_CLI === "process" || needsProcess(args, env)) return runCliProcess(args, opts);
+  if (inProcessRun !== undefined || process.env.CFGSYNC_TEST_CLI === "process" || needsProcess(args, cliEnv(opts))) return runCliProcess(args, opts);
   return runCliInProcess(args, opts);
 }
 
 /** The CLI in a child process, bounded in time. */
 export function runCliProcess(args: string[], opts: RunOptions = {}): Promise<CliResult> {
-  // The test process's own environment, not the one an in-process run has set for itself.
-  return runProcess(process.execPath, [BIN, ...args], { ...opts, env: { ...testProcessEnv(), NO_COLOR: "1", ...opts.env }, label: `cfgsync ${args.join(" ")}` });
+  return runProcess(process.execPath, [BIN, ...args], { ...opts, env: cliEnv(opts), label: `cfgsync ${args.join(" ")}` });
 }
+
+/** A CLI run's whole environment: the test process's own (not one an in-process run has set), no colour, the call's. */
+const cliEnv = (opts: RunOptions) => ({ ...testProcessEnv(), NO_COLOR: "1", ...opts.env });
 
 /**
  * In a child process: long-running commands (sync, watch: signals, loops);
@@ -83,7 +85,11 @@ export function runCliProcess(args: string[], opts: RunOptions = {}): Promise<Cl
  * debug output reads once, when it loads.
  */
 const PROCESS_ONLY = new Set(["sync", "watch", "version", "--version", "-v", "help", "autocomplete"]);
-const TOPICS = new Set(["catalog", "db", "github", "hold", "lock"]);
+const TOPICS = new Set(
+  Object.keys((JSON.parse(readFileSync(join(ROOT, "oclif.manifest.json"), "utf8")) as { commands: object }).commands)
+    .filter((id) => id.includes(":"))
+    .map((id) => id.split(":")[0]!),
+);
 const READ_AT_LOAD = ["DEBUG", "CLI_FLAGS_DEBUG"];
 const needsProcess = (args: string[], env: Record<string, string | undefined>) =>
   args.length === 0 ||
@@ -103,18 +109,15 @@ type Writer = typeof process.stdout.write;
 /** One in-process run, with the process's globals as a child's would be and put back afterwards. */
 export async function runCliInProcess(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   if (inProcessRun !== undefined) throw new Error("another in-process CLI run is in progress");
-  const run = runInProcess(args, { ...opts, env: { ...process.env, NO_COLOR: "1", ...opts.env } });
+  const run = runInProcess(args, { ...opts, env: cliEnv(opts) });
   inProcessRun = run;
   return run.finally(() => (inProcessRun = undefined));
 }
 
 async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult> {
   const { runCommandLine } = (await import(pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href)) as typeof import("../../src/cli/main.js");
-  const savedEnv = (outsideEnv = { ...process.env });
-  const savedCwd = process.cwd();
-  const savedExitCode = process.exitCode;
-  const stdin = Object.getOwnPropertyDescriptor(process, "stdin")!;
   const out = { stdout: "", stderr: "" };
+  /** What puts the test process back as it was, in order. */
   const restore: (() => void)[] = [];
   const capture = (stream: NodeJS.WriteStream, key: "stdout" | "stderr") => {
     const write = Object.getOwnPropertyDescriptor(stream, "write");
@@ -136,11 +139,19 @@ async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult
       else delete (stream as { isTTY?: boolean }).isTTY;
     });
   };
+  const savedEnv = (outsideEnv = { ...process.env });
   setEnv(opts.env ?? {});
+  restore.push(() => (setEnv(savedEnv), (outsideEnv = undefined)));
+  const savedCwd = process.cwd();
   process.chdir(opts.cwd ?? ROOT);
+  restore.push(() => process.chdir(savedCwd));
+  const savedExitCode = process.exitCode;
   process.exitCode = undefined;
+  restore.push(() => (process.exitCode = savedExitCode));
   // A child's stdin: the input, then end of file (not a terminal).
+  const stdin = Object.getOwnPropertyDescriptor(process, "stdin")!;
   Object.defineProperty(process, "stdin", { value: Readable.from(opts.input ? [Buffer.from(opts.input)] : [], { objectMode: false }), configurable: true, enumerable: true });
+  restore.push(() => Object.defineProperty(process, "stdin", stdin));
   capture(process.stdout, "stdout");
   capture(process.stderr, "stderr");
   // vitest takes over `console` in its workers; oclif prints warnings (and help) with it.
@@ -164,12 +175,7 @@ async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult
     return { code, ...out };
   } finally {
     clearTimeout(timer);
-    for (const undo of restore) undo();
-    Object.defineProperty(process, "stdin", stdin);
-    process.exitCode = savedExitCode;
-    process.chdir(savedCwd);
-    setEnv(savedEnv);
-    outsideEnv = undefined;
+    for (const undo of restore.reverse()) undo();
   }
 }
 
