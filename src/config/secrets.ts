@@ -1,6 +1,5 @@
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
-import { isAlias, isMap, isScalar, isSeq, type Node } from "yaml";
-import { documentStart, positionAt, type YamlDocument } from "./yaml-source.js";
+import { positionAt, type SourceNode, type SourceScalar, type YamlDocument } from "./yaml-source.js";
 
 /**
  * Shapes of real credentials. Each match is reported by its prefix only: the
@@ -80,31 +79,28 @@ function plaintextKey(label: string, at: { file: string; line: number; col: numb
  */
 export function scanValuesForSecrets(d: YamlDocument, text: string): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const here = (node: Node) => (node.range ? positionAt(d.file, d.lineCounter, node.range[0]) : documentStart(d));
-  const check = (node: unknown, keyName: string | undefined): void => {
-    if (!isScalar(node) || typeof node.value !== "string") return;
+  const here = (node: SourceScalar) => positionAt(d.file, d.lineCounter, node.start);
+  const check = (node: SourceScalar, keyName: string | undefined): void => {
+    if (typeof node.value !== "string") return;
     const shapes = shapesIn(node.value);
-    const raw = shapes.length && node.range ? text.slice(node.range[0], node.range[1]) : "";
+    const raw = shapes.length ? text.slice(node.start, node.end) : "";
     const hidden = shapes.find((s) => !raw.includes(s.match));
     if (hidden) found.push(plaintextKey(hidden.label, here(node)));
     else if (keyName !== undefined && KEY_LIKE_FIELD.test(keyName) && looksLikeCredential(node.value) && !shapes.length) {
       found.push(diagnostic("error", "secrets.plaintext", `\`${keyName.slice(0, 60)}\` holds what looks like a plaintext credential; ${HOW_TO_FIX}`, here(node)));
     }
   };
-  const visit = (node: unknown): void => {
-    if (isAlias(node)) return; // its anchor is visited where it is written
-    if (isMap(node)) {
-      for (const pair of node.items) {
+  const visit = (node: SourceNode, keyName: string | undefined): void => {
+    // An alias's anchor is visited where it is written.
+    if (node.kind === "scalar") check(node, keyName);
+    else if (node.kind === "map") {
+      for (const pair of node.pairs) {
         check(pair.key, undefined);
-        const keyName = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (isScalar(pair.value)) check(pair.value, keyName);
-        else visit(pair.value);
+        visit(pair.value, pair.key.value as string);
       }
-    } else if (isSeq(node)) {
-      for (const item of node.items) (isScalar(item) ? check(item, undefined) : visit(item));
-    } else check(node, undefined);
+    } else if (node.kind === "seq") for (const item of node.items) visit(item, undefined);
   };
-  visit(d.doc.contents);
+  visit(d.root, undefined);
   return found;
 }
 

@@ -1,6 +1,7 @@
-import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node, type Scalar } from "yaml";
+import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node } from "yaml";
 import { diagnostic, type Code, type Diagnostic } from "../domain/diagnostic.js";
 import { FORBIDDEN_KEYS, JSON_SAFE_INTEGER, STORABLE_TEXT } from "../schema/fields.js";
+import { composeFast, fromYamlNode, PARSE_OPTIONS, type ComposeLimits } from "./yaml-compose.js";
 import { positionAt, type YamlDocument } from "./yaml-source.js";
 import { appendAll } from "../domain/append.js";
 
@@ -39,23 +40,22 @@ function tooManyNodes(file: string, maxNodes: number): Diagnostic {
 }
 
 /**
- * parseAllDocuments(text, PARSE_OPTIONS) with the lexer's node tokens counted
- * on the way (as countYamlNodes counts them); throws TOO_MANY_NODES as soon as
- * the count passes `limit`, before the rest of the file is parsed.
+ * The file's CST tokens (yaml's Lexer and Parser), with the lexer's node
+ * tokens counted on the way (as countYamlNodes counts them); throws
+ * TOO_MANY_NODES as soon as the count passes `limit`, before the rest of the
+ * file is parsed.
  */
-function countedParse(text: string, lineCounter: LineCounter, limit: number): { docs: Document.Parsed[]; nodes: number } {
+function countedTokens(text: string, lineCounter: LineCounter, limit: number): { tokens: CST.Token[]; nodes: number } {
   let nodes = 0;
+  const tokens: CST.Token[] = [];
   const parser = new Parser(lineCounter.addNewLine);
-  function* tokens() {
-    lineCounter.addNewLine(0); // what Parser.parse does first
-    for (const lexeme of new Lexer().lex(text)) {
-      if (NODE_TOKENS.has(CST.tokenType(lexeme) ?? "") && ++nodes > limit) throw TOO_MANY_NODES;
-      yield* parser.next(lexeme);
-    }
-    yield* parser.end();
+  lineCounter.addNewLine(0); // what Parser.parse does first
+  for (const lexeme of new Lexer().lex(text)) {
+    if (NODE_TOKENS.has(CST.tokenType(lexeme) ?? "") && ++nodes > limit) throw TOO_MANY_NODES;
+    for (const token of parser.next(lexeme)) tokens.push(token);
   }
-  const docs = Array.from(new Composer({ lineCounter, ...PARSE_OPTIONS }).compose(tokens())) as Document.Parsed[];
-  return { docs, nodes };
+  for (const token of parser.end()) tokens.push(token);
+  return { tokens, nodes };
 }
 
 /** Characters of a file's start whose node density predicts whether the file may pass its limit. */
@@ -80,7 +80,6 @@ function mayExceed(text: string, limit: number): boolean {
   }
 }
 
-const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
 
 /** The core schema's own tags; anything else (`!foo`, `!!js/function`, `!!binary`) is rejected. */
 const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
@@ -91,27 +90,31 @@ export interface ParsedYaml {
   diagnostics: Diagnostic[];
   /** Nodes the lexer counted (at most `maxNodes + 1`). */
   nodes: number;
+  /** Composed by composeFast (not yaml's Composer): the tests check the fast path is taken. */
+  fast?: true;
 }
 
-/** Parses every document of one file, turning every YAML problem into a positioned diagnostic. */
-export function parseYaml(file: string, text: string, maxNodes: number = MAX_NODES_PER_FILE): ParsedYaml {
+/** What composeFast leaves to the Composer's path beyond YAML's grammar: everything checkStructure and scalarProblem refuse. */
+const GATE: ComposeLimits = {
+  maxDepth: MAX_DEPTH,
+  scalarProblem: (value, format) => scalarProblem(value, format) !== undefined,
+  keyProblem: (key) => keyProblems(key).length > 0,
+};
+
+/**
+ * Parses every document of one file, turning every YAML problem into a
+ * positioned diagnostic. The CST is composed by composeFast when the file is
+ * written in the YAML it knows, else (or with `composer`) by yaml's Composer
+ * and checked here.
+ */
+export function parseYaml(file: string, text: string, maxNodes: number = MAX_NODES_PER_FILE, opts: { composer?: boolean } = {}): ParsedYaml {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const docs: YamlDocument[] = [];
   let nodes: number;
   let parsed: Document.Parsed[];
-  try {
-    if (mayExceed(text, maxNodes)) {
-      nodes = countYamlNodes(text, maxNodes);
-      if (nodes > maxNodes) return { docs, diagnostics: [tooManyNodes(file, maxNodes)], nodes };
-    }
-    // Otherwise one pass: the lexer's tokens are counted as the parser consumes
-    // them (a separate counting pass over the text cost a tenth of validate).
-    const counted = countedParse(text, lineCounter, maxNodes);
-    nodes = counted.nodes;
-    parsed = counted.docs;
-  } catch (err) {
-    // Over the limit after all, or the lexer or parser threw: the same verdicts as counting the whole file first.
+  const failed = (err: unknown): ParsedYaml => {
+    // Over the limit after all, or the lexer, parser or composer threw: the same verdicts as counting the whole file first.
     try {
       nodes = countYamlNodes(text, maxNodes);
     } catch {
@@ -120,6 +123,21 @@ export function parseYaml(file: string, text: string, maxNodes: number = MAX_NOD
     if (nodes > maxNodes) return { docs, diagnostics: [tooManyNodes(file, maxNodes)], nodes };
     diagnostics.push(diagnostic("error", "yaml.unparseable", `YAML could not be parsed: ${firstLine(err)}`, { file, line: 1, col: 1 }));
     return { docs, diagnostics, nodes };
+  };
+  try {
+    if (mayExceed(text, maxNodes)) {
+      nodes = countYamlNodes(text, maxNodes);
+      if (nodes > maxNodes) return { docs, diagnostics: [tooManyNodes(file, maxNodes)], nodes };
+    }
+    // Otherwise one pass: the lexer's tokens are counted as the parser consumes
+    // them (a separate counting pass over the text cost a tenth of validate).
+    const counted = countedTokens(text, lineCounter, maxNodes);
+    nodes = counted.nodes;
+    const fast = opts.composer ? undefined : composeFast(counted.tokens, GATE);
+    if (fast) return { docs: fast.map(({ root, value }, index) => ({ file, index, root, lineCounter, value })), diagnostics, nodes, fast: true };
+    parsed = Array.from(new Composer(PARSE_OPTIONS).compose(counted.tokens)) as Document.Parsed[];
+  } catch (err) {
+    return failed(err);
   }
 
   parsed.forEach((doc, index) => {
@@ -136,13 +154,22 @@ export function parseYaml(file: string, text: string, maxNodes: number = MAX_NOD
     if (doc.contents === null) return; // an empty document (comments only, trailing `---`)
     try {
       const value: unknown = doc.toJS({ maxAliasCount: 100 });
-      docs.push({ file, index, doc, lineCounter, value });
+      docs.push({ file, index, root: fromYamlNode(doc.contents, (alias) => alias.resolve(doc)), lineCounter, value });
     } catch (err) {
       const at = doc.contents.range ? positionAt(file, lineCounter, doc.contents.range[0]) : { file, line: 1, col: 1 };
       diagnostics.push(diagnostic("error", "yaml.alias-limit", `YAML aliases expand too much: ${firstLine(err)}`, at));
     }
   });
   return { docs, diagnostics, nodes };
+}
+
+/** What a mapping key may not be: text no database stores, a prototype key, a merge key. */
+function keyProblems(key: string): { code: Code; message: string }[] {
+  const out: { code: Code; message: string }[] = [];
+  if (!STORABLE_TEXT.test(key)) out.push({ code: "yaml.unstorable-text", message: "key holds a NUL character or an unpaired surrogate, which no database stores" });
+  if (FORBIDDEN_KEYS.has(key)) out.push({ code: "yaml.forbidden-key", message: `key \`${key}\` is not allowed (it could alter object prototypes)` });
+  if (key === "<<") out.push({ code: "yaml.merge-key", message: "merge keys (`<<`) are not supported; write the fields out" });
+  return out;
 }
 
 function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCounter): Diagnostic[] {
@@ -172,7 +199,7 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
     }
     const n = node as Node;
     if (isScalar(n)) {
-      const problem = scalarProblem(n);
+      const problem = scalarProblem(n.value, n.format);
       if (problem) out.push(diagnostic("error", problem.code, problem.message, at(n)));
     }
     if (n.tag && !CORE_TAGS.has(n.tag)) {
@@ -192,17 +219,9 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
           continue;
         }
         const key = String(pair.key.value);
-        if (!STORABLE_TEXT.test(key)) {
-          out.push(diagnostic("error", "yaml.unstorable-text", "key holds a NUL character or an unpaired surrogate, which no database stores", at(pair.key)));
-        }
+        for (const p of keyProblems(key)) out.push(diagnostic("error", p.code, p.message, at(pair.key)));
         if (pair.key.tag && !CORE_TAGS.has(pair.key.tag)) {
           out.push(diagnostic("error", "yaml.custom-tag", `custom YAML tag \`${shortTag(pair.key.tag)}\` is not allowed; write plain values`, at(pair.key)));
-        }
-        if (FORBIDDEN_KEYS.has(key)) {
-          out.push(diagnostic("error", "yaml.forbidden-key", `key \`${key}\` is not allowed (it could alter object prototypes)`, at(pair.key)));
-        }
-        if (key === "<<") {
-          out.push(diagnostic("error", "yaml.merge-key", "merge keys (`<<`) are not supported; write the fields out", at(pair.key)));
         }
         size += walk(pair.value, depth + 1);
       }
@@ -231,11 +250,10 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
  * null), integers a JSON reader cannot read back exactly, numbers not in
  * decimal notation, strings with a NUL or an unpaired surrogate.
  */
-function scalarProblem(n: Scalar): { code: Code; message: string } | undefined {
-  const v = n.value;
+function scalarProblem(v: unknown, format: string | undefined): { code: Code; message: string } | undefined {
   if (typeof v === "number") {
     if (!Number.isFinite(v)) return { code: "yaml.non-finite-number", message: "`.inf` and `.nan` are not values any database or JSON reader holds; write a finite number" };
-    if (n.format === "HEX" || n.format === "OCT") return { code: "yaml.number-notation", message: "write numbers in decimal notation (hexadecimal and octal are not allowed)" };
+    if (format === "HEX" || format === "OCT") return { code: "yaml.number-notation", message: "write numbers in decimal notation (hexadecimal and octal are not allowed)" };
     if (Number.isInteger(v) && (v > JSON_SAFE_INTEGER.max || v < JSON_SAFE_INTEGER.min)) {
       return { code: "yaml.unsafe-integer", message: "integer beyond ±2^53 cannot be read back exactly; write it as a string" };
     }

@@ -1,14 +1,53 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import type { LineCounter } from "yaml";
 import type { SourceRef } from "../domain/diagnostic.js";
 
 export type Path = readonly (string | number)[];
+
+/*
+ * A parsed document's shape with source offsets: what is needed to point back
+ * into its file (a diagnostic's line and column, a number as written, the raw
+ * text of a string). Lighter than yaml's node classes, and the same whichever
+ * way the file was composed (yaml-compose.ts's fast path or yaml's Composer).
+ */
+export type SourceNode = SourceScalar | SourceMap | SourceSeq | SourceAlias;
+
+export interface SourceScalar {
+  kind: "scalar";
+  /** Offset of the value's first character, and just past its last (equal for an empty value: `key:`). */
+  start: number;
+  end: number;
+  value: unknown;
+  /** The scalar's text after YAML's quoting and folding (`2.50` for the number 2.5). */
+  source: string;
+}
+export interface SourceMap {
+  kind: "map";
+  start: number;
+  /** In written order; keys are the strings the plain value has. */
+  pairs: SourcePair[];
+}
+export interface SourcePair {
+  key: SourceScalar;
+  value: SourceNode;
+}
+export interface SourceSeq {
+  kind: "seq";
+  start: number;
+  items: SourceNode[];
+}
+/** `*name`: the node its anchor names (a later use of an anchored node). */
+export interface SourceAlias {
+  kind: "alias";
+  start: number;
+  target: SourceNode;
+}
 
 /** One parsed YAML document with what is needed to point back into its file. */
 export interface YamlDocument {
   file: string;
   /** 0-based position of the document in its file (several documents per file, `---`). */
   index: number;
-  doc: Document.Parsed;
+  root: SourceNode;
   lineCounter: LineCounter;
   /** The plain JS value (safe: checked before conversion). */
   value: unknown;
@@ -19,51 +58,51 @@ export function positionAt(file: string, lineCounter: LineCounter, offset: numbe
   return { file, line, col };
 }
 
-/** Where the document's content starts (its first key), or line 1. */
+/** Where the document's content starts (its first key). */
 export function documentStart(d: YamlDocument): SourceRef {
-  const start = d.doc.contents?.range?.[0];
-  return start === undefined ? { file: d.file, line: 1, col: 1 } : positionAt(d.file, d.lineCounter, start);
+  return positionAt(d.file, d.lineCounter, d.root.start);
 }
+
+const resolved = (node: SourceNode | undefined): SourceNode | undefined => (node?.kind === "alias" ? node.target : node);
+const isEmpty = (node: SourceNode) => node.kind === "scalar" && node.value === null && node.start === node.end;
+const pairOf = (map: SourceMap, key: string) => map.pairs.find((p) => p.key.value === key);
 
 /**
  * Source position of the value at `path` (or of its key, for "unknown field"
  * errors). Walks as far as the path exists: a missing leaf points at its parent.
  */
 export function locate(d: YamlDocument, path: Path, part: "value" | "key" = "value"): SourceRef {
-  let node: unknown = d.doc.contents;
+  let node = resolved(d.root);
   let best = documentStart(d);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
-    if (isAlias(node)) node = node.resolve(d.doc);
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+    if (node?.kind === "map") {
+      const pair = pairOf(node, String(seg));
       if (!pair) return best;
-      const keyNode = pair.key as Node;
-      if (keyNode.range) best = positionAt(d.file, d.lineCounter, keyNode.range[0]);
+      best = positionAt(d.file, d.lineCounter, pair.key.start);
       if (i === path.length - 1 && part === "key") return best;
       node = pair.value;
-    } else if (isSeq(node) && typeof seg === "number") {
+    } else if (node?.kind === "seq" && typeof seg === "number") {
       node = node.items[seg];
     } else {
       return best;
     }
-    const range = (node as Node | null | undefined)?.range;
-    if (isPair(node)) return best;
-    if (range && !(isScalar(node) && node.value === null && range[0] === range[1])) best = positionAt(d.file, d.lineCounter, range[0]);
+    if (node && !isEmpty(node)) best = positionAt(d.file, d.lineCounter, node.start);
+    node = resolved(node);
   }
   return best;
 }
 
 /** The node written at `path` (aliases resolved), or undefined. */
-export function nodeAt(d: YamlDocument, path: Path): unknown {
-  let node: unknown = d.doc.contents;
+export function nodeAt(d: YamlDocument, path: Path): SourceNode | undefined {
+  let node = resolved(d.root);
   for (const seg of path) {
-    if (isAlias(node)) node = node.resolve(d.doc);
-    if (isMap(node)) node = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))?.value;
-    else if (isSeq(node) && typeof seg === "number") node = node.items[seg];
+    if (node?.kind === "map") node = pairOf(node, String(seg))?.value;
+    else if (node?.kind === "seq" && typeof seg === "number") node = node.items[seg];
     else return undefined;
+    node = resolved(node);
   }
-  return isAlias(node) ? node.resolve(d.doc) : node;
+  return node;
 }
 
 /**
@@ -74,15 +113,11 @@ export function nodeAt(d: YamlDocument, path: Path): unknown {
 export function locateFields(d: YamlDocument, path: Path): Map<string, SourceRef> {
   const out = new Map<string, SourceRef>();
   const node = nodeAt(d, path);
-  if (!isMap(node)) return out;
-  for (const pair of node.items) {
-    if (!isScalar(pair.key) || !pair.key.range) continue;
-    const key = String(pair.key.value);
-    if (out.has(key)) continue; // the first pair wins, as in locate
-    const value = pair.value as Node | null | undefined;
-    const range = value?.range;
-    const empty = !range || isPair(value) || (isScalar(value) && value.value === null && range[0] === range[1]);
-    out.set(key, positionAt(d.file, d.lineCounter, empty ? pair.key.range[0] : range[0]));
+  if (node?.kind !== "map") return out;
+  for (const { key, value } of node.pairs) {
+    const name = key.value as string;
+    if (out.has(name)) continue; // the first pair wins, as in locate
+    out.set(name, positionAt(d.file, d.lineCounter, isEmpty(value) ? key.start : value.start));
   }
   return out;
 }
@@ -93,5 +128,5 @@ export function locateFields(d: YamlDocument, path: Path): Map<string, SourceRef
  */
 export function writtenNumber(d: YamlDocument, path: Path, value: number): string {
   const node = nodeAt(d, path);
-  return isScalar(node) && typeof node.source === "string" && node.value === value ? node.source : String(value);
+  return node?.kind === "scalar" && node.value === value ? node.source : String(value);
 }
