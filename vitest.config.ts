@@ -9,6 +9,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * alone, with the other workers idle.
  */
 export const LONGEST = [
+  "test/cli/in-process.test.ts",
   "test/cli/scale.test.ts",
   "test/github/delivery.test.ts",
   "test/gate/property.test.ts",
@@ -17,7 +18,6 @@ export const LONGEST = [
   "test/cli/gitops.postgresql.test.ts",
   "test/gitops/sync.sqlite.test.ts",
   "test/gitops/sync-safety.test.ts",
-  "test/cli/in-process.test.ts",
   "test/store/migrate.test.ts",
   "test/gitops/restore.postgresql.test.ts",
   "test/cli/gitops.sqlite.test.ts",

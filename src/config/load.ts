@@ -1,4 +1,4 @@
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
+import { diagnostic, diagnosticId, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 import type { DesiredState, LoadedConfig } from "../domain/state.js";
 import { DOCUMENT_KINDS, type DocumentKind } from "../schema/documents.js";
@@ -40,6 +40,33 @@ export async function loadConfig(configDir: string, opts: LoadOptions = {}): Pro
   const cwd = opts.cwd ?? process.cwd();
   const today = (opts.today ?? new Date()).toISOString().slice(0, 10);
   const progress = opts.progress ?? NO_PROGRESS;
+  const { docs, diagnostics, incomplete, digest } = await loadDocuments(configDir, cwd, progress);
+
+  progress.phase("checking rules");
+  const base = normalise(docs.filter((d) => d.kind !== "Environment"));
+  const { desired, others } = overlayEnvironments(base, docsOf(docs, "Environment"), opts.environment, incomplete, diagnostics, opts.checkEnvironments === true);
+  const rulesOf = ruleRunner(docs, today, incomplete);
+  const found = rulesOf(desired);
+  appendAll(diagnostics, found);
+  // Without --env, every environment must pass the rules too: what only an environment breaks
+  // (a default it deactivates, a margin its price makes thin) is reported, naming it.
+  const seen = new Set(found.map(diagnosticId));
+  for (const env of others) {
+    for (const d of rulesOf(env.desired)) {
+      if (!seen.has(diagnosticId(d))) diagnostics.push({ ...d, message: `in environment ${env.name}: ${d.message}` });
+    }
+  }
+
+  progress.done();
+  return { desired, diagnostics: finish(diagnostics), filesDigest: digest };
+}
+
+/** The schema-valid documents of config/, every problem found on the way, and the kinds with a document that could not be checked. */
+export async function loadDocuments(
+  configDir: string,
+  cwd: string,
+  progress: Progress = NO_PROGRESS,
+): Promise<{ docs: ConfigDocument[]; diagnostics: Diagnostic[]; incomplete: Set<DocumentKind>; digest: string }> {
   const read = await readConfigFiles(configDir, cwd, progress);
   const diagnostics: Diagnostic[] = [...read.diagnostics];
   const docs: ConfigDocument[] = [];
@@ -69,24 +96,7 @@ export async function loadConfig(configDir: string, opts: LoadOptions = {}): Pro
       else docs.push({ kind: identified.kind, data: yamlDoc.value, yaml: yamlDoc } as ConfigDocument);
     }
   }
-
-  progress.phase("checking rules");
-  const base = normalise(docs.filter((d) => d.kind !== "Environment"));
-  const { desired, others } = overlayEnvironments(base, docsOf(docs, "Environment"), opts.environment, incomplete, diagnostics, opts.checkEnvironments === true);
-  const rulesOf = ruleRunner(docs, today, incomplete);
-  const found = rulesOf(desired);
-  appendAll(diagnostics, found);
-  // Without --env, every environment must pass the rules too: what only an environment breaks
-  // (a default it deactivates, a margin its price makes thin) is reported, naming it.
-  const seen = new Set(found.map(diagnosticId));
-  for (const env of others) {
-    for (const d of rulesOf(env.desired)) {
-      if (!seen.has(diagnosticId(d))) diagnostics.push({ ...d, message: `in environment ${env.name}: ${d.message}` });
-    }
-  }
-
-  progress.done();
-  return { desired, diagnostics: finish(diagnostics), filesDigest: read.digest };
+  return { docs, diagnostics, incomplete, digest: read.digest };
 }
 
 /**
@@ -127,8 +137,6 @@ function overlayEnvironments(
 const overlaysSomething = (base: DesiredState, overlaid: DesiredState) =>
   overlaid.policy !== base.policy || overlaid.resources.some((r, i) => r !== base.resources[i]);
 
-const diagnosticId = (d: Diagnostic) => `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
-
 /** The committed JSON Schemas are part of the package; if they are missing, say so instead of crashing. */
 function safely(validate: () => Diagnostic[], file: string): Diagnostic[] {
   try {
@@ -144,7 +152,7 @@ function finish(diagnostics: Diagnostic[]): Diagnostic[] {
   const unique = diagnostics
     .map((d) => ({ ...d, message: redactSecrets(d.message) }))
     .filter((d) => {
-      const id = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
+      const id = diagnosticId(d);
       return seen.has(id) ? false : (seen.add(id), true);
     });
   return sortDiagnostics(unique);

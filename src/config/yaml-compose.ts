@@ -20,9 +20,9 @@ import type { SourceMap, SourceNode, SourceScalar, SourceSeq } from "./yaml-sour
  * result on generated and real files.
  */
 
-/** A YAML construct this walk leaves to yaml's Composer. */
-const GIVE_UP = Symbol("give up");
-const giveUp = (): never => {
+/** A YAML construct a fast way leaves to yaml's Composer (thrown, and caught where the fast way starts). */
+export const GIVE_UP = Symbol("give up");
+export const giveUp = (): never => {
   throw GIVE_UP;
 };
 
@@ -142,15 +142,26 @@ function node(token: CST.Token, limits: ComposeLimits, depth: number): ComposedD
 function scalar(token: CST.FlowScalar | CST.BlockScalar, limits: ComposeLimits, atKey: boolean): SourceScalar {
   const resolved = CST.resolveAsScalar(token, true, giveUp);
   if (!resolved) return giveUp();
-  const { tags, str, options } = schema();
   const text = resolved.value;
-  // findScalarTagByTest: a plain scalar is the first default tag whose test matches; any other is a string.
-  const tag = token.type === "scalar" ? (tags.find((t) => (t.default === true || (atKey && t.default === "key")) && t.test?.test(text)) ?? str) : str;
-  const resolvedValue = tag.resolve(text, giveUp, options);
-  // null and bool resolve to Scalar objects, as the Composer unwraps them.
-  const value: unknown = isScalar(resolvedValue) ? resolvedValue.value : resolvedValue;
-  if ((typeof value === "object" && value !== null) || limits.scalarProblem(value, tag.format)) giveUp();
+  // Quoted and block scalars are strings; a plain one is what the core schema's tags make of it.
+  if (token.type !== "scalar" && limits.scalarProblem(text, undefined)) giveUp();
+  const value = token.type === "scalar" ? resolvePlainScalar(text, atKey, limits) : text;
   return { kind: "scalar", start: resolved.range[0], end: resolved.range[1], value, source: text };
+}
+
+/**
+ * A plain scalar's value as the Composer resolves it (findScalarTagByTest):
+ * the first default tag of the core schema whose test matches, else a string.
+ * Gives up on what the gate refuses.
+ */
+export function resolvePlainScalar(text: string, atKey: boolean, limits: ComposeLimits): unknown {
+  const { tags, str, options } = schema();
+  const tag = tags.find((t) => (t.default === true || (atKey && t.default === "key")) && t.test?.test(text)) ?? str;
+  const resolved = tag.resolve(text, giveUp, options);
+  // null and bool resolve to Scalar objects, as the Composer unwraps them.
+  const value: unknown = isScalar(resolved) ? resolved.value : resolved;
+  if ((typeof value === "object" && value !== null) || limits.scalarProblem(value, tag.format)) giveUp();
+  return value;
 }
 
 const isFlowScalar = (t: CST.Token | null | undefined): t is CST.FlowScalar =>

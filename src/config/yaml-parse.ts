@@ -2,6 +2,7 @@ import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCoun
 import { diagnostic, type Code, type Diagnostic } from "../domain/diagnostic.js";
 import { FORBIDDEN_KEYS, JSON_SAFE_INTEGER, STORABLE_TEXT } from "../schema/fields.js";
 import { composeFast, fromYamlNode, PARSE_OPTIONS, type ComposeLimits } from "./yaml-compose.js";
+import { readLines } from "./yaml-lines.js";
 import { positionAt, type YamlDocument } from "./yaml-source.js";
 import { appendAll } from "../domain/append.js";
 
@@ -90,8 +91,8 @@ export interface ParsedYaml {
   diagnostics: Diagnostic[];
   /** Nodes the lexer counted (at most `maxNodes + 1`). */
   nodes: number;
-  /** Composed by composeFast (not yaml's Composer): the tests check the fast path is taken. */
-  fast?: true;
+  /** Which way read it: the line reader, composeFast on yaml's CST, or yaml's Composer (the tests check each is taken). */
+  reader: "lines" | "cst" | "composer";
 }
 
 /** What composeFast leaves to the Composer's path beyond YAML's grammar: everything checkStructure and scalarProblem refuse. */
@@ -103,11 +104,14 @@ const GATE: ComposeLimits = {
 
 /**
  * Parses every document of one file, turning every YAML problem into a
- * positioned diagnostic. The CST is composed by composeFast when the file is
- * written in the YAML it knows, else (or with `composer`) by yaml's Composer
- * and checked here.
+ * positioned diagnostic. Three ways, fastest first, each giving up on what it
+ * does not know to read exactly as yaml does: the line reader (yaml-lines.ts),
+ * then composeFast on yaml's CST (yaml-compose.ts), then yaml's Composer,
+ * whose documents are checked here. `firstTry` starts further down (the tests
+ * hold each way to the Composer's answer).
  */
-export function parseYaml(file: string, text: string, maxNodes: number = MAX_NODES_PER_FILE, opts: { composer?: boolean } = {}): ParsedYaml {
+export function parseYaml(file: string, text: string, maxNodes: number = MAX_NODES_PER_FILE, opts: { firstTry?: ParsedYaml["reader"] } = {}): ParsedYaml {
+  const firstTry = opts.firstTry ?? "lines";
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const docs: YamlDocument[] = [];
@@ -120,21 +124,28 @@ export function parseYaml(file: string, text: string, maxNodes: number = MAX_NOD
     } catch {
       nodes = 0; // what the lexer choked on is reported as unparseable
     }
-    if (nodes > maxNodes) return { docs, diagnostics: [tooManyNodes(file, maxNodes)], nodes };
+    if (nodes > maxNodes) return { docs, diagnostics: [tooManyNodes(file, maxNodes)], nodes, reader: "composer" };
     diagnostics.push(diagnostic("error", "yaml.unparseable", `YAML could not be parsed: ${firstLine(err)}`, { file, line: 1, col: 1 }));
-    return { docs, diagnostics, nodes };
+    return { docs, diagnostics, nodes, reader: "composer" };
   };
+  if (firstTry === "lines") {
+    const read = readLines(text, GATE, maxNodes);
+    if (read) {
+      lineStarts(text, lineCounter);
+      return { docs: read.docs.map(({ root, value }, index) => ({ file, index, root, lineCounter, value })), diagnostics, nodes: read.nodes, reader: "lines" };
+    }
+  }
   try {
     if (mayExceed(text, maxNodes)) {
       nodes = countYamlNodes(text, maxNodes);
-      if (nodes > maxNodes) return { docs, diagnostics: [tooManyNodes(file, maxNodes)], nodes };
+      if (nodes > maxNodes) return { docs, diagnostics: [tooManyNodes(file, maxNodes)], nodes, reader: "composer" };
     }
     // Otherwise one pass: the lexer's tokens are counted as the parser consumes
     // them (a separate counting pass over the text cost a tenth of validate).
     const counted = countedTokens(text, lineCounter, maxNodes);
     nodes = counted.nodes;
-    const fast = opts.composer ? undefined : composeFast(counted.tokens, GATE);
-    if (fast) return { docs: fast.map(({ root, value }, index) => ({ file, index, root, lineCounter, value })), diagnostics, nodes, fast: true };
+    const fast = firstTry === "composer" ? undefined : composeFast(counted.tokens, GATE);
+    if (fast) return { docs: fast.map(({ root, value }, index) => ({ file, index, root, lineCounter, value })), diagnostics, nodes, reader: "cst" };
     parsed = Array.from(new Composer(PARSE_OPTIONS).compose(counted.tokens)) as Document.Parsed[];
   } catch (err) {
     return failed(err);
@@ -160,7 +171,13 @@ export function parseYaml(file: string, text: string, maxNodes: number = MAX_NOD
       diagnostics.push(diagnostic("error", "yaml.alias-limit", `YAML aliases expand too much: ${firstLine(err)}`, at));
     }
   });
-  return { docs, diagnostics, nodes };
+  return { docs, diagnostics, nodes, reader: "composer" };
+}
+
+/** Every line's start, as yaml's Parser reports them to a LineCounter (the line reader has no Parser). */
+function lineStarts(text: string, lineCounter: LineCounter) {
+  lineCounter.addNewLine(0);
+  for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", nl + 1)) lineCounter.addNewLine(nl + 1);
 }
 
 /** What a mapping key may not be: text no database stores, a prototype key, a merge key. */

@@ -36,6 +36,9 @@ export function diagnostic(
   return d;
 }
 
+/** What makes two diagnostics the same report (severity aside): where, which code, what it says. */
+export const diagnosticId = (d: Diagnostic): string => `${d.file ?? ""}:${d.line ?? 0}:${d.col ?? 0}:${d.code}:${d.message}`;
+
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === "error");
 
 /** Sorted by file, then line, then column: the order a reader fixes them in. */

@@ -83,13 +83,28 @@ function costRangesOf(models: readonly Resource[]): (unit: "image" | "tokens") =
     if (!ranges) {
       ranges = [];
       for (const model of active) {
-        const range = costRange(costCandidates(model, unit));
+        const range = costRangeOf(model, unit);
         if (range !== null) ranges.push({ model, range });
       }
       byUnit.set(unit, ranges);
     }
     return ranges;
   };
+}
+
+/**
+ * A model's cost range for a unit, remembered per resource object: resources
+ * are never changed once built, and the states validate judges (the base,
+ * each environment's, each scheduled instant's) share all but the few
+ * resources they replace, so 10k models are priced once, not once per state.
+ */
+const knownRanges = new WeakMap<Resource, { image?: CostSpan | null; tokens?: CostSpan | null }>();
+function costRangeOf(model: Resource, unit: "image" | "tokens"): CostSpan | null {
+  let known = knownRanges.get(model);
+  if (!known) knownRanges.set(model, (known = {}));
+  let range = known[unit];
+  if (range === undefined) range = known[unit] = costRange(costCandidates(model, unit));
+  return range;
 }
 
 type PricedOperation = { unit: "image" | "tokens"; numerator: Dec; denominator: Dec; minimum: ReturnType<typeof minimumCharge> };

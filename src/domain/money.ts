@@ -15,13 +15,28 @@ export type Dec = Decimal;
 /** YAML gives a number (0.040 parses as 0.04) or a string; both become the canonical decimal string. */
 export function toDecimalString(value: number | string | { toString(): string }): DecimalString {
   const text = typeof value === "number" ? numberToExactText(value) : String(value).trim();
-  // Already canonical ("0.04", "12", "-2.5"): most prices are; no decimal object needed.
-  if (CANONICAL.test(text) && text !== "-0") return text;
-  return new DecimalCtx(text).toFixed();
+  return canonicalPlainDecimal(text) ?? new DecimalCtx(text).toFixed();
 }
 
-/** Canonical decimal text: no exponent, no leading zeros, no trailing fractional zeros. */
-const CANONICAL = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * new Dec(text).toFixed() for a decimal in plain notation ("2.00", "0.040",
+ * "-007.5"), without a decimal object: most prices are written so, and a
+ * 10k-model plan canonicalises each several times. Undefined for any other
+ * text (an exponent, a lone point, a sign of its own), which Dec reads.
+ */
+export function canonicalPlainDecimal(text: string): string | undefined {
+  const m = PLAIN_DECIMAL.exec(text);
+  if (!m) return undefined;
+  const [, sign, whole, fraction = ""] = m as unknown as [string, string, string, string | undefined];
+  let i = 0;
+  while (i < whole.length - 1 && whole.charCodeAt(i) === 0x30) i++;
+  let j = fraction.length;
+  while (j > 0 && fraction.charCodeAt(j - 1) === 0x30) j--;
+  const digits = whole.slice(i) + (j ? "." + fraction.slice(0, j) : "");
+  return digits === "0" ? "0" : sign + digits;
+}
 
 /**
  * A JS number's shortest round-trip text is the decimal the author wrote for any
@@ -38,8 +53,8 @@ export function dec(value: number | string | Dec): Dec {
 
 export function decimalEquals(a: string | null | undefined, b: string | null | undefined): boolean {
   if (a == null || b == null) return a == b;
-  if (a === b) return true;
-  return dec(a).eq(dec(b));
+  // Equal values have one canonical text (Dec's toFixed keeps every digit: nothing rounds).
+  return a === b || toDecimalString(a) === toDecimalString(b);
 }
 
 /*

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
-import { ruleRunner, type Rule } from "../../src/config/rules/index.js";
-import { diagnostic } from "../../src/domain/diagnostic.js";
+import fc from "fast-check";
+import { join } from "node:path";
+import { loadDocuments } from "../../src/config/load.js";
+import { normalise } from "../../src/config/normalise.js";
+import { RULES, ruleRunner, type Rule } from "../../src/config/rules/index.js";
+import { diagnostic, diagnosticId, type Diagnostic } from "../../src/domain/diagnostic.js";
 import { describe_, errorsOf, lineOf, loadSampleWith, sampleWith, TODAY, type Edits } from "./sample.js";
 
 interface Case {
@@ -460,5 +464,72 @@ describe("the rules over several states (the base, then each environment's)", ()
     const second = run(fewer).map((d) => d.message);
     expect(calls).toEqual({ docs: 1, state: 2 });
     expect(second).toEqual([first[0], `0 documents, ${loaded.desired.resources.length - 1} resources`]);
+  });
+});
+
+describe("an alone rule over several states", () => {
+  it("judges again only the resources a state replaces, and says what a run on that state alone says", async () => {
+    const loaded = await loadSampleWith({});
+    const today = TODAY.toISOString().slice(0, 10);
+    const judged: string[] = [];
+    const perResource: Rule = {
+      name: "per-resource",
+      needs: [],
+      alone: true,
+      check: ({ desired }) =>
+        desired.resources.flatMap((r) => (judged.push(r.address), r.fields.is_active === false ? [diagnostic("warning", "schema.unknown-field", `${r.address} inactive`)] : [])),
+    };
+    const run = ruleRunner([], today, new Set(), [perResource]);
+    run(loaded.desired);
+    judged.length = 0;
+    const [a, b] = loaded.desired.resources.filter((r) => r.kind === "model" && r.fields.is_active === true);
+    const state = { ...loaded.desired, resources: loaded.desired.resources.map((r) => (r === a || r === b ? { ...r, fields: { ...r.fields, is_active: false } } : r)) };
+    const again = run(state);
+    // The two replaced and their two replacements; nothing else is read again.
+    expect(judged.sort()).toEqual([a!.address, a!.address, b!.address, b!.address].sort());
+    expect(again.map((d) => d.message).sort()).toEqual(ruleRunner([], today, new Set(), [perResource])(state).map((d) => d.message).sort());
+  });
+
+  it("every alone rule of the catalog: a state's verdict is the verdict of a fresh run on it", async () => {
+    const sample = sampleWith({
+      "policies.yaml": (t) => t + "price_ceilings:\n  per_1m_tokens: { max: 50, except: [claude-3-opus-20240229] }\n  per_image: { max: 1 }\n",
+    });
+    const loaded = await loadDocuments(join(sample.cwd, "config"), sample.cwd).finally(sample.cleanup);
+    expect(errorsOf(loaded.diagnostics)).toEqual([]);
+    const base = normalise(loaded.docs.filter((d) => d.kind !== "Environment"));
+    const today = TODAY.toISOString().slice(0, 10);
+    const models = base.resources.filter((r) => r.kind === "model");
+    expect(RULES.filter((r) => r.alone).length).toBeGreaterThanOrEqual(4);
+    // Values of each field's type that the rules judge differently: prices over a ceiling or not exact, dates out of order, types without their prices.
+    const price = fc.constantFrom("0.5", "75", "1e-20", "12345678901.5");
+    const valueOf = {
+      output_token_rate: price,
+      input_token_rate: price,
+      cost_per_image: price,
+      deprecation_date: fc.constantFrom("2000-01-01", "2099-01-01"),
+      model_type: fc.constantFrom("image", "text"),
+      is_active: fc.boolean(),
+      extra: fc.constantFrom<unknown>(null, { deep: [1, 2] }, { nul: "\u0000" }),
+    };
+    const edit = fc.record({
+      model: fc.nat({ max: models.length - 1 }),
+      field: fc.constantFrom(...(Object.keys(valueOf) as (keyof typeof valueOf)[])),
+    }).chain(({ model, field }) => valueOf[field].map((value: unknown) => ({ model, field, value })));
+    const verdict = (ds: readonly Diagnostic[]) => ds.map(diagnosticId).sort();
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 4 }), (edits) => {
+        const resources = [...base.resources];
+        for (const e of edits) {
+          const i = resources.findIndex((r) => r.address === models[e.model]!.address);
+          const r = resources[i]!;
+          resources[i] = { ...r, fields: { ...r.fields, [e.field]: e.value as never } };
+        }
+        const state = { ...base, resources };
+        const run = ruleRunner(loaded.docs, today);
+        run(base);
+        expect(verdict(run(state))).toEqual(verdict(ruleRunner(loaded.docs, today)(state)));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

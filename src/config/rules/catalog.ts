@@ -54,6 +54,7 @@ export const modelProviderMatchesFile: Rule = {
 export const modelTypeFields: Rule = {
   name: "model-type-fields",
   needs: ["ModelCatalog"],
+  alone: true,
   check({ desired }) {
     const out: Diagnostic[] = [];
     for (const m of modelsOf(desired)) {
@@ -71,6 +72,7 @@ export const modelTypeFields: Rule = {
 export const modelDates: Rule = {
   name: "model-dates",
   needs: ["ModelCatalog"],
+  alone: true,
   check({ desired }) {
     const out: Diagnostic[] = [];
     for (const m of modelsOf(desired)) {

@@ -19,6 +19,7 @@ export const MONEY_RULE =
 export const moneyFitsColumn: Rule = {
   name: "money-fits-column",
   needs: [],
+  alone: true,
   check({ desired }) {
     const out: Diagnostic[] = [];
     const refuse = (r: (typeof desired.resources)[number], field: string, name: string, value: string) =>
@@ -60,6 +61,7 @@ export const moneyFitsColumn: Rule = {
 export const jsonValuesStorable: Rule = {
   name: "json-values-storable",
   needs: [],
+  alone: true,
   check({ desired }) {
     const out: Diagnostic[] = [];
     for (const r of desired.resources) {

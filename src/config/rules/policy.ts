@@ -114,6 +114,7 @@ export function unknownProtected(policy: Pick<PolicyDoc, "protected">, desired: 
 export const priceCeilings: Rule = {
   name: "price-ceilings",
   needs: ["ModelCatalog", "Policy"],
+  alone: true,
   check({ docs, desired }) {
     const policy = docsOf(docs, "Policy")[0];
     const ceilings = policy?.data.price_ceilings;

@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
+import { diagnostic, diagnosticId, type Diagnostic } from "../../domain/diagnostic.js";
 import { canonicalJson } from "../../domain/digest.js";
 import { decimalEquals } from "../../domain/money.js";
 import { fieldType, type FieldValue, type Resource } from "../../domain/resources.js";
@@ -75,7 +75,6 @@ export const scheduledEntries: Rule = {
   },
 };
 
-const diagnosticKey = (d: Diagnostic) => `${d.code}\0${d.message}\0${d.file ?? ""}:${d.line ?? 0}:${d.col ?? 0}`;
 
 /**
  * Every rule holds in every scheduled state, not only in the state as
@@ -93,7 +92,7 @@ export function scheduledStateDiagnostics(
 ): Diagnostic[] {
   const schedule = ctx.desired.schedule ?? [];
   if (schedule.length === 0) return [];
-  const seen = new Set(found.map(diagnosticKey));
+  const seen = new Set(found.map(diagnosticId));
   const out: Diagnostic[] = [];
   for (const t of scheduleInstants(schedule)) {
     const resources = resourcesAt(ctx.desired.resources, schedule, t);
@@ -101,7 +100,7 @@ export function scheduledStateDiagnostics(
     const state: RuleContext = { ...ctx, desired: { ...ctx.desired, resources, schedule: [] }, models };
     const entries = schedule.filter((e) => e.at === t);
     for (const d of run(state, new Set(entries.map((e) => e.address)))) {
-      const key = diagnosticKey(d);
+      const key = diagnosticId(d);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(attribute(d, entries));

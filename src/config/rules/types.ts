@@ -21,6 +21,14 @@ export interface Rule {
    * parse or validate: judging half a catalog would only add false alarms.
    */
   needs: readonly DocumentKind[];
+  /**
+   * The rule judges each resource by itself: it reads the documents, `today`
+   * and one resource at a time, never the rest of the state, so its verdict
+   * on a state is the verdicts on each resource put together. Then another
+   * state (an environment's, a scheduled instant's) is judged again only
+   * where its resources differ (rules/index.ts).
+   */
+  alone?: true;
   check(ctx: RuleContext): Diagnostic[];
 }
 
