@@ -63,9 +63,8 @@ export function computeMargins(models: readonly Resource[], credits: readonly Re
   for (const op of credits) {
     const priced = pricedOperation(op);
     if (!priced) continue;
-    const charge = priced.numerator.div(priced.denominator);
-    const figuresAt = figuresByCost(charge);
-    for (const { model, range } of ranges(priced.unit)) lines.push(marginLine(op, model, priced, range, charge, figuresAt));
+    const figuresAt = figuresByCost(priced);
+    for (const { model, range } of ranges(priced.unit)) lines.push(marginLine(op, model, priced, range, figuresAt));
   }
   return lines.sort(byOperationAndModel);
 }
@@ -123,30 +122,23 @@ function pricedOperation(op: Resource): PricedOperation | null {
  * One line at the model's worst cost (what the policy checks), with the
  * operation's minimum charge, and the cheapest alongside.
  */
-function marginLine(
-  op: Resource,
-  model: Resource,
-  priced: PricedOperation,
-  range: CostSpan,
-  charge: Dec,
-  figuresAt: (cost: Dec) => MarginFigures = (cost) => marginFigures(cost, charge),
-): MarginLine {
+function marginLine(op: Resource, model: Resource, priced: PricedOperation, range: CostSpan, figuresAt: FiguresAt = figuresByCost(priced)): MarginLine {
   const cost = range.worst.cost;
-  const figures = figuresAt(cost);
   return {
     operation_type: op.key.operation_type ?? op.address,
     model_id: model.key.model_id ?? model.address,
     unit: priced.unit,
     per: marginBasis(priced.unit),
-    figures: { ...figures, ...priced.minimum },
+    figures: figuresAt(cost, true),
     dimension: range.worst.dimension,
-    // One price (the common case): the cheapest is the worst, figures and all.
-    cheapest: { dimension: range.cheapest.dimension, figures: range.cheapest === range.worst ? figures : figuresAt(range.cheapest.cost) },
+    cheapest: { dimension: range.cheapest.dimension, figures: figuresAt(range.cheapest.cost, false) },
     exact: { cost, chargeNumerator: priced.numerator, chargeDenominator: priced.denominator },
   };
 }
 
-const byOperationAndModel = (a: MarginLine, b: MarginLine) => cmp(a.operation_type, b.operation_type) || cmp(a.model_id, b.model_id);
+/** The order of margin lines (and of plan rows): by operation, then model. */
+export const byOperationAndModel = (a: Pick<MarginLine, "operation_type" | "model_id">, b: Pick<MarginLine, "operation_type" | "model_id">) =>
+  cmp(a.operation_type, b.operation_type) || cmp(a.model_id, b.model_id);
 
 /**
  * The lines that miss their floor (`floorOf` an operation; undefined: no floor),
@@ -178,7 +170,7 @@ export function linesBelowFloor(
       : BigInt(priced.numerator.times(new Dec(100).minus(dec(floor))).times(new Dec(10).pow(scale)).div(priced.denominator.times(100)).floor().toFixed());
     for (const { model, range, scaled } of byModel) {
       if (bound !== null && scaled <= bound) continue;
-      out.push(marginLine(op, model, priced, range, priced.numerator.div(priced.denominator)));
+      out.push(marginLine(op, model, priced, range));
     }
   }
   return out.sort(byOperationAndModel);
@@ -221,20 +213,35 @@ function chargeFraction(op: Resource): { numerator: Dec; denominator: Dec } | nu
   return { numerator: MILLION.times(price), denominator: new Dec(perCredit) };
 }
 
+/** The figures of one operation at a cost, with its minimum charge (at the worst cost) or without (at the cheapest). */
+type FiguresAt = (cost: Dec, withMinimum: boolean) => MarginFigures;
+
 /**
- * marginFigures(cost, charge) for one charge, remembered by the cost's value:
- * a catalog's models share a few dozen prices, and 10k models x a dozen
- * operations would otherwise work out the same five decimal figures 100k+
- * times. Each call returns its own copy (lines never share a figures object).
+ * marginFigures for one operation, remembered by the cost's value: a
+ * catalog's models share a few dozen prices, and 10k models x a dozen
+ * operations would otherwise work out the same figures 100k+ times. Lines of
+ * equal figures share one frozen object.
  */
-function figuresByCost(charge: Dec): (cost: Dec) => MarginFigures {
-  const known = new Map<string, MarginFigures>();
-  return (cost) => {
-    const key = cost.toString();
+function figuresByCost(priced: PricedOperation): FiguresAt {
+  const charge = priced.numerator.div(priced.denominator);
+  const known = new Map<string, [MarginFigures, MarginFigures]>();
+  return (cost, withMinimum) => {
+    const key = costText(cost);
     let figures = known.get(key);
-    if (!figures) known.set(key, (figures = marginFigures(cost, charge)));
-    return { ...figures };
+    if (!figures) {
+      const plain = Object.freeze(marginFigures(cost, charge));
+      known.set(key, (figures = [plain, Object.keys(priced.minimum).length ? Object.freeze({ ...plain, ...priced.minimum }) : plain]));
+    }
+    return figures[withMinimum ? 1 : 0];
   };
+}
+
+/** A cost's text, once per decimal object: every operation looks up every model's cost. */
+const costTexts = new WeakMap<Dec, string>();
+function costText(cost: Dec): string {
+  let text = costTexts.get(cost);
+  if (text === undefined) costTexts.set(cost, (text = cost.toString()));
+  return text;
 }
 
 export function marginFigures(cost: Dec, charge: Dec): MarginFigures {

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../../domain/diagnostic.js";
-import { fieldType } from "../../domain/resources.js";
+import { fieldsOfType, fieldType } from "../../domain/resources.js";
 import { MONEY_COLUMN, MONEY_TEXT, jsonValueProblem } from "../../schema/fields.js";
 import { inert } from "../../domain/inert.js";
 import { LIST_PRICE_MONEY } from "../../schema/prices.js";
@@ -32,8 +32,9 @@ export const moneyFitsColumn: Rule = {
         ),
       );
     for (const r of desired.resources) {
-      for (const [name, value] of Object.entries(r.fields)) {
-        if (typeof value === "string" && fieldType(r.kind, name) === "decimal" && !MONEY_TEXT.test(value)) refuse(r, name, name, value);
+      for (const name of fieldsOfType(r.kind, "decimal")) {
+        const value = r.fields[name];
+        if (typeof value === "string" && !MONEY_TEXT.test(value)) refuse(r, name, name, value);
       }
       if (r.kind !== "model") continue;
       // List prices (context tiers, image prices): every money entry by the same rule.
@@ -65,9 +66,10 @@ export const jsonValuesStorable: Rule = {
   check({ desired }) {
     const out: Diagnostic[] = [];
     for (const r of desired.resources) {
-      for (const [name, value] of Object.entries(r.fields)) {
+      const fields = r.fields;
+      for (const name in fields) {
         if (fieldType(r.kind, name) !== "json") continue;
-        const problem = jsonValueProblem(value);
+        const problem = jsonValueProblem(fields[name]);
         if (!problem) continue;
         const where = problem.path ? ` at ${inert(problem.path)}` : "";
         out.push(diagnostic("error", "json.not-storable", `${name} of ${r.address}${where}: ${problem.why}`, sourceOf(r, name)));

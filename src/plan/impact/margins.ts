@@ -1,4 +1,5 @@
-import { computeMargins, type MarginLine } from "../../domain/margin.js";
+import { appendAll } from "../../domain/append.js";
+import { byOperationAndModel, computeMargins, type MarginLine } from "../../domain/margin.js";
 import { COST_INPUT_FIELDS } from "../../domain/prices.js";
 import type { Resource } from "../../domain/resources.js";
 import { sameValue } from "../diff.js";
@@ -25,20 +26,19 @@ function moved(kind: "model" | "credit", live: readonly Resource[], desired: rea
   return out;
 }
 
-const key = (l: MarginLine) => `${l.operation_type}\0${l.model_id}`;
-
 /**
- * The margin lines of one side where a row can move: the moved models against
- * every operation and every model against the moved operations. A catalog of
- * 10k models x a dozen operations is not recomputed for one price change.
+ * The margin lines of one side where a row can move, in operation and model
+ * order: the moved models against every operation, and the other models
+ * against the moved operations. A catalog of 10k models x a dozen operations
+ * is not recomputed for one price change, nor twice on a first apply.
  */
-function linesWhereMoved(resources: readonly Resource[], movedModels: Set<string>, movedOps: Set<string>): Map<string, MarginLine> {
+function linesWhereMoved(resources: readonly Resource[], movedModels: Set<string>, movedOps: Set<string>): MarginLine[] {
   const models = resources.filter((r) => r.kind === "model");
   const credits = resources.filter((r) => r.kind === "credit");
-  const lines = new Map<string, MarginLine>();
-  if (movedModels.size) for (const l of computeMargins(models.filter((m) => movedModels.has(m.address)), credits)) lines.set(key(l), l);
-  if (movedOps.size) for (const l of computeMargins(models, credits.filter((c) => movedOps.has(c.address)))) lines.set(key(l), l);
-  return lines;
+  const lines: MarginLine[] = [];
+  if (movedModels.size) appendAll(lines, computeMargins(models.filter((m) => movedModels.has(m.address)), credits));
+  if (movedOps.size) appendAll(lines, computeMargins(models.filter((m) => !movedModels.has(m.address)), credits.filter((c) => movedOps.has(c.address))));
+  return lines.sort(byOperationAndModel);
 }
 
 /**
@@ -51,11 +51,12 @@ export function marginRows(live: readonly Resource[], desired: readonly Resource
   const movedOps = moved("credit", live, desired);
   const before = linesWhereMoved(live, movedModels, movedOps);
   const after = linesWhereMoved(desired, movedModels, movedOps);
-  const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
   const rows: MarginRow[] = [];
-  for (const k of keys) {
-    const b = before.get(k);
-    const a = after.get(k);
+  // Both sides are in the same order: a merge join.
+  for (let i = 0, j = 0; i < before.length || j < after.length; ) {
+    const order = i === before.length ? 1 : j === after.length ? -1 : byOperationAndModel(before[i]!, after[j]!);
+    const b = order <= 0 ? before[i++] : undefined;
+    const a = order >= 0 ? after[j++] : undefined;
     if (b && a && samePrices(b, a)) continue;
     const any = (a ?? b)!;
     const row: MarginRow = { operation_type: any.operation_type, model_id: any.model_id, unit: any.unit, per: any.per, before: b ? b.figures : null, after: a ? a.figures : null };
