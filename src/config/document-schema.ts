@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 import { API_VERSION, DEPRECATED_FIELDS, DOCUMENT_KINDS, REMOVED_FIELDS, type DocumentKind } from "../schema/documents.js";
+import { PATTERN_MEANING } from "../schema/fields.js";
 import { packageSchemasDir } from "../schema/files.js";
 import { schemaFileName } from "../schema/json-schema.js";
 import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type AjvInstance, type ErrorObject, type ValidateFunction } from "../schema/ajv.js";
@@ -172,7 +173,7 @@ function describeError(e: ErrorObject, d: YamlDocument, kind: DocumentKind): Dia
       if (name === "from_env") {
         return diagnostic("error", "schema.env-name", `\`from_env\` in ${where} must name an environment variable (A-Z, 0-9, _)`, locate(d, path));
       }
-      return diagnostic("error", "schema.format", `\`${name}\` in ${where} must be ${expectation(e.parentSchema)}`, locate(d, path));
+      return diagnostic("error", "schema.format", `\`${name}\` in ${where} must be ${patternMeaning(e) ?? expectation(e.parentSchema)}`, locate(d, path));
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -203,6 +204,9 @@ function apiKeyShapeError(d: YamlDocument, path: Path, where: string): Diagnosti
 }
 
 /** What a sub-schema accepts, in words. */
+/** The field rule a text breaks (schema/fields.ts), named by its pattern. */
+const patternMeaning = (e: ErrorObject) => (e.keyword === "pattern" ? PATTERN_MEANING.get(String(e.params.pattern)) : undefined);
+
 function expectation(schema: Record<string, unknown> | undefined): string {
   if (!schema) return "valid";
   const branches = (schema.anyOf ?? schema.oneOf) as Record<string, unknown>[] | undefined;

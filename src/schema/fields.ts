@@ -49,14 +49,28 @@ export function int32(bounds: { min?: number; max?: number } = {}) {
   return z.int().min(Math.max(bounds.min ?? INT32.min, INT32.min)).max(Math.min(bounds.max ?? INT32.max, INT32.max));
 }
 
-/** A non-empty printable name of at most `max` characters (ids, slugs, display names, keys). */
-export function printableName(max: number) {
-  return z.string().min(1).max(max).regex(PRINTABLE_NAME, "printable text without control characters");
+/**
+ * What each text pattern of these rules asks for, by the pattern's source (as
+ * the JSON Schemas carry it): validate names the rule a value breaks, not the
+ * field's description.
+ */
+export const PATTERN_MEANING: ReadonlyMap<string, string> = new Map<string, string>();
+/** `pattern` with its meaning, recorded in PATTERN_MEANING: the message zod gives and the one validate gives are one text. */
+function meaning(pattern: RegExp, text: string): [RegExp, string] {
+  (PATTERN_MEANING as Map<string, string>).set(pattern.source, text);
+  return [pattern, text];
 }
 
+const PRINTABLE = meaning(PRINTABLE_NAME, "printable text without control characters (no newline, tab or escape)");
+/** A non-empty printable name of at most `max` characters (ids, slugs, display names, keys). */
+export function printableName(max: number) {
+  return z.string().min(1).max(max).regex(...PRINTABLE);
+}
+
+const STORABLE = meaning(STORABLE_TEXT, "text without NUL characters or unpaired surrogates");
 /** Free text of at most `max` characters that any database can store (notes). */
 export function storableText(max: number) {
-  return z.string().max(max).regex(STORABLE_TEXT, "text without NUL characters or unpaired surrogates");
+  return z.string().max(max).regex(...STORABLE);
 }
 
 /**
@@ -64,14 +78,17 @@ export function storableText(max: number) {
  * keys): snake_case, so printable and storable by its pattern alone.
  */
 export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+const SNAKE_CASE = meaning(IDENTIFIER, "lowercase letters, digits and '_', starting with a letter");
 export function identifier(max: number) {
-  return z.string().min(1).max(max).regex(IDENTIFIER, "lowercase letters, digits and '_', starting with a letter");
+  return z.string().min(1).max(max).regex(...SNAKE_CASE);
 }
 
+const SLUG = meaning(SLUG_TEXT, "lowercase letters, digits, '.', '_' or '-'");
 /** A slug of at most `max` characters (see SLUG_TEXT). */
 export function slug(max = 100) {
-  return printableName(max).regex(SLUG_TEXT, "lowercase letters, digits, '.', '_' or '-'");
+  return printableName(max).regex(...SLUG);
 }
+
 
 /** Keys that would reach Object.prototype in a naive consumer. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);

@@ -152,6 +152,8 @@ describe("#8 reproductions refused by validate", () => {
       const lines = (r.stdout + r.stderr).split("\n");
       expect(lines.filter((l) => l.startsWith("::") && !/^::(error|warning) file=/.test(l))).toEqual([]);
       expect(r.stdout + r.stderr).not.toContain("\x1b");
+      // The message names the rule the id breaks, not the field's description.
+      expect(r.stdout).toMatch(/`model_id` in model gpt-4\.1.* must be printable text without control characters \(no newline, tab or escape\)/);
     }
     const r = await cli(["plan"]);
     expect(r.code).toBe(1);
