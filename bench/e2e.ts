@@ -57,6 +57,9 @@ export interface StartupResult {
   versionMedianCpuMs: number | null;
   validateSampleMedianMs: number;
   validateSampleMedianCpuMs: number | null;
+  /** Importing the libraries validate loads, and nothing else (bench/startup-floor.ts). */
+  importFloorMedianMs: number;
+  importFloorMedianCpuMs: number | null;
 }
 
 export interface E2eOptions {
@@ -76,6 +79,7 @@ export interface E2eOptions {
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const FLOOR_SCRIPT = join(import.meta.dirname, "floor.js");
+const STARTUP_FLOOR_SCRIPT = join(import.meta.dirname, "startup-floor.js");
 const TIME = "/usr/bin/time";
 const DUMMY_KEYS = {
   OPENAI_API_KEY: "sk-bench-openai-000000000000000000",
@@ -204,19 +208,25 @@ export async function runScenario(scenario: ScenarioName, dialect: Dialect, opts
   }
 }
 
-/** `cfgsync --version` and `validate` of the sample config/, medians of several runs. */
+/** `cfgsync --version`, `validate` of the sample config/ and the start-up floor, run in turn: medians of several runs. */
 export async function measureStartup(cliDir: string, runs = 7): Promise<StartupResult> {
   const bin = join(cliDir, "bin", "run.js");
   const middle = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const median = async (args: string[]) => {
-    const runsOf: RunResult[] = [];
-    for (let i = 0; i < runs; i++) runsOf.push(await timed([bin, ...args], { cwd: ROOT }));
-    const cpu = runsOf.map((r) => r.cpuMs).filter((v): v is number => v !== null);
-    return { wall: middle(runsOf.map((r) => r.ms)), cpu: cpu.length ? middle(cpu) : null };
+  const commands = [[bin, "--version"], [bin, "validate", "--config-dir", join(ROOT, "config")], [STARTUP_FLOOR_SCRIPT]];
+  const runsOf: RunResult[][] = commands.map(() => []);
+  for (let i = 0; i < runs; i++) for (const [k, args] of commands.entries()) runsOf[k]!.push(await timed(args, { cwd: ROOT }));
+  const [version, validate, floor] = runsOf.map((rs) => {
+    const cpu = rs.map((r) => r.cpuMs).filter((v): v is number => v !== null);
+    return { wall: middle(rs.map((r) => r.ms)), cpu: cpu.length ? middle(cpu) : null };
+  }) as [{ wall: number; cpu: number | null }, { wall: number; cpu: number | null }, { wall: number; cpu: number | null }];
+  return {
+    versionMedianMs: version.wall,
+    versionMedianCpuMs: version.cpu,
+    validateSampleMedianMs: validate.wall,
+    validateSampleMedianCpuMs: validate.cpu,
+    importFloorMedianMs: floor.wall,
+    importFloorMedianCpuMs: floor.cpu,
   };
-  const version = await median(["--version"]);
-  const validate = await median(["validate", "--config-dir", join(ROOT, "config")]);
-  return { versionMedianMs: version.wall, versionMedianCpuMs: version.cpu, validateSampleMedianMs: validate.wall, validateSampleMedianCpuMs: validate.cpu };
 }
 
 export async function runE2e(opts: E2eOptions): Promise<{ scenarios: ScenarioResult[]; startup: StartupResult }> {
@@ -269,7 +279,8 @@ function startupLine(s: StartupResult): string {
   const both = (wall: number, cpuMs: number | null) => `${wall.toFixed(0)} ms wall${cpuMs === null ? "" : ` (${cpuMs.toFixed(0)} ms CPU)`}`;
   return (
     `cfgsync --version: median ${both(s.versionMedianMs, s.versionMedianCpuMs)} (target <= 150 ms); ` +
-    `validate of the sample: median ${both(s.validateSampleMedianMs, s.validateSampleMedianCpuMs)} (target <= 300 ms)`
+    `validate of the sample: median ${both(s.validateSampleMedianMs, s.validateSampleMedianCpuMs)} (target <= 300 ms; ` +
+    `importing the libraries it loads, alone: ${both(s.importFloorMedianMs, s.importFloorMedianCpuMs)})`
   );
 }
 
