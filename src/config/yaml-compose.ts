@@ -29,7 +29,21 @@ export const giveUp = (): never => {
 export interface ComposedDocument {
   root: SourceNode;
   value: unknown;
+  /**
+   * Where the empty value this node ends with is (`key:` and nothing, as its
+   * last entry, however deep): yaml measures the next key's 1024 characters
+   * from there, blank lines included.
+   */
+  emptyEnd?: number;
 }
+
+/**
+ * The most characters from where yaml starts an implicit key (its first
+ * character, or the empty value before it) to its `:` that a fast way reads;
+ * yaml refuses more than 1024. Half of that: no key written by hand is near
+ * it, and where yaml starts counting is only ever bounded from below here.
+ */
+export const KEY_SPAN = 512;
 
 /** What the walk refuses beyond YAML's grammar, so the Composer's path reports it (see yaml-parse.ts). */
 export interface ComposeLimits {
@@ -184,6 +198,7 @@ function blockMap(token: CST.BlockMap, limits: ComposeLimits, depth: number): Co
   const value: Record<string, unknown> = {};
   const seen = new Set<string>();
   const items = token.items;
+  let emptyEnd: number | undefined;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     const keyProps = props(item.start, "explicit-key-ind", true, token.offset, false);
@@ -196,19 +211,25 @@ function blockMap(token: CST.BlockMap, limits: ComposeLimits, depth: number): Co
     if (!item.sep || (item.key && "indent" in item.key && item.key.indent !== token.indent)) giveUp();
     const k = key(item.key, limits, seen);
     const valueProps = props(item.sep, "map-value-ind", false, k.end, false);
-    if (!valueProps.found || valueProps.found.offset - k.start > 512) giveUp();
+    if (!valueProps.found) return giveUp();
+    const colon = valueProps.found.offset;
+    if (colon - k.start > KEY_SPAN || (emptyEnd !== undefined && colon - emptyEnd > KEY_SPAN)) giveUp();
     const v = item.value;
     if ((v?.type === "block-map" || v?.type === "block-seq") && !valueProps.hasNewline) giveUp();
-    const composed = v ? node(v, limits, depth + 1) : { root: empty(valueProps.end), value: null };
+    // An empty value is a null node one level down, where the depth limit holds as for any other.
+    if (!v && depth + 1 > limits.maxDepth) giveUp();
+    const composed = v ? node(v, limits, depth + 1) : { root: empty(valueProps.end), value: null, emptyEnd: colon };
     pairs.push({ key: k, value: composed.root });
     value[k.value as string] = composed.value;
+    emptyEnd = composed.emptyEnd;
   }
-  return { root: { kind: "map", start: token.offset, pairs }, value };
+  return { root: { kind: "map", start: token.offset, pairs }, value, emptyEnd };
 }
 
 function blockSeq(token: CST.BlockSequence, limits: ComposeLimits, depth: number): ComposedDocument {
   const items: SourceSeq["items"] = [];
   const value: unknown[] = [];
+  let emptyEnd: number | undefined;
   for (let i = 0; i < token.items.length; i++) {
     const item = token.items[i]!;
     const itemProps = props(item.start, "seq-item-ind", true, token.offset, false);
@@ -220,8 +241,9 @@ function blockSeq(token: CST.BlockSequence, limits: ComposeLimits, depth: number
     const composed = node(item.value!, limits, depth + 1);
     items.push(composed.root);
     value.push(composed.value);
+    emptyEnd = composed.emptyEnd;
   }
-  return { root: { kind: "seq", start: token.offset, items }, value };
+  return { root: { kind: "seq", start: token.offset, items }, value, emptyEnd };
 }
 
 function flowCollection(token: CST.FlowCollection, limits: ComposeLimits, depth: number): ComposedDocument {

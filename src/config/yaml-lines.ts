@@ -1,5 +1,5 @@
 import { CST } from "yaml";
-import { GIVE_UP, giveUp, resolvePlainScalar, type ComposeLimits, type ComposedDocument } from "./yaml-compose.js";
+import { GIVE_UP, giveUp, KEY_SPAN, resolvePlainScalar, type ComposeLimits, type ComposedDocument } from "./yaml-compose.js";
 import type { SourceMap, SourceNode, SourceScalar } from "./yaml-source.js";
 
 /*
@@ -132,6 +132,7 @@ class LineReader {
     const start = this.content;
     const items: SourceNode[] = [];
     const value: unknown[] = [];
+    let emptyEnd: number | undefined;
     while (!this.atEnd() && this.indent === indent && this.isSeqItem(this.content)) {
       this.count();
       let at = this.content + 1;
@@ -141,9 +142,10 @@ class LineReader {
       const item = this.entryStarts(at) ? this.mapping(at - this.line, at, depth + 1) : this.lineValue(at, depth + 1);
       items.push(item.root);
       value.push(item.value);
+      emptyEnd = item.emptyEnd;
     }
     if (!this.atEnd() && this.indent > indent) giveUp();
-    return { root: { kind: "seq", start, items }, value };
+    return { root: { kind: "seq", start, items }, value, emptyEnd };
   }
 
   /** Whether a mapping entry (`key: ...`) starts at `at`. */
@@ -177,8 +179,10 @@ class LineReader {
     const value: Record<string, unknown> = {};
     const seen = new Set<string>();
     let at = first;
+    let emptyEnd: number | undefined;
     for (;;) {
       const key = this.key(at, seen);
+      if (emptyEnd !== undefined && key.colon - emptyEnd > KEY_SPAN) giveUp();
       let v = this.text.charCodeAt(key.colon + 1) === SPACE ? key.colon + 2 : key.colon + 1;
       while (v < this.end && this.text.charCodeAt(v) === SPACE) v++;
       let composed: ComposedDocument;
@@ -191,16 +195,19 @@ class LineReader {
         if (!this.atEnd() && (this.indent > indent || (this.indent === indent && this.isSeqItem(this.content)))) {
           composed = this.block(this.indent, depth + 1);
         } else {
-          composed = { root: { kind: "scalar", start: after, end: after, value: null, source: "" }, value: null };
+          // An empty value is a null node one level down, where the depth limit holds as for any other.
+          if (depth + 1 > this.limits.maxDepth) giveUp();
+          composed = { root: { kind: "scalar", start: after, end: after, value: null, source: "" }, value: null, emptyEnd: key.colon };
         }
       }
       pairs.push({ key: key.node, value: composed.root });
       value[key.node.value as string] = composed.value;
+      emptyEnd = composed.emptyEnd;
       if (this.atEnd() || this.indent < indent) break;
       if (this.indent > indent || this.isSeqItem(this.content)) giveUp();
       at = this.content;
     }
-    return { root: { kind: "map", start: first, pairs }, value };
+    return { root: { kind: "map", start: first, pairs }, value, emptyEnd };
   }
 
   /** A one-line key at `at` and the colon after it. */
@@ -210,6 +217,7 @@ class LineReader {
     let colon: number;
     if (c === 0x27 || c === 0x22) {
       const close = this.quoteEnd(at);
+      if (close - at > KEY_SPAN) giveUp();
       node = this.quoted(at, close);
       colon = close;
       if (this.text.charCodeAt(colon) !== COLON) giveUp();
@@ -217,7 +225,7 @@ class LineReader {
       if (colon + 1 < this.end && next !== SPACE) giveUp();
     } else {
       colon = this.keyColon(at);
-      if (colon === -1 || colon - at > 512) giveUp();
+      if (colon === -1 || colon - at > KEY_SPAN) giveUp();
       let end = colon;
       while (this.text.charCodeAt(end - 1) === SPACE) end--;
       node = this.plain(at, end, true);
@@ -354,6 +362,7 @@ class LineReader {
   }
 
   private flowValue(at: number, depth: number): ComposedDocument & { end: number } {
+    if (depth > this.limits.maxDepth) giveUp();
     const c = this.text.charCodeAt(at);
     if (c === 0x5b || c === 0x7b) return this.flow(at, depth);
     const s = this.flowScalar(at, false);

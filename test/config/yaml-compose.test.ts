@@ -172,6 +172,24 @@ describe("the line reader and composeFast give yaml's Composer's answer", () => 
       "a: # just a comment\n  b: 1\n",
       "a: 1\n---\n",
       "a: 1\n...\n",
+      // Found by an adversarial review: depth counted to the scalar inside flow collections and to an empty value,
+      // quoted keys over yaml's 1024 characters, and yaml's key span measured from an empty value before it.
+      "a: " + "[".repeat(63) + "x" + "]".repeat(63) + "\n",
+      "a: " + "{k: ".repeat(63) + "x" + "}".repeat(63) + "\n",
+      Array.from({ length: 63 }, (_, i) => " ".repeat(i) + "k:").join("\n") + "\n" + " ".repeat(63) + "k: [x]\n",
+      Array.from({ length: 64 }, (_, i) => " ".repeat(i) + "k:").join("\n") + "\n",
+      Array.from({ length: 64 }, (_, i) => " ".repeat(i) + "k:").join("\r\n") + "\r\n",
+      Array.from({ length: 63 }, (_, i) => " ".repeat(i) + "k:").join("\n") + "\n",
+      '"' + "x".repeat(1023) + '": 1\n',
+      "'" + "x".repeat(1023) + "': 1\n",
+      '- "' + "x".repeat(1023) + '": 1\n',
+      '"' + "x".repeat(1022) + '": 1\n',
+      "a:\n b:\n" + " ".repeat(1022) + "\nc: 1\n",
+      "a:\n b:\n" + "\n".repeat(1023) + "c: 1\n",
+      "a:\n- b:\n" + " ".repeat(1030) + "\nc: 1\n",
+      "a:\r\n b:\r\n" + " ".repeat(1022) + "\r\nc: 1\r\n",
+      "a:\n b: 1\n" + "\n".repeat(1100) + "c: 1\n",
+      "a:\n b:\n" + "\n".repeat(20) + "c: 1\n",
     ];
     const readers = tally();
     for (const text of cases) readers[everyWay(text)]++;
