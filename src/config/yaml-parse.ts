@@ -146,6 +146,8 @@ export function parseYaml(file: string, text: string, maxNodes: number = MAX_NOD
     nodes = counted.nodes;
     const fast = firstTry === "composer" ? undefined : composeFast(counted.tokens, GATE);
     if (fast) return { docs: fast.map(({ root, value }, index) => ({ file, index, root, lineCounter, value })), diagnostics, nodes, reader: "cst" };
+    const deep = overlyNested(counted.tokens);
+    if (deep) return { docs, diagnostics: [tooDeep(file, lineCounter, deep.offset)], nodes, reader: "composer" };
     parsed = Array.from(new Composer(PARSE_OPTIONS).compose(counted.tokens)) as Document.Parsed[];
   } catch (err) {
     return failed(err);
@@ -179,6 +181,41 @@ function lineStarts(text: string, lineCounter: LineCounter) {
   lineCounter.addNewLine(0);
   for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", nl + 1)) lineCounter.addNewLine(nl + 1);
 }
+
+/**
+ * Nesting yaml's Composer, which recurses, would meet with a stack overflow
+ * (a few thousand levels) and report as an internal error at a position that
+ * depends on the stack: such a file is refused before it is composed.
+ */
+const COMPOSER_SAFE_DEPTH = 1000;
+
+/**
+ * When the CST nests deeper than COMPOSER_SAFE_DEPTH anywhere, its first node
+ * (in document order) deeper than MAX_DEPTH; found without recursion.
+ */
+function overlyNested(tokens: readonly CST.Token[]): CST.Token | undefined {
+  const stack: [CST.Token, number][] = [];
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    if (t.type === "document" && t.value) stack.push([t.value, 1]);
+  }
+  let first: CST.Token | undefined;
+  while (stack.length) {
+    const [token, depth] = stack.pop()!;
+    if (depth > MAX_DEPTH) first ??= token;
+    if (depth > COMPOSER_SAFE_DEPTH) return first;
+    if (token.type !== "block-map" && token.type !== "block-seq" && token.type !== "flow-collection") continue;
+    for (let i = token.items.length - 1; i >= 0; i--) {
+      const item = token.items[i]! as { key?: CST.Token | null; value?: CST.Token };
+      if (item.value) stack.push([item.value, depth + 1]);
+      if (item.key) stack.push([item.key, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+const TOO_DEEP = `nesting deeper than ${MAX_DEPTH} levels; configuration is never this deep`;
+const tooDeep = (file: string, lineCounter: LineCounter, offset: number) => diagnostic("error", "yaml.too-deep", TOO_DEEP, positionAt(file, lineCounter, offset));
 
 /** What a mapping key may not be: text no database stores, a prototype key, a merge key. */
 function keyProblems(key: string): { code: Code; message: string }[] {
@@ -224,7 +261,7 @@ function checkStructure(file: string, doc: Document.Parsed, lineCounter: LineCou
       return 1;
     }
     if (depth > MAX_DEPTH) {
-      out.push(diagnostic("error", "yaml.too-deep", `nesting deeper than ${MAX_DEPTH} levels; configuration is never this deep`, at(n)));
+      out.push(diagnostic("error", "yaml.too-deep", TOO_DEEP, at(n)));
       return 1;
     }
     let size = 1;

@@ -190,11 +190,23 @@ describe("the line reader and composeFast give yaml's Composer's answer", () => 
       "a:\r\n b:\r\n" + " ".repeat(1022) + "\r\nc: 1\r\n",
       "a:\n b: 1\n" + "\n".repeat(1100) + "c: 1\n",
       "a:\n b:\n" + "\n".repeat(20) + "c: 1\n",
+      "a: " + "[".repeat(2000) + "]".repeat(2000) + "\n",
+      "a: " + "{k: ".repeat(1500) + "x" + "}".repeat(1500) + "\n",
     ];
     const readers = tally();
     for (const text of cases) readers[everyWay(text)]++;
     expect(readers.lines).toBeGreaterThan(5);
     expect(readers.cst).toBeGreaterThan(5);
+  });
+
+  test("nesting yaml's Composer would overflow its stack on is refused before it is composed, at the first level too deep", () => {
+    for (const text of ["a: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n", "- ".repeat(5_000) + "x\n", "a:\n" + Array.from({ length: 3000 }, (_, i) => " ".repeat(i + 1) + "k:").join("\n") + "\n"]) {
+      for (let run = 0; run < 2; run++) {
+        const parsed = parseYaml("config/x.yaml", text);
+        expect(parsed.diagnostics.map((d) => d.code)).toEqual(["yaml.too-deep"]);
+        expect(parsed.diagnostics[0]!.line).toBeLessThanOrEqual(66);
+      }
+    }
   });
 
   // Documents of the kind configuration holds, written by yaml in varied styles, then damaged one
