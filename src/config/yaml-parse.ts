@@ -128,6 +128,15 @@ export function parseYaml(file: string, text: string, maxNodes: number = MAX_NOD
     diagnostics.push(diagnostic("error", "yaml.unparseable", `YAML could not be parsed: ${firstLine(err)}`, { file, line: 1, col: 1 }));
     return { docs, diagnostics, nodes, reader: "composer" };
   };
+  try {
+    // A file that may be over its limit is counted by the lexer alone, before any way builds anything.
+    if (mayExceed(text, maxNodes)) {
+      nodes = countYamlNodes(text, maxNodes);
+      if (nodes > maxNodes) return { docs, diagnostics: [tooManyNodes(file, maxNodes)], nodes, reader: "composer" };
+    }
+  } catch (err) {
+    return failed(err);
+  }
   if (firstTry === "lines") {
     const read = readLines(text, GATE, maxNodes);
     if (read) {
@@ -136,10 +145,6 @@ export function parseYaml(file: string, text: string, maxNodes: number = MAX_NOD
     }
   }
   try {
-    if (mayExceed(text, maxNodes)) {
-      nodes = countYamlNodes(text, maxNodes);
-      if (nodes > maxNodes) return { docs, diagnostics: [tooManyNodes(file, maxNodes)], nodes, reader: "composer" };
-    }
     // Otherwise one pass: the lexer's tokens are counted as the parser consumes
     // them (a separate counting pass over the text cost a tenth of validate).
     const counted = countedTokens(text, lineCounter, maxNodes);
