@@ -184,14 +184,22 @@ const isFlowScalar = (t: CST.Token | null | undefined): t is CST.FlowScalar =>
 /** A mapping key: a one-line flow scalar that resolves to an allowed string, not yet in the mapping. */
 function key(token: CST.Token | null | undefined, limits: ComposeLimits, seen: Set<string>): SourceScalar {
   if (!isFlowScalar(token) || token.source.includes("\n") || token.end?.some((t) => t.type === "newline")) return giveUp();
-  const k = scalar(token, limits, true);
-  if (typeof k.value !== "string" || seen.has(k.value) || limits.keyProblem(k.value)) giveUp();
-  seen.add(k.value as string);
-  return k;
+  return newKey(scalar(token, limits, true), limits, seen);
+}
+
+/**
+ * A mapping key read as yaml reads it, once a fast way has resolved it: a
+ * string the gate allows and its mapping does not hold yet (recorded in
+ * `seen`). Gives up on any other: yaml's path decides and reports.
+ */
+export function newKey(key: SourceScalar, limits: ComposeLimits, seen: Set<string>): SourceScalar {
+  if (typeof key.value !== "string" || seen.has(key.value) || limits.keyProblem(key.value)) giveUp();
+  seen.add(key.value as string);
+  return key;
 }
 
 /** An empty value (`key:` with nothing after it) is null, as the Composer's empty scalar. */
-const empty = (at: number): SourceScalar => ({ kind: "scalar", start: at, end: at, value: null, source: "" });
+export const empty = (at: number): SourceScalar => ({ kind: "scalar", start: at, end: at, value: null, source: "" });
 
 function blockMap(token: CST.BlockMap, limits: ComposeLimits, depth: number): ComposedDocument {
   const pairs: SourceMap["pairs"] = [];

@@ -1,5 +1,5 @@
 import { CST } from "yaml";
-import { GIVE_UP, giveUp, KEY_SPAN, resolvePlainScalar, type ComposeLimits, type ComposedDocument } from "./yaml-compose.js";
+import { empty, GIVE_UP, giveUp, KEY_SPAN, newKey, resolvePlainScalar, type ComposeLimits, type ComposedDocument } from "./yaml-compose.js";
 import type { SourceMap, SourceNode, SourceScalar } from "./yaml-source.js";
 
 /*
@@ -197,7 +197,7 @@ class LineReader {
         } else {
           // An empty value is a null node one level down, where the depth limit holds as for any other.
           if (depth + 1 > this.limits.maxDepth) giveUp();
-          composed = { root: { kind: "scalar", start: after, end: after, value: null, source: "" }, value: null, emptyEnd: key.colon };
+          composed = { root: empty(after), value: null, emptyEnd: key.colon };
         }
       }
       pairs.push({ key: key.node, value: composed.root });
@@ -230,9 +230,7 @@ class LineReader {
       while (this.text.charCodeAt(end - 1) === SPACE) end--;
       node = this.plain(at, end, true);
     }
-    if (typeof node.value !== "string" || seen.has(node.value) || this.limits.keyProblem(node.value)) giveUp();
-    seen.add(node.value as string);
-    return { node, colon };
+    return { node: newKey(node, this.limits, seen), colon };
   }
 
   /** A value that ends with its line: a scalar or a flow collection, then at most a comment. Moves to the next line. */
@@ -335,9 +333,7 @@ class LineReader {
       for (;;) {
         if (isMap) {
           const k = this.flowScalar(i, true);
-          const key = k.node;
-          if (typeof key.value !== "string" || seen.has(key.value) || this.limits.keyProblem(key.value)) giveUp();
-          seen.add(key.value as string);
+          const key = newKey(k.node, this.limits, seen);
           // `key: value`; `{a}` and `{a: }` are left to yaml.
           if (text.charCodeAt(k.end) !== COLON || text.charCodeAt(k.end + 1) !== SPACE) giveUp();
           const v = this.flowValue(skip(k.end + 1), depth + 1);
