@@ -76,9 +76,11 @@ export function ruleRunner(
     const models = new Map<string, Resource>(desired.resources.filter((r) => r.kind === "model").map((r) => [r.key.model_id ?? r.address, r]));
     const ctx: RuleContext = { docs, desired, today, models };
     const verdicts = new Map<Rule, Diagnostic[]>();
+    // What this state replaces of the first state's resources, worked out once for every alone rule.
+    const swapped = first && swappedResources(first.ctx.desired.resources, desired.resources);
     /** The rule's verdict, kept for the next states when it read nothing but the documents. */
     const check = (rule: Rule): Diagnostic[] => {
-      const known = docsOnly.get(rule) ?? (rule.alone && first ? judgedAgain(rule, first.ctx, first.verdicts.get(rule)!, ctx) : undefined);
+      const known = docsOnly.get(rule) ?? (rule.alone && first && swapped ? judgedAgain(rule, first.ctx, first.verdicts.get(rule)!, ctx, swapped) : undefined);
       if (known) return known;
       let readState = false;
       const watched: RuleContext = {
@@ -115,21 +117,28 @@ export function ruleRunner(
 
 const withResources = (ctx: RuleContext, resources: readonly Resource[]): RuleContext => ({ ...ctx, desired: { ...ctx.desired, resources: [...resources] } });
 
+/** The resources a state holds in place of the first state's, and the ones they replace, position by position. */
+interface Swapped {
+  replaced: Resource[];
+  replacements: Resource[];
+}
+
+/** Undefined when the states do not line up resource for resource. */
+function swappedResources(before: readonly Resource[], now: readonly Resource[]): Swapped | undefined {
+  if (before.length !== now.length) return undefined;
+  const swapped: Swapped = { replaced: [], replacements: [] };
+  now.forEach((r, i) => {
+    if (r !== before[i]) swapped.replaced.push(before[i]!), swapped.replacements.push(r);
+  });
+  return swapped;
+}
+
 /**
  * An `alone` rule's verdict on `ctx`, from its verdict on the first state:
  * the resources `ctx` holds in place of the first state's are judged (the
- * ones they replace too, to take back what was said of them). Undefined when
- * the states do not line up resource for resource.
+ * ones they replace too, to take back what was said of them).
  */
-function judgedAgain(rule: Rule, firstCtx: RuleContext, firstVerdict: readonly Diagnostic[], ctx: RuleContext): Diagnostic[] | undefined {
-  const before = firstCtx.desired.resources;
-  const now = ctx.desired.resources;
-  if (before.length !== now.length) return undefined;
-  const replaced: Resource[] = [];
-  const replacements: Resource[] = [];
-  now.forEach((r, i) => {
-    if (r !== before[i]) replaced.push(before[i]!), replacements.push(r);
-  });
+function judgedAgain(rule: Rule, firstCtx: RuleContext, firstVerdict: readonly Diagnostic[], ctx: RuleContext, { replaced, replacements }: Swapped): Diagnostic[] {
   if (replaced.length === 0) return [...firstVerdict];
   const takenBack = new Map<string, number>();
   for (const d of rule.check(withResources(firstCtx, replaced))) takenBack.set(diagnosticId(d), (takenBack.get(diagnosticId(d)) ?? 0) + 1);
