@@ -153,7 +153,8 @@ function node(token: CST.Token, limits: ComposeLimits, depth: number): ComposedD
   }
 }
 
-function scalar(token: CST.FlowScalar | CST.BlockScalar, limits: ComposeLimits, atKey: boolean): SourceScalar {
+/** A scalar token as the Composer resolves it (the line reader hands in the quoted ones it finds). */
+export function scalar(token: CST.FlowScalar | CST.BlockScalar, limits: ComposeLimits, atKey: boolean): SourceScalar {
   const resolved = CST.resolveAsScalar(token, true, giveUp);
   if (!resolved) return giveUp();
   const text = resolved.value;

@@ -1,5 +1,4 @@
-import { CST } from "yaml";
-import { empty, GIVE_UP, giveUp, KEY_SPAN, newKey, resolvePlainScalar, type ComposeLimits, type ComposedDocument } from "./yaml-compose.js";
+import { empty, GIVE_UP, giveUp, KEY_SPAN, newKey, resolvePlainScalar, scalar, type ComposeLimits, type ComposedDocument } from "./yaml-compose.js";
 import type { SourceMap, SourceNode, SourceScalar } from "./yaml-source.js";
 
 /*
@@ -307,9 +306,7 @@ class LineReader {
   private quoted(start: number, end: number): SourceScalar {
     this.count();
     const type = this.text.charCodeAt(start) === 0x22 ? "double-quoted-scalar" : "single-quoted-scalar";
-    const resolved = CST.resolveAsScalar({ type, offset: start, indent: 0, source: this.text.slice(start, end) }, true, giveUp);
-    if (!resolved || this.limits.scalarProblem(resolved.value, undefined)) giveUp();
-    return { kind: "scalar", start, end, value: resolved!.value, source: resolved!.value };
+    return scalar({ type, offset: start, indent: 0, source: this.text.slice(start, end) }, this.limits, false);
   }
 
   /** A one-line flow collection at `at`: `[a, b]`, `{ k: v }`, nested. `end` is just past its closing bracket. */
