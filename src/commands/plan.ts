@@ -41,10 +41,11 @@ export default class Plan extends BaseCommand {
     const { writeChunks, writeChunksToFile } = await import("../cli/output.js");
     const target = await this.target(flags);
     const { clockFromEnv } = await import("../cli/test-hooks.js");
-    const { parseInstantFlag } = await import("../cli/instant.js");
+    // Only with --at: the instant is checked by the zod declaration of effective_from.
+    const at = flags.at === undefined ? undefined : (await import("../cli/instant.js")).parseInstantFlag(flags.at, "at");
     const { plan, store } = await computePlan({
       now: clockFromEnv(process.env)(),
-      ...(flags.at !== undefined ? { at: parseInstantFlag(flags.at, "at") } : {}),
+      ...(at !== undefined ? { at } : {}),
       configDir: flags["config-dir"],
       databaseUrl: target.databaseUrl,
       ...(target.environment ? { environment: target.environment } : {}),

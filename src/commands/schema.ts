@@ -14,7 +14,8 @@ export default class Schema extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Schema);
-    const { checkSchemaFiles, packageSchemasDir, writeSchemaFiles } = await import("../schema/files.js");
+    const { packageSchemasDir } = await import("../schema/files.js");
+    const { checkSchemaFiles, writeSchemaFiles } = await import("../schema/json-schema.js");
     const dir = flags["out-dir"] ?? packageSchemasDir();
     if (flags.check) {
       const stale = (await checkSchemaFiles(dir)).filter((s) => s.status === "missing" || s.status === "stale");

@@ -29,7 +29,7 @@ export default class Sync extends BaseCommand {
     const { runSync } = await import("../sync/run.js");
     if (flags.env !== undefined) {
       // The fetched commit's config/environments/ is checked each cycle; here only the name's form.
-      const { ENVIRONMENT_NAME } = await import("../schema/documents.js");
+      const { ENVIRONMENT_NAME } = await import("../schema/document-kinds.js");
       const { UserError } = await import("../domain/diagnostic.js");
       if (!ENVIRONMENT_NAME.test(flags.env)) throw new UserError("usage.unknown-environment", `"${flags.env.slice(0, 63)}" is not an environment name (lowercase letters, digits, '_' or '-')`);
     }

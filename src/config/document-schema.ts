@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
-import { API_VERSION, DEPRECATED_FIELDS, DOCUMENT_KINDS, REMOVED_FIELDS, type DocumentKind } from "../schema/documents.js";
+import { API_VERSION, DEPRECATED_FIELDS, DOCUMENT_KINDS, REMOVED_FIELDS, type DocumentKind } from "../schema/document-kinds.js";
 import { PATTERN_MEANING } from "../schema/fields.js";
-import { packageSchemasDir } from "../schema/files.js";
-import { schemaFileName } from "../schema/json-schema.js";
+import { packageSchemasDir, schemaFileName } from "../schema/files.js";
 import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type AjvInstance, type ErrorObject, type ValidateFunction } from "../schema/ajv.js";
 import { closest, didYouMean } from "../domain/suggest.js";
 import { documentStart, locate, type Path, type YamlDocument } from "./yaml-source.js";
@@ -77,7 +76,7 @@ export function identifyDocument(d: YamlDocument): { kind: DocumentKind } | { di
   }
   if (kind === undefined) {
     out.push(diagnostic("error", "document.missing-kind", `missing \`kind\`; one of ${DOCUMENT_KINDS.join(", ")}`, start));
-  } else if (typeof kind !== "string" || !(DOCUMENT_KINDS as string[]).includes(kind)) {
+  } else if (typeof kind !== "string" || !(DOCUMENT_KINDS as readonly string[]).includes(kind)) {
     const shown = String(kind).slice(0, 40);
     out.push(
       diagnostic(
@@ -94,12 +93,19 @@ export function identifyDocument(d: YamlDocument): { kind: DocumentKind } | { di
 /** Checks a document against its committed JSON Schema; every error in words, at its line. */
 export function validateDocument(d: YamlDocument, kind: DocumentKind): Diagnostic[] {
   const validate = validatorFor(kind);
-  if (validate(d.value)) return [];
-  const errors = relevantErrors(validate.errors ?? []);
+  return validate(d.value) ? [] : describeErrors(validate.errors ?? [], d, kind);
+}
+
+/**
+ * A validator's errors in words, each at its line: of a whole document, or of
+ * the value at `at` in it (an environment's override, checked with its field's
+ * own validator).
+ */
+export function describeErrors(errors: ErrorObject[], d: YamlDocument, kind: DocumentKind, at: Path = []): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const e of errors) {
-    const diag = describeError(e, d, kind);
+  for (const e of relevantErrors(errors)) {
+    const diag = describeError(e, d, kind, at);
     const id = `${diag.line}:${diag.col}:${diag.message}`;
     if (!seen.has(id)) (seen.add(id), out.push(diag));
   }
@@ -123,8 +129,8 @@ function pathOf(instancePath: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function describeError(e: ErrorObject, d: YamlDocument, kind: DocumentKind): Diagnostic {
-  const path = pathOf(e.instancePath);
+function describeError(e: ErrorObject, d: YamlDocument, kind: DocumentKind, at: Path): Diagnostic {
+  const path = [...at, ...pathOf(e.instancePath)];
   const where = contextOf(kind, d.value, path);
   const params = e.params as Record<string, unknown>;
   const name = fieldName(path);
@@ -132,19 +138,19 @@ function describeError(e: ErrorObject, d: YamlDocument, kind: DocumentKind): Dia
   switch (e.keyword) {
     case "additionalProperties": {
       const field = String(params.additionalProperty);
-      const at = locate(d, [...path, field], "key");
-      if (field in REMOVED_FIELDS) return diagnostic("error", "schema.removed-field", `${REMOVED_FIELDS[field]} (in ${where})`, at);
-      if (field in DEPRECATED_FIELDS) return diagnostic("warning", "schema.deprecated-field", `${DEPRECATED_FIELDS[field]} (in ${where})`, at);
+      const keyAt = locate(d, [...path, field], "key");
+      if (field in REMOVED_FIELDS) return diagnostic("error", "schema.removed-field", `${REMOVED_FIELDS[field]} (in ${where})`, keyAt);
+      if (field in DEPRECATED_FIELDS) return diagnostic("warning", "schema.deprecated-field", `${DEPRECATED_FIELDS[field]} (in ${where})`, keyAt);
       if (kind === "Account" && field === "api_key") {
         return diagnostic(
           "error",
           "secrets.api-key-in-account",
           `\`api_key\` in ${where}: API keys live only in IntegrationSettings (config/integrations.yaml) as \`{ from_env: NAME }\`, never in an account; remove it`,
-          at,
+          keyAt,
         );
       }
       const allowed = Object.keys((e.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
-      return diagnostic("error", "schema.unknown-field", `unknown field \`${field}\` in ${where}${didYouMean(field, allowed)}`, at);
+      return diagnostic("error", "schema.unknown-field", `unknown field \`${field}\` in ${where}${didYouMean(field, allowed)}`, keyAt);
     }
     case "required": {
       const field = String(params.missingProperty);

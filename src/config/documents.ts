@@ -1,15 +1,7 @@
 import type { SourceRef } from "../domain/diagnostic.js";
 import { toDecimalString } from "../domain/money.js";
-import type {
-  AccountDoc,
-  CreditCostsDoc,
-  DocumentKind,
-  EnvironmentDoc,
-  IntegrationSettingsDoc,
-  ModelCatalogDoc,
-  PolicyDoc,
-  SettingsSchemasDoc,
-} from "../schema/documents.js";
+import type { AccountDoc, CreditCostsDoc, EnvironmentDoc, IntegrationSettingsDoc, ModelCatalogDoc, PolicyDoc, SettingsSchemasDoc } from "../schema/documents.js";
+import type { DocumentKind } from "../schema/document-kinds.js";
 import { documentStart, locate, writtenNumber, type Path, type YamlDocument } from "./yaml-source.js";
 
 interface DocData {

@@ -1,6 +1,6 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ENVIRONMENT_NAME } from "../schema/documents.js";
+import { ENVIRONMENT_NAME } from "../schema/document-kinds.js";
 import { parseYaml } from "./yaml-parse.js";
 
 /** The environments config/ holds: the names of config/environments/*.yaml, sorted. */

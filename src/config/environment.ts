@@ -3,9 +3,12 @@ import { appendAll } from "../domain/append.js";
 import { fieldType, type FieldValue, type JsonValue, type Resource } from "../domain/resources.js";
 import type { DesiredState } from "../domain/state.js";
 import { didYouMean } from "../domain/suggest.js";
-import { API_VERSION, ENVIRONMENT_OVERRIDE_FIELDS, type ModelDoc } from "../schema/documents.js";
+import type { ModelDoc } from "../schema/documents.js";
+import { API_VERSION } from "../schema/document-kinds.js";
+import { describeErrors } from "./document-schema.js";
 import { at, moneyAt, startOf, type DocOf } from "./documents.js";
 import { priceDimensions } from "./normalise.js";
+import { overridableFields, overrideValidator } from "./override-validators.js";
 import { unknownPolicyOperations, unknownProtected } from "./rules/policy.js";
 
 export type EnvironmentDocument = DocOf<"Environment">;
@@ -39,34 +42,26 @@ export function overlayEnvironment(base: DesiredState, env: EnvironmentDocument)
       );
       continue;
     }
-    const allowed = ENVIRONMENT_OVERRIDE_FIELDS[resource.kind] ?? {};
     const next: Resource = { ...resource, fields: { ...resource.fields }, fieldSources: { ...resource.fieldSources }, overlay: { ...resource.overlay } };
     for (const [field, value] of Object.entries(overrides)) {
       const path = ["overrides", addr, field];
-      const declaration = allowed[field];
-      if (!declaration || !(field in resource.fields)) {
+      const validate = overrideValidator(resource.kind, field);
+      if (!validate || !Object.hasOwn(resource.fields, field)) {
         diagnostics.push(
           diagnostic(
             "error",
             "environment.unknown-field",
-            `environment ${name}: ${addr} has no field \`${field}\` an environment may override${didYouMean(field, Object.keys(allowed))}`,
+            `environment ${name}: ${addr} has no field \`${field}\` an environment may override${didYouMean(field, overridableFields(resource.kind))}`,
             at(env, path, "key"),
           ),
         );
         continue;
       }
-      const checked = declaration.safeParse(value);
-      if (!checked.success) {
-        const issue = checked.error.issues[0];
-        const inner = issue && issue.path.length ? ` (at ${issue.path.join(".")})` : "";
-        diagnostics.push(
-          diagnostic(
-            "error",
-            "environment.invalid-value",
-            `environment ${name}: \`${field}\` of ${addr}${inner}: ${issue?.message ?? "invalid value"}`,
-            at(env, issue ? [...path, ...(issue.path as (string | number)[])] : path),
-          ),
-        );
+      if (!validate(value)) {
+        // Said as validate says it of the base document's field; always an error: the value is not applied.
+        for (const d of describeErrors(validate.errors ?? [], env.yaml, "Environment", path)) {
+          diagnostics.push({ ...d, severity: "error", code: "environment.invalid-value" });
+        }
         continue;
       }
       const where = at(env, path);

@@ -1,7 +1,7 @@
 import { diagnostic, diagnosticId, hasErrors, sortDiagnostics, type Diagnostic } from "../domain/diagnostic.js";
 import { NO_PROGRESS, type Progress } from "../domain/progress.js";
 import type { DesiredState, LoadedConfig } from "../domain/state.js";
-import { DOCUMENT_KINDS, type DocumentKind } from "../schema/documents.js";
+import { DOCUMENT_KINDS, type DocumentKind } from "../schema/document-kinds.js";
 import { identifyDocument, validateDocument } from "./document-schema.js";
 import { docsOf, type ConfigDocument, type DocOf } from "./documents.js";
 import { overlayEnvironment } from "./environment.js";

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 import { inert } from "../domain/inert.js";
-import { INTEGRATION_TYPE_NAME, type DocumentKind } from "../schema/documents.js";
+import { INTEGRATION_TYPE_NAME, type DocumentKind } from "../schema/document-kinds.js";
 import { SLUG_TEXT } from "../schema/fields.js";
 import { INTEGRATION_PROVIDERS, PROVIDER_PARAMS, isSecret, type FieldValue, type Resource } from "../domain/resources.js";
 import type { LiveState } from "../domain/state.js";

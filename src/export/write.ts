@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UserError } from "../domain/diagnostic.js";
 import { packageSchemasDir } from "../schema/files.js";
-import { schemaFileName } from "../schema/json-schema.js";
+import { schemaFileName } from "../schema/files.js";
 import type { SchemaHref } from "./to-yaml.js";
 
 /**

@@ -1,17 +1,17 @@
 import { z } from "zod";
-import { identifier, int32, money, printableName, slug as slugField, storableText, MONEY_COLUMN, SLUG_TEXT } from "./fields.js";
-import { imageSize, listPriceFields, priceCeilings, scalarPriceFields } from "./prices.js";
+import { API_VERSION, ENVIRONMENT_NAME, INTEGRATION_TYPE_NAME, MODEL_TYPES, type DocumentKind } from "./document-kinds.js";
+import { identifier, int32, money, printableName, slug as slugField, storableText } from "./field-schemas.js";
+import { MONEY_COLUMN } from "./fields.js";
+import { imageSize, listPriceFields, priceCeilings, scalarPriceFields } from "./price-schemas.js";
 import { SCHEDULED_FIELDS, scheduledEntries } from "./schedule.js";
-
-export { money } from "./fields.js";
 
 /**
  * The public contract of config/ (SPEC §2.0): the one source from which the
  * JSON Schemas in schemas/ are generated and against which files are checked.
- * Field names are the platform's own snake_case names.
+ * Field names are the platform's own snake_case names. The names the loader
+ * needs without building schemas (kinds, version, name patterns) are
+ * schema/document-kinds.ts.
  */
-
-export const API_VERSION = "cfgsync/v1";
 
 const apiVersion = z.literal(API_VERSION).describe("Schema version of this document");
 
@@ -24,21 +24,7 @@ export const temperature = z
 const isoDate = z.iso.date("a date YYYY-MM-DD").describe("a date YYYY-MM-DD");
 const slug = slugField();
 
-/** Any provider: a slug names its catalog file (models/<provider>.yaml or models/<provider>/*.yaml). */
-export const PROVIDER_SLUG = SLUG_TEXT;
 const providerSlug = slugField(100).describe("Provider slug, e.g. openai, google, bedrock, fireworks_ai");
-/** The model types and what each is billed by (README "Model catalog"). */
-export const MODEL_TYPES = [
-  "text",
-  "image",
-  "embedding",
-  "audio_transcription",
-  "audio_speech",
-  "video",
-  "rerank",
-  "moderation",
-  "realtime",
-] as const;
 /**
  * Credit operations and settings keys are data (issue #13): config/credits.yaml
  * declares the operations and config/settings-schemas.yaml the settings keys
@@ -49,7 +35,6 @@ export const MODEL_TYPES = [
 const operationName = identifier(100).describe("an operation name of lowercase letters, digits and '_', as credit_usage_log.operation_type logs it");
 /** A user settings key: settings-schemas.yaml and the runtime's saveUserSetting read this one declaration. */
 export const settingsKey = identifier(100).describe("a settings key of lowercase letters, digits and '_', as user_settings.key stores it");
-export const INTEGRATION_TYPES = ["openai", "anthropic", "dalle", "runware", "bria"] as const;
 
 /** A model's own fields; its `scheduled` entries pick from these. */
 const modelFields = z.strictObject({
@@ -116,8 +101,6 @@ const declaredIntegration = z.strictObject({
   max_tokens: int32({ min: 1, max: 1_000_000 }).optional(),
   size: imageSize.optional(),
 });
-/** Integration type names: the seed's five and any declared slug. */
-export const INTEGRATION_TYPE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 /** An integration type as a key (account overrides): a printable name of that form. */
 const integrationTypeName = printableName(100).regex(INTEGRATION_TYPE_NAME, "an integration type such as openai or a declared one");
 
@@ -209,9 +192,6 @@ export const policySchema = z.strictObject({
 /** Policy fields an environment may set over policies.yaml (price ceilings stay global: they catch unit slips). */
 const environmentPolicies = policySchema.omit({ apiVersion: true, kind: true, price_ceilings: true });
 
-/** An environment's name: its file's name (config/environments/<name>.yaml), also a GitHub environment name. */
-export const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
 /**
  * An environment (issue #14): an overlay of the one config/. Overrides are
  * keyed by plan address; which fields each address may override, and what
@@ -270,10 +250,7 @@ export const DOCUMENT_SCHEMAS = {
   Account: accountSchema,
   Policy: policySchema,
   Environment: environmentSchema,
-} as const;
-
-export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS;
-export const DOCUMENT_KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
+} as const satisfies Record<DocumentKind, z.ZodType>;
 
 export type ModelCatalogDoc = z.input<typeof modelCatalogSchema>;
 export type ModelDoc = z.input<typeof modelSchema>;
@@ -294,12 +271,3 @@ export type AnyDocument =
   | AccountDoc
   | PolicyDoc
   | EnvironmentDoc;
-
-/** Fields that are gone (error) or going (warning), with what to do instead. Deprecations are data. */
-export const REMOVED_FIELDS: Record<string, string> = {
-  mobile_image_size: "mobile_image_size was removed from the platform; delete it (desktop_image_size is the only image size setting)",
-};
-export const DEPRECATED_FIELDS: Record<string, string> = {
-  reference_id: "reference_id is deprecated; credit transactions link to their payment instead",
-};
-

@@ -1,10 +1,11 @@
-import { z } from "zod";
-
 /*
  * Field rules: the one declaration of what a value may be, shared by the
  * document schemas (validate), the store (what a column can hold) and the
  * runtime (what the platform may save). A constraint written here is the
  * column's constraint too (prisma/models.prisma); a test keeps them equal.
+ * Plain values, no zod: the CLI reads them on every run, and zod is loaded
+ * only where schemas are built (schema/field-schemas.ts and the modules that
+ * use it).
  */
 
 /** Money columns are NUMERIC(20, 10) on PostgreSQL: at most 10 digits before the point and 10 after. */
@@ -39,56 +40,28 @@ export const PRINTABLE_NAME = /^[^\p{Cc}\p{Cs}]*$/u;
  */
 export const SLUG_TEXT = /^[a-z0-9][a-z0-9._-]*$/;
 
-/** A money amount: a YAML number (read from its source text by the loader) or a decimal string. */
-export const money = z
-  .union([z.number().min(0), z.string().regex(MONEY_TEXT, "a decimal such as 0.040 (at most 10 digits before and 10 after the point)")])
-  .describe("Decimal amount in USD (number or string)");
-
-/** An integer that fits a 32-bit column, within `min`/`max` when given. */
-export function int32(bounds: { min?: number; max?: number } = {}) {
-  return z.int().min(Math.max(bounds.min ?? INT32.min, INT32.min)).max(Math.min(bounds.max ?? INT32.max, INT32.max));
-}
-
 /**
- * What each text pattern of these rules asks for, by the pattern's source (as
- * the JSON Schemas carry it): validate names the rule a value breaks, not the
- * field's description.
+ * The text patterns of these rules with what each asks for, in words: zod's
+ * message (schema/field-schemas.ts) and validate's (PATTERN_MEANING) are this
+ * one text.
  */
-export const PATTERN_MEANING: ReadonlyMap<string, string> = new Map<string, string>();
-/** `pattern` with its meaning, recorded in PATTERN_MEANING: the message zod gives and the one validate gives are one text. */
-function meaning(pattern: RegExp, text: string): [RegExp, string] {
-  (PATTERN_MEANING as Map<string, string>).set(pattern.source, text);
-  return [pattern, text];
-}
-
-const PRINTABLE = meaning(PRINTABLE_NAME, "printable text without control characters (no newline, tab or escape)");
-/** A non-empty printable name of at most `max` characters (ids, slugs, display names, keys). */
-export function printableName(max: number) {
-  return z.string().min(1).max(max).regex(...PRINTABLE);
-}
-
-const STORABLE = meaning(STORABLE_TEXT, "text without NUL characters or unpaired surrogates");
-/** Free text of at most `max` characters that any database can store (notes). */
-export function storableText(max: number) {
-  return z.string().max(max).regex(...STORABLE);
-}
+export const PRINTABLE = { pattern: PRINTABLE_NAME, meaning: "printable text without control characters (no newline, tab or escape)" } as const;
+export const STORABLE = { pattern: STORABLE_TEXT, meaning: "text without NUL characters or unpaired surrogates" } as const;
 
 /**
  * A name the platform stores and logs as a key (credit operations, settings
  * keys): snake_case, so printable and storable by its pattern alone.
  */
 export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
-const SNAKE_CASE = meaning(IDENTIFIER, "lowercase letters, digits and '_', starting with a letter");
-export function identifier(max: number) {
-  return z.string().min(1).max(max).regex(...SNAKE_CASE);
-}
+export const SNAKE_CASE = { pattern: IDENTIFIER, meaning: "lowercase letters, digits and '_', starting with a letter" } as const;
+export const SLUG = { pattern: SLUG_TEXT, meaning: "lowercase letters, digits, '.', '_' or '-'" } as const;
 
-const SLUG = meaning(SLUG_TEXT, "lowercase letters, digits, '.', '_' or '-'");
-/** A slug of at most `max` characters (see SLUG_TEXT). */
-export function slug(max = 100) {
-  return printableName(max).regex(...SLUG);
-}
-
+/**
+ * What each text pattern of these rules asks for, by the pattern's source (as
+ * the JSON Schemas carry it): validate names the rule a value breaks, not the
+ * field's description.
+ */
+export const PATTERN_MEANING: ReadonlyMap<string, string> = new Map([PRINTABLE, STORABLE, SNAKE_CASE, SLUG].map((r) => [r.pattern.source, r.meaning]));
 
 /** Keys that would reach Object.prototype in a naive consumer. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);

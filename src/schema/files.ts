@@ -1,7 +1,20 @@
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { join } from "node:path";
-import { allJsonSchemas } from "./json-schema.js";
+import type { DocumentKind } from "./document-kinds.js";
+
+/*
+ * The JSON Schema files of schemas/: where they are and what each is called
+ * (schema/json-schema.ts generates, compares and writes them).
+ */
+
+export const SCHEMA_BASE_ID = "https://cfgsync.dev/schemas/";
+
+export function schemaFileName(kind: DocumentKind | "document"): string {
+  return kind === "document" ? "document.schema.json" : `${kebab(kind)}.schema.json`;
+}
+
+function kebab(s: string): string {
+  return s.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+}
 
 /**
  * The package's own schemas/ folder. Resolved from this module's location
@@ -10,43 +23,4 @@ import { allJsonSchemas } from "./json-schema.js";
  */
 export function packageSchemasDir(): string {
   return fileURLToPath(new URL("../../schemas/", import.meta.url));
-}
-
-export interface SchemaFileStatus {
-  file: string;
-  status: "current" | "stale" | "missing" | "extra";
-}
-
-/** Compares the generated schemas with what `dir` holds, without writing anything. */
-export async function checkSchemaFiles(dir: string): Promise<SchemaFileStatus[]> {
-  const expected = allJsonSchemas();
-  const present = await listSchemaFiles(dir);
-  const statuses: SchemaFileStatus[] = [];
-  for (const [file, content] of expected) {
-    const actual = present.has(file) ? await readFile(join(dir, file), "utf8") : undefined;
-    statuses.push({ file, status: actual === undefined ? "missing" : actual === content ? "current" : "stale" });
-  }
-  for (const file of present) if (!expected.has(file)) statuses.push({ file, status: "extra" });
-  return statuses.sort((a, b) => a.file.localeCompare(b.file));
-}
-
-/** Writes every generated schema into `dir`; returns the files whose content changed. */
-export async function writeSchemaFiles(dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const changed: string[] = [];
-  for (const status of await checkSchemaFiles(dir)) {
-    const content = allJsonSchemas().get(status.file);
-    if (content === undefined || status.status === "current") continue;
-    await writeFile(join(dir, status.file), content);
-    changed.push(status.file);
-  }
-  return changed;
-}
-
-async function listSchemaFiles(dir: string): Promise<Set<string>> {
-  try {
-    return new Set((await readdir(dir)).filter((f) => f.endsWith(".schema.json")));
-  } catch {
-    return new Set();
-  }
 }

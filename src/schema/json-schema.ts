@@ -1,20 +1,31 @@
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { z } from "zod";
-import { DOCUMENT_KINDS, DOCUMENT_SCHEMAS, type DocumentKind } from "./documents.js";
+import { DOCUMENT_KINDS, type DocumentKind } from "./document-kinds.js";
+import { DOCUMENT_SCHEMAS, ENVIRONMENT_OVERRIDE_FIELDS } from "./documents.js";
+import { SCHEMA_BASE_ID, schemaFileName } from "./files.js";
 
-export const SCHEMA_BASE_ID = "https://cfgsync.dev/schemas/";
+/** A zod schema as JSON Schema: the input side (what a file may say), strict objects. */
+const toJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
 
-export function schemaFileName(kind: DocumentKind | "document"): string {
-  return kind === "document" ? "document.schema.json" : `${kebab(kind)}.schema.json`;
-}
-
-function kebab(s: string): string {
-  return s.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
-}
-
-/** JSON Schema of one document kind, generated from its zod schema (the input side, strict objects). */
+/** JSON Schema of one document kind, generated from its zod schema. */
 export function jsonSchemaFor(kind: DocumentKind): Record<string, unknown> {
-  const schema = z.toJSONSchema(DOCUMENT_SCHEMAS[kind], { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
-  return { ...schema, $id: SCHEMA_BASE_ID + schemaFileName(kind), title: kind };
+  return { ...toJsonSchema(DOCUMENT_SCHEMAS[kind]), $id: SCHEMA_BASE_ID + schemaFileName(kind), title: kind };
+}
+
+/**
+ * JSON Schema of each field an environment may override, by the kind of
+ * address and the field (ENVIRONMENT_OVERRIDE_FIELDS): the loader checks an
+ * override with the same sub-schema the base document's field has in
+ * schemas/, so a value an environment sets meets the rule the file's does.
+ */
+export function overrideFieldJsonSchemas(): Record<string, Record<string, Record<string, unknown>>> {
+  return Object.fromEntries(
+    Object.entries(ENVIRONMENT_OVERRIDE_FIELDS).map(([kind, fields]) => [
+      kind,
+      Object.fromEntries(Object.entries(fields).map(([field, schema]) => [field, toJsonSchema(schema)])),
+    ]),
+  );
 }
 
 /** Any document: dispatches on `kind` so an editor offers the right fields. */
@@ -42,3 +53,42 @@ export function allJsonSchemas(): Map<string, string> {
 }
 
 const stringify = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
+
+export interface SchemaFileStatus {
+  file: string;
+  status: "current" | "stale" | "missing" | "extra";
+}
+
+/** Compares the generated schemas with what `dir` holds, without writing anything. */
+export async function checkSchemaFiles(dir: string): Promise<SchemaFileStatus[]> {
+  const expected = allJsonSchemas();
+  const present = await listSchemaFiles(dir);
+  const statuses: SchemaFileStatus[] = [];
+  for (const [file, content] of expected) {
+    const actual = present.has(file) ? await readFile(join(dir, file), "utf8") : undefined;
+    statuses.push({ file, status: actual === undefined ? "missing" : actual === content ? "current" : "stale" });
+  }
+  for (const file of present) if (!expected.has(file)) statuses.push({ file, status: "extra" });
+  return statuses.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** Writes every generated schema into `dir`; returns the files whose content changed. */
+export async function writeSchemaFiles(dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const changed: string[] = [];
+  for (const status of await checkSchemaFiles(dir)) {
+    const content = allJsonSchemas().get(status.file);
+    if (content === undefined || status.status === "current") continue;
+    await writeFile(join(dir, status.file), content);
+    changed.push(status.file);
+  }
+  return changed;
+}
+
+async function listSchemaFiles(dir: string): Promise<Set<string>> {
+  try {
+    return new Set((await readdir(dir)).filter((f) => f.endsWith(".schema.json")));
+  } catch {
+    return new Set();
+  }
+}

@@ -1,11 +1,9 @@
-import { z } from "zod";
-import { int32, money, printableName } from "./fields.js";
-
 /*
  * Price dimensions of a model (issue #10): the one declaration of every price
  * a catalog entry can carry, its billing unit and what it means. The document
  * schema, the store columns (domain/resources.ts), the margin engine, the price
  * ceilings of policies.yaml and the LiteLLM importer all read this list.
+ * Plain values, no zod: their schemas are in schema/price-schemas.ts.
  */
 
 /** Billing units a price ceiling is set per. */
@@ -37,59 +35,18 @@ export type ScalarPriceField = (typeof SCALAR_PRICES)[number]["field"];
 /** Token rates a long-context tier replaces. */
 export const TIER_RATES = ["input_token_rate", "output_token_rate", "cache_read_token_rate", "cache_write_token_rate"] as const;
 
-/** An image size: WxH in pixels. */
-export const imageSize = z.string().regex(/^\d{2,5}x\d{2,5}$/, "WxH such as 1024x1024").describe("an image size WxH such as 1024x1024");
-
-const describedPrice = (p: ScalarPrice) => money.optional().describe(p.describe);
-
 /** The seed's own price columns; the model schema declares them where the platform has them. */
 export const SEED_PRICE_FIELDS: readonly ScalarPriceField[] = ["input_token_rate", "output_token_rate", "cost_per_image"];
 
-/** The scalar price fields issue #10 adds, for the model schema. */
-export const scalarPriceFields = Object.fromEntries(
-  SCALAR_PRICES.filter((p) => !SEED_PRICE_FIELDS.includes(p.field)).map((p) => [p.field, describedPrice(p)]),
-) as { [K in Exclude<ScalarPriceField, "input_token_rate" | "output_token_rate" | "cost_per_image">]: ReturnType<typeof describedPrice> };
-
-export const contextTier = z
-  .strictObject({
-    above_input_tokens: int32({ min: 1 }).describe("The tier applies when a request has more input tokens than this"),
-    input_token_rate: money.optional().describe("USD per 1M input tokens in this tier"),
-    output_token_rate: money.optional().describe("USD per 1M output tokens in this tier"),
-    cache_read_token_rate: money.optional().describe("USD per 1M cached input tokens read in this tier"),
-    cache_write_token_rate: money.optional().describe("USD per 1M input tokens written to the cache in this tier"),
-  })
-  .describe("Long-context price tier: rates above a number of input tokens");
-
-export const imagePrice = z
-  .strictObject({
-    size: imageSize,
-    quality: printableName(40).describe("Quality level as the provider names it: standard, hd, low, medium, high"),
-    cost_per_image: money.describe("USD per image of this size and quality"),
-  })
-  .describe("Price of one image of a size and quality");
-
 /** The list-shaped prices of a model (stored as JSON columns of canonical decimal strings). */
-export const listPriceFields = {
-  context_tiers: z.array(contextTier).max(20).optional().describe("Long-context tiers, by ascending above_input_tokens"),
-  image_prices: z.array(imagePrice).max(200).optional().describe("Image price by size x quality (the margin uses the dearest)"),
-};
+export const LIST_PRICES = ["context_tiers", "image_prices"] as const;
+export type ListPriceField = (typeof LIST_PRICES)[number];
 
 /** The money keys inside each list price's entries: the same money rules hold there (config/rules/fields.ts). */
-export const LIST_PRICE_MONEY: Record<keyof typeof listPriceFields, readonly string[]> = {
+export const LIST_PRICE_MONEY: Record<ListPriceField, readonly string[]> = {
   context_tiers: TIER_RATES,
   image_prices: ["cost_per_image"],
 };
-
-/** policies.yaml: the largest believable price per unit, so a unit slip (per token typed as per 1M) fails validate. */
-export const priceCeilings = z
-  .partialRecord(
-    z.enum(PRICE_UNITS),
-    z.strictObject({
-      max: money.describe("Largest allowed price in this unit (USD)"),
-      except: z.array(printableName(200)).optional().describe("Model ids allowed above the ceiling"),
-    }),
-  )
-  .describe("A ceiling per billing unit: no price above it unless the model is listed");
 
 /**
  * What each model type is billed and capped by (README "Model catalog"). Each

@@ -110,7 +110,7 @@ describe("environments without a database: validate and diff", () => {
     expect(result.stdout.split("\n").filter((l) => l.startsWith("config/environments/"))).toEqual([
       "config/environments/qa.yaml:5:3: error: environment qa overrides model/gpt-9, which the base configuration does not declare; did you mean `model/gpt-4o`? [environment.unknown-address]",
       "config/environments/qa.yaml:6:21: error: environment qa: credit/linking has no field `price_per_credit` an environment may override; did you mean `price_per_credit_usd`? [environment.unknown-field]",
-      'config/environments/qa.yaml:8:20: error: environment qa: `image_quality` of integration/global: Invalid option: expected one of "standard"|"hd" [environment.invalid-value]',
+      'config/environments/qa.yaml:8:20: error: `image_quality` in the integration/global override of environment qa must be one of standard, hd (got `ultra`) [environment.invalid-value]',
     ]);
 
     // Overrides that are well-formed but break a rule in that environment only: validate names the environment.

@@ -1,14 +1,18 @@
-import { existsSync, readFileSync } from "node:fs";
+import fc from "fast-check";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import * as srcOverrides from "../../src/config/override-validators.js";
+import { ENVIRONMENT_OVERRIDE_FIELDS } from "../../src/schema/documents.js";
 import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type ValidateFunction } from "../../src/schema/ajv.js";
 import { documentValidator as srcValidator, identifyDocument } from "../../src/config/document-schema.js";
 import { loadConfig } from "../../src/config/load.js";
 import { parseYaml } from "../../src/config/yaml-parse.js";
-import { DOCUMENT_KINDS, type DocumentKind } from "../../src/schema/documents.js";
-import { schemaFileName } from "../../src/schema/json-schema.js";
-import { ROOT, runCli } from "../helpers/cli.js";
+import { DOCUMENT_KINDS, type DocumentKind } from "../../src/schema/document-kinds.js";
+import { schemaFileName } from "../../src/schema/files.js";
+import { ROOT, runCli, runProcess } from "../helpers/cli.js";
 import { sampleWith, type Edits } from "./sample.js";
 
 // The CLI runs from dist/ with the validators precompiled at build time (the global
@@ -129,5 +133,72 @@ describe("precompiled meta-schema (settings schemas)", () => {
     // The same options spelled out: ajv compiles the meta-schema itself.
     const expected = compileError(() => createAjv({ strict: true, allErrors: true }), schema);
     expect(compileError(() => distAjv.createAjv(), schema)).toBe(expected);
+  });
+});
+
+type OverrideValidators = typeof import("../../src/config/override-validators.js");
+const distOverrides = (await dist("config/override-validators.js")) as OverrideValidators;
+
+describe("precompiled override validators (environments)", () => {
+  const declared = Object.entries(ENVIRONMENT_OVERRIDE_FIELDS).flatMap(([kind, fields]) => Object.entries(fields).map(([field, schema]) => ({ kind, field, schema })));
+  /** Values every field's rule says something of: each type, money as text and number, dates, sizes, references, lists. */
+  const VALUES: unknown[] = [
+    0, -1, 1.5, 2.5, 2147483648, 1e21, "0.040", "12345678901.5", "2.0x", "", "abc", "a\u0000b", "line\nbreak", "1024x1024", "big",
+    "2024-02-29", "2025-02-29", "standard", "ultra", true, null, [], {}, ["1024x1024"], ["big"], [{ above_input_tokens: 1, input_token_rate: "1" }],
+    [{ above_input_tokens: 0 }], [{ size: "1024x1024", quality: "hd", cost_per_image: 0.04 }], { from_env: "OPENAI_API_KEY" }, { from_env: "lower" },
+    { from_env: "X", extra: 1 }, { type: "object" }, { a: [1, { b: "c" }] },
+  ];
+
+  it("are built from ENVIRONMENT_OVERRIDE_FIELDS, and the built CLI uses them", () => {
+    expect(distOverrides.overrideValidatorsPrecompiled).toBe(true);
+    // From src there is no generated module: the fallback compiles at run time.
+    expect(srcOverrides.overrideValidatorsPrecompiled).toBe(false);
+    for (const kind of Object.keys(ENVIRONMENT_OVERRIDE_FIELDS)) {
+      expect(distOverrides.overridableFields(kind), kind).toEqual(Object.keys(ENVIRONMENT_OVERRIDE_FIELDS[kind]!));
+      expect(srcOverrides.overridableFields(kind), kind).toEqual(Object.keys(ENVIRONMENT_OVERRIDE_FIELDS[kind]!));
+    }
+    expect(distOverrides.overrideValidator("model", "model_id")).toBeUndefined();
+    expect(distOverrides.overrideValidator("model", "__proto__")).toBeUndefined();
+    expect(distOverrides.overrideValidator("no-such-kind", "notes")).toBeUndefined();
+  });
+
+  it("give the run-time compile's verdict and errors, and zod's verdict, for every field", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...declared), fc.oneof(fc.constantFrom(...VALUES), fc.jsonValue()), ({ kind, field, schema }, value) => {
+        const pre = distOverrides.overrideValidator(kind, field)!;
+        const run = srcOverrides.overrideValidator(kind, field)!;
+        expect(pre(value)).toBe(run(value));
+        expect(pre.errors).toEqual(run.errors);
+        // The JSON Schema says what the zod declaration it is generated from says.
+        expect(run(value), `${kind}.${field} ${JSON.stringify(value)}`).toBe(schema.safeParse(value).success);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const { kind, field } of declared) for (const value of VALUES) expect(distOverrides.overrideValidator(kind, field)!(value)).toBe(srcOverrides.overrideValidator(kind, field)!(value));
+  });
+});
+
+describe("what the CLI loads", () => {
+  it.each([["validate"], ["plan"]])("%s of the sample, environments included, loads no zod", async (command) => {
+    const dir = mkdtempSync(join(tmpdir(), "cfgsync-loads-"));
+    try {
+      const log = join(dir, "loaded.txt");
+      // Module hooks run on their own thread in Node 20: each URL loaded is appended to a file.
+      writeFileSync(join(dir, "hooks.mjs"), `import { appendFileSync } from "node:fs";\nexport async function load(url, context, next) {\n  appendFileSync(${JSON.stringify(log)}, url + "\\n");\n  return next(url, context);\n}\n`);
+      writeFileSync(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`);
+      const args = command === "plan" ? ["plan", "--database-url", `file:${join(dir, "empty.db")}`] : [command];
+      const out = await runProcess(process.execPath, ["--import", pathToFileURL(join(dir, "register.mjs")).href, join(ROOT, "bin", "run.js"), ...args], {
+        label: `${command} with module hooks`,
+        env: { PATH: process.env.PATH, NO_COLOR: "1" },
+      });
+      expect(out.code, out.stderr).toBe(0);
+      const loaded = readFileSync(log, "utf8").split("\n").filter(Boolean);
+      // The hooks see it: the precompiled validators and the override validators are loaded.
+      expect(loaded.some((u) => u.endsWith("/dist/config/validators.generated.js"))).toBe(true);
+      expect(loaded.some((u) => u.endsWith("/dist/config/override-validators.generated.js"))).toBe(true);
+      expect(loaded.filter((u) => u.includes("/node_modules/zod/"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { ReferenceModel, RoundedPrice } from "../../domain/price-reference.
 import { appendAll } from "../../domain/append.js";
 import { convertPrice } from "../../domain/prices.js";
 import { INT32 } from "../../schema/fields.js";
-import { PROVIDER_SLUG } from "../../schema/documents.js";
+import { PROVIDER_SLUG } from "../../schema/document-kinds.js";
 import { MODEL_TYPE_REQUIREMENTS, TIER_RATES } from "../../schema/prices.js";
 import { JsonTextError, NumberText, parseJsonText, type JsonTextValue } from "./json-text.js";
 

@@ -2,7 +2,7 @@ import { appendAll } from "../../domain/append.js";
 import { diagnosticId, type Diagnostic } from "../../domain/diagnostic.js";
 import type { Resource } from "../../domain/resources.js";
 import type { DesiredState } from "../../domain/state.js";
-import type { DocumentKind } from "../../schema/documents.js";
+import type { DocumentKind } from "../../schema/document-kinds.js";
 import { accountOverrides } from "./accounts.js";
 import { modelDates, modelDefaults, modelProviderMatchesFile, modelTypeFields, uniqueModelIds } from "./catalog.js";
 import { creditOperations } from "./credits.js";

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type SourceRef } from "../../domain/diagno
 import { dec } from "../../domain/money.js";
 import { integrationTarget } from "../../domain/inheritance.js";
 import type { IntegrationProvider, Resource } from "../../domain/resources.js";
-import { INTEGRATION_TYPE_NAME } from "../../schema/documents.js";
+import { INTEGRATION_TYPE_NAME } from "../../schema/document-kinds.js";
 import { at, docsOf } from "../documents.js";
 import { closest } from "../../domain/suggest.js";
 import { num, type Rule } from "./types.js";

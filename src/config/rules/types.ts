@@ -1,7 +1,7 @@
 import type { Diagnostic, SourceRef } from "../../domain/diagnostic.js";
 import type { FieldValue, Resource } from "../../domain/resources.js";
 import type { DesiredState } from "../../domain/state.js";
-import type { DocumentKind } from "../../schema/documents.js";
+import type { DocumentKind } from "../../schema/document-kinds.js";
 import type { ConfigDocument } from "../documents.js";
 
 /** What every rule sees: the schema-valid documents, the desired state built from them, and "today". */
