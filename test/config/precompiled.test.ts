@@ -179,15 +179,20 @@ describe("precompiled override validators (environments)", () => {
 });
 
 describe("what the CLI loads", () => {
-  it.each([["validate"], ["plan"]])("%s of the sample, environments included, loads no zod", async (command) => {
+  it.each([["validate"], ["plan"]])("%s of the sample, environments included, loads no zod and no semver", async (command) => {
     const dir = mkdtempSync(join(tmpdir(), "cfgsync-loads-"));
     try {
       const log = join(dir, "loaded.txt");
       // Module hooks run on their own thread in Node 20: each URL loaded is appended to a file.
       writeFileSync(join(dir, "hooks.mjs"), `import { appendFileSync } from "node:fs";\nexport async function load(url, context, next) {\n  appendFileSync(${JSON.stringify(log)}, url + "\\n");\n  return next(url, context);\n}\n`);
       writeFileSync(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`);
+      // A require() inside a CommonJS package passes no module hook in Node 20: Module._load sees it.
+      writeFileSync(
+        join(dir, "require.cjs"),
+        `const Module = require("node:module");\nconst { appendFileSync } = require("node:fs");\nconst load = Module._load;\nModule._load = function (request, parent, isMain) {\n  const loaded = load.apply(this, arguments);\n  if (parent) appendFileSync(${JSON.stringify(log)}, "require " + Module._resolveFilename(request, parent, isMain) + "\\n");\n  return loaded;\n};\n`,
+      );
       const args = command === "plan" ? ["plan", "--database-url", `file:${join(dir, "empty.db")}`] : [command];
-      const out = await runProcess(process.execPath, ["--import", pathToFileURL(join(dir, "register.mjs")).href, join(ROOT, "bin", "run.js"), ...args], {
+      const out = await runProcess(process.execPath, ["--require", join(dir, "require.cjs"), "--import", pathToFileURL(join(dir, "register.mjs")).href, join(ROOT, "bin", "run.js"), ...args], {
         label: `${command} with module hooks`,
         env: { PATH: process.env.PATH, NO_COLOR: "1" },
       });
@@ -197,6 +202,9 @@ describe("what the CLI loads", () => {
       expect(loaded.some((u) => u.endsWith("/dist/config/validators.generated.js"))).toBe(true);
       expect(loaded.some((u) => u.endsWith("/dist/config/override-validators.generated.js"))).toBe(true);
       expect(loaded.filter((u) => u.includes("/node_modules/zod/"))).toEqual([]);
+      // oclif's check of Node against its own engines loads all of semver; bin/run.js turns it off.
+      expect(loaded.some((u) => u.includes("/node_modules/@oclif/core/lib/command.js"))).toBe(true);
+      expect(loaded.filter((u) => u.includes("/node_modules/semver/"))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
