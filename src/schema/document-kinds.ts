@@ -1,10 +1,10 @@
 import { SLUG_TEXT } from "./fields.js";
 
 /*
- * The names of the config/ contract that the loader reads on every run:
- * document kinds, the version they carry, and the name rules checked outside
- * the document schemas. Plain values, no zod: schema/documents.ts builds the
- * schemas from them.
+ * The names of the config/ contract: document kinds, the version they carry,
+ * model types, and the name rules checked outside the document schemas.
+ * Plain values, no zod: the loader reads them on every run, and
+ * schema/documents.ts builds the schemas from them.
  */
 
 export const API_VERSION = "cfgsync/v1";
