@@ -1,5 +1,5 @@
 // One build step, run by `npm ci` (prepare) and `npm run build`:
-// Prisma schemas -> Prisma clients -> TypeScript -> schema validators -> oclif manifest.
+// Prisma schemas -> Prisma clients -> TypeScript -> bundled libraries -> schema validators -> oclif manifest.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -15,6 +15,9 @@ for (const provider of ["sqlite", "postgresql"]) {
   run(bin("prisma"), ["generate"], { CFGSYNC_PRISMA_PROVIDER: provider, PRISMA_HIDE_UPDATE_MESSAGE: "1" });
 }
 run(bin("tsc"), ["-p", "tsconfig.build.json"]);
+// yaml and ajv, each bundled into its one dist/vendor file (start-up); before the
+// validators are precompiled, which use the same ajv.
+run(process.execPath, [join(root, "scripts/bundle-vendor.mjs")]);
 // Precompiled schema validators (dist/config/validators.generated.js): saves every
 // command that loads config/ the run-time compile. Needs the tsc output above.
 run(process.execPath, [join(root, "scripts/precompile-validators.mjs")]);

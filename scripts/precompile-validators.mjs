@@ -5,8 +5,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import standaloneModule from "ajv/dist/standalone/index.js";
-import { _ } from "ajv/dist/2020.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => join(root, "dist", p);
@@ -14,7 +12,8 @@ const load = (p) => import(pathToFileURL(dist(p)).href);
 const { createAjv, DOCUMENT_VALIDATOR_OPTIONS, META_SCHEMA_ID, schemaDigest } = await load("schema/ajv.js");
 const { DOCUMENT_KINDS } = await load("schema/document-kinds.js");
 const { schemaFileName } = await load("schema/files.js");
-const standaloneCode = standaloneModule.default ?? standaloneModule;
+// The compiler, its code tag and the ajv createAjv builds on are one copy (the bundled one).
+const { _, standaloneCode } = await load("vendor/ajv.js");
 
 // source: keep the generated code; formats: the standalone code must refer to
 // the format functions by module, not by the in-memory objects addFormats registered.

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -47,8 +47,11 @@ describe("the check fails on", () => {
     }
     return root;
   }
-  const rulesBroken = async (files: Record<string, string>, name: string) =>
-    [...new Set((await checkLayers(project(name, files))).map((v) => v.rule))];
+  const rulesBroken = async (files: Record<string, string>, name: string, prepare?: (name: string) => void) => {
+    const root = project(name, files);
+    prepare?.(name);
+    return [...new Set((await checkLayers(root)).map((v) => v.rule))];
+  };
 
   test("nothing: the fixture itself is clean", async () => {
     expect(await rulesBroken({}, "clean")).toEqual([]);
@@ -74,6 +77,21 @@ describe("the check fails on", () => {
 
   test("importing a command", async () => {
     expect(await rulesBroken({ "src/render/text.ts": 'import cmd from "../commands/plan.js";\nexport const render = cmd;\n' }, "command")).toContain("layer:render");
+  }, 60_000);
+
+  test("a package src/vendor/ bundles, imported past it (types may be)", async () => {
+    const vendor = { "src/vendor/yaml.ts": 'export { stringify } from "yaml";\nexport type { Node } from "yaml";\n' };
+    // An import the cruiser cannot resolve has no type-only mark: the fixtures see the real packages.
+    const withPackages = (name: string) => symlinkSync(join(ROOT, "node_modules"), join(dir, name, "node_modules"));
+    expect(await rulesBroken({ ...vendor, "src/domain/money.ts": 'import { stringify } from "yaml";\nexport const cents = stringify;\n' }, "vendored", withPackages)).toEqual([
+      "vendored-package",
+    ]);
+    const typesOnly = { ...vendor, "src/domain/money.ts": 'import type { Node } from "yaml";\nexport const cents = (n: Node) => n;\n' };
+    expect(await rulesBroken(typesOnly, "vendored-types", withPackages)).toEqual([]);
+    // Unresolved (no node_modules), a direct import is caught all the same.
+    expect(await rulesBroken({ ...vendor, "src/domain/money.ts": 'import { stringify } from "yaml";\nexport const cents = stringify;\n' }, "vendored-bare")).toEqual([
+      "vendored-package",
+    ]);
   }, 60_000);
 
   test("a cycle inside one folder", async () => {

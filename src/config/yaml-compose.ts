@@ -1,4 +1,4 @@
-import { CST, Document, isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Node, type Pair, type ScalarTag } from "yaml";
+import { CST, Document, isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Node, type Pair, type ScalarTag } from "../vendor/yaml.js";
 import type { SourceMap, SourceNode, SourceScalar, SourceSeq } from "./yaml-source.js";
 
 /*

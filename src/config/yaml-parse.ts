@@ -1,4 +1,4 @@
-import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node } from "yaml";
+import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node } from "../vendor/yaml.js";
 import { diagnostic, type Code, type Diagnostic } from "../domain/diagnostic.js";
 import { FORBIDDEN_KEYS, JSON_SAFE_INTEGER, STORABLE_TEXT } from "../schema/fields.js";
 import { composeFast, fromYamlNode, PARSE_OPTIONS, type ComposeLimits } from "./yaml-compose.js";

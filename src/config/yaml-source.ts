@@ -1,4 +1,4 @@
-import type { LineCounter } from "yaml";
+import type { LineCounter } from "../vendor/yaml.js";
 import type { SourceRef } from "../domain/diagnostic.js";
 
 export type Path = readonly (string | number)[];

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { stringify } from "../vendor/yaml.js";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 import { inert } from "../domain/inert.js";
 import { INTEGRATION_TYPE_NAME, type DocumentKind } from "../schema/document-kinds.js";

@@ -1,12 +1,6 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import Ajv2020Module from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
-import type { ErrorObject, Options, ValidateFunction } from "ajv/dist/2020.js";
-
-// Both packages are CommonJS with a `default` export; NodeNext sees the module object.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
+import { Ajv2020, addFormats, type ErrorObject, type Options, type ValidateFunction } from "../vendor/ajv.js";
 
 export type { ErrorObject, ValidateFunction };
 export type AjvInstance = InstanceType<typeof Ajv2020>;

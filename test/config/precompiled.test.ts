@@ -179,7 +179,7 @@ describe("precompiled override validators (environments)", () => {
 });
 
 describe("what the CLI loads", () => {
-  it.each([["validate"], ["plan"]])("%s of the sample, environments included, loads no zod and no semver", async (command) => {
+  it.each([["validate"], ["plan"]])("%s of the sample, environments included, loads no zod and no semver, and yaml and ajv bundled", async (command) => {
     const dir = mkdtempSync(join(tmpdir(), "cfgsync-loads-"));
     try {
       const log = join(dir, "loaded.txt");
@@ -205,6 +205,10 @@ describe("what the CLI loads", () => {
       // oclif's check of Node against its own engines loads all of semver; bin/run.js turns it off.
       expect(loaded.some((u) => u.includes("/node_modules/@oclif/core/lib/command.js"))).toBe(true);
       expect(loaded.filter((u) => u.includes("/node_modules/semver/"))).toEqual([]);
+      // yaml and ajv come from their bundles (scripts/bundle-vendor.mjs); the validators need only ajv's runtime helpers.
+      for (const bundle of ["yaml", "ajv"]) expect(loaded.some((u) => u.endsWith(`/dist/vendor/${bundle}.js`)), bundle).toBe(true);
+      expect(loaded.filter((u) => /\/node_modules\/(yaml|ajv-formats)\//.test(u) && !u.includes("/ajv-formats/dist/formats.js"))).toEqual([]);
+      expect(loaded.filter((u) => u.includes("/node_modules/ajv/") && !u.includes("/node_modules/ajv/dist/runtime/"))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

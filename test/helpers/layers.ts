@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { cruise, type ICruiseResult, type IForbiddenRuleType } from "dependency-cruiser";
 import extractTSConfig from "dependency-cruiser/config-utl/extract-ts-config";
@@ -20,7 +20,7 @@ export interface Layer {
   mayImportTypes: string[];
 }
 
-const NOT_SRC = new Set(["zod", "ajv"]);
+const NOT_SRC = new Set(["zod", "ajv", "yaml"]);
 
 /** The table's rows, in order; `entry` folders (commands, cli) may import everything and nothing imports them. */
 export function readLayers(readme: string): Layer[] {
@@ -88,6 +88,29 @@ export function layerRules(layers: Layer[]): IForbiddenRuleType[] {
   return rules;
 }
 
+/**
+ * The packages src/vendor/ re-exports (the build bundles each with its
+ * module), read from its imports: any other module that imports one loads
+ * the package a second time, unbundled (types aside).
+ */
+export function vendorRules(root: string): IForbiddenRuleType[] {
+  const dir = join(root, "src", "vendor");
+  const packages = existsSync(dir)
+    ? [...new Set(readdirSync(dir).filter((f) => f.endsWith(".ts")).flatMap((f) => [...readFileSync(join(dir, f), "utf8").matchAll(/from "((?:@[^/"]+\/)?[^/".][^/"]*)/g)].map((m) => m[1]!)))]
+    : [];
+  if (!packages.length) return [];
+  const escaped = packages.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return [
+    {
+      name: "vendored-package",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/vendor/" },
+      // Resolved into node_modules (wherever it is), or not resolved at all (the bare name).
+      to: { path: `(^|/)node_modules/(${escaped.join("|")})/|^(${escaped.join("|")})(/|$)`, dependencyTypesNot: ["type-only"] },
+    },
+  ];
+}
+
 export interface Violation {
   rule: string;
   from: string;
@@ -108,7 +131,7 @@ export async function checkLayers(root: string, layers = readLayers(readFileSync
         tsConfig: { fileName: join(root, "tsconfig.json") },
         exclude: { path: "^src/generated/" },
         doNotFollow: { path: "node_modules" },
-        ruleSet: { forbidden: layerRules(layers) },
+        ruleSet: { forbidden: [...layerRules(layers), ...vendorRules(root)] },
         validate: true,
       },
       {},

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node, type ScalarTag, type YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node, type ScalarTag, type YAMLMap } from "../../vendor/yaml.js";
 import { decimalEquals, toDecimalString } from "../../domain/money.js";
 import { appendAll } from "../../domain/append.js";
 import { modelSchema } from "../../schema/documents.js";
