@@ -1,18 +1,22 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { LineCounter, parseAllDocuments } from "yaml";
+import type * as Yaml from "../src/vendor/yaml.js";
 
 /*
  * The floor a CLI run is measured against, run as its own process so it pays
  * the same Node start-up: read every YAML file under the configuration
- * directory and parse it with the same `yaml` library, with positions (a line
+ * directory and parse it with the same `yaml` library, loaded as the CLI
+ * loads it (the build's bundle, dist/vendor/yaml.js), with positions (a line
  * counter, node ranges) and conversion to plain values; then, when given a
  * database URL, read every row of every table a plan reads. Nothing else: no
  * validation, no diff, no rendering.
  *
  *   node floor.js CONFIG_DIR [DATABASE_URL]
  */
+
+const BUNDLE = join(import.meta.dirname, "..", "..", "..", "dist", "vendor", "yaml.js");
+const { LineCounter, parseAllDocuments } = (await import(pathToFileURL(BUNDLE).href)) as typeof Yaml;
 
 const TABLES = [
   "ai_model_config",

@@ -18,8 +18,8 @@ run(bin("tsc"), ["-p", "tsconfig.build.json"]);
 // yaml and ajv, each bundled into its one dist/vendor file (start-up); before the
 // validators are precompiled, which use the same ajv.
 run(process.execPath, [join(root, "scripts/bundle-vendor.mjs")]);
-// Precompiled schema validators (dist/config/validators.generated.js): saves every
-// command that loads config/ the run-time compile. Needs the tsc output above.
+// Precompiled validators (documents, environment overrides, the meta-schema): saves
+// every command that loads config/ the run-time compile. Needs the output above.
 run(process.execPath, [join(root, "scripts/precompile-validators.mjs")]);
 // A stale manifest hides commands: it is regenerated on every build.
 run(bin("oclif"), ["manifest"]);

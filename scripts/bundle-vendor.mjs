@@ -1,21 +1,21 @@
-// Bundles each of dist/vendor/*.js (src/vendor: the third-party libraries
-// every command loads, re-exported) with its libraries into that one file:
-// Node then reads and compiles one file instead of each package's ~80-90
-// CommonJS modules, which is what a command waits for at start-up (issue #11).
-// The exports stay the same, so nothing else changes; without this step the
-// re-exports work as they are, only slower.
+// Bundles each of src/vendor/*.ts (the third-party libraries every command
+// loads, re-exported) with its library into dist/vendor/<name>.js, over what
+// tsc wrote there: Node then reads and compiles one file instead of each
+// package's ~80-90 CommonJS modules, which is what a command waits for at
+// start-up (issue #11). The exports are the same, so nothing else changes;
+// built by tsc alone, the re-exports work as they are, only slower. Reads
+// src, not dist, so running it again gives the same files.
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-const vendor = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "vendor");
-for (const file of readdirSync(vendor).filter((f) => f.endsWith(".js"))) {
-  const path = join(vendor, file);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const sources = join(root, "src", "vendor");
+for (const file of readdirSync(sources).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))) {
   await build({
-    entryPoints: [path],
-    outfile: path,
-    allowOverwrite: true,
+    entryPoints: [join(sources, file)],
+    outfile: join(root, "dist", "vendor", file.replace(/\.ts$/, ".js")),
     bundle: true,
     platform: "node",
     format: "esm",

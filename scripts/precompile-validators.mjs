@@ -1,7 +1,10 @@
-// Writes dist/config/validators.generated.js: the document validators as ajv
-// standalone code, so the CLI does not compile the JSON Schemas (~300 ms) on
-// every run. Runs after tsc (it uses the built createAjv, so the options are
-// the ones the runtime uses) and always regenerates from schemas/.
+// Writes the validators the CLI would otherwise compile on every run, as ajv
+// standalone code: the document validators from schemas/
+// (dist/config/validators.generated.js, ~300 ms), the environment override
+// validators (dist/config/override-validators.generated.js) and the draft
+// 2020-12 meta-schema (dist/schema/meta-schema.generated.cjs). Runs after tsc
+// and the vendor bundles (it uses the built createAjv, so the options are the
+// ones the runtime uses) and always regenerates.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -17,7 +20,8 @@ const { _, standaloneCode } = await load("vendor/ajv.js");
 
 // source: keep the generated code; formats: the standalone code must refer to
 // the format functions by module, not by the in-memory objects addFormats registered.
-const STANDALONE_ESM = { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` };
+const FORMATS = _`require("ajv-formats/dist/formats").fullFormats`;
+const STANDALONE_ESM = { source: true, esm: true, formats: FORMATS };
 const ajv = createAjv({ ...DOCUMENT_VALIDATOR_OPTIONS, code: STANDALONE_ESM });
 const digests = {};
 for (const kind of DOCUMENT_KINDS) {
@@ -43,7 +47,7 @@ writeFileSync(dist("config/validators.generated.js"), out);
 // dist/schema/meta-schema.generated.cjs: the draft 2020-12 meta-schema, compiled
 // with createAjv()'s default options (what checks settings schemas), loaded by
 // createAjv() on first use. CommonJS, so it loads synchronously, on demand.
-const metaAjv = createAjv({ code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
+const metaAjv = createAjv({ code: { source: true, formats: FORMATS } });
 metaAjv.getSchema(META_SCHEMA_ID);
 writeFileSync(
   dist("schema/meta-schema.generated.cjs"),

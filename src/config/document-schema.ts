@@ -2,27 +2,26 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnostic, type Diagnostic } from "../domain/diagnostic.js";
 import { API_VERSION, DEPRECATED_FIELDS, DOCUMENT_KINDS, REMOVED_FIELDS, type DocumentKind } from "../schema/document-kinds.js";
-import { PATTERN_MEANING } from "../schema/fields.js";
+import { MONEY_COLUMN, PATTERN_MEANING } from "../schema/fields.js";
 import { packageSchemasDir, schemaFileName } from "../schema/files.js";
 import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, schemaDigest, type AjvInstance, type ErrorObject, type ValidateFunction } from "../schema/ajv.js";
 import { closest, didYouMean } from "../domain/suggest.js";
+import { generatedModule } from "./generated-module.js";
 import { documentStart, locate, type Path, type YamlDocument } from "./yaml-source.js";
 
 /**
  * Validators built at build time (scripts/precompile-validators.mjs writes
  * dist/config/validators.generated.js): compiling the schemas costs ~300 ms on
- * every CLI run. Absent when running from src (vitest) or if the build step
- * failed; then every kind is compiled at run time, with the same options.
+ * every CLI run. Absent when running from src (vitest); then every kind is
+ * compiled at run time, with the same options. A build older than schemas/
+ * is caught by the digests below.
  * Top-level await: validateDocument is synchronous, and the import is only a parse.
  */
 interface Precompiled {
   schemaDigests: Partial<Record<DocumentKind, string>>;
   [kind: string]: unknown;
 }
-const precompiled: Precompiled | undefined = await import(new URL("./validators.generated.js", import.meta.url).href).then(
-  (m: Precompiled) => m,
-  () => undefined,
-);
+const precompiled = await generatedModule<Precompiled>("validators.generated.js");
 
 /** Compiled once per process, on first use: validating the sample must not pay for it twice. */
 const validators = new Map<DocumentKind, { validate: ValidateFunction; precompiled: boolean }>();
@@ -134,13 +133,19 @@ function describeError(e: ErrorObject, d: YamlDocument, kind: DocumentKind, at: 
   const where = contextOf(kind, d.value, path);
   const params = e.params as Record<string, unknown>;
   const name = fieldName(path);
+  // A key the error names inside the mapping at `path`: its context is the mapping's.
+  const whereInside = (key: string) => contextOf(kind, d.value, [...path, key]);
 
   switch (e.keyword) {
     case "additionalProperties": {
       const field = String(params.additionalProperty);
+      const where = whereInside(field);
       const keyAt = locate(d, [...path, field], "key");
-      if (field in REMOVED_FIELDS) return diagnostic("error", "schema.removed-field", `${REMOVED_FIELDS[field]} (in ${where})`, keyAt);
-      if (field in DEPRECATED_FIELDS) return diagnostic("warning", "schema.deprecated-field", `${DEPRECATED_FIELDS[field]} (in ${where})`, keyAt);
+      // Removals and deprecations are of a document's own fields (own keys only: `toString` is none),
+      // not of keys inside a value checked alone (an environment's override).
+      const documentField = at.length === 0;
+      if (documentField && Object.hasOwn(REMOVED_FIELDS, field)) return diagnostic("error", "schema.removed-field", `${REMOVED_FIELDS[field]} (in ${where})`, keyAt);
+      if (documentField && Object.hasOwn(DEPRECATED_FIELDS, field)) return diagnostic("warning", "schema.deprecated-field", `${DEPRECATED_FIELDS[field]} (in ${where})`, keyAt);
       if (kind === "Account" && field === "api_key") {
         return diagnostic(
           "error",
@@ -154,7 +159,7 @@ function describeError(e: ErrorObject, d: YamlDocument, kind: DocumentKind, at: 
     }
     case "required": {
       const field = String(params.missingProperty);
-      return diagnostic("error", "schema.missing-field", `missing required field \`${field}\` in ${where}`, locate(d, path));
+      return diagnostic("error", "schema.missing-field", `missing required field \`${field}\` in ${whereInside(field)}`, locate(d, path));
     }
     case "propertyNames": {
       const key = String(params.propertyName);
@@ -219,11 +224,11 @@ function expectation(schema: Record<string, unknown> | undefined): string {
   if (branches) {
     const numeric = branches.find((b) => b.type === "number");
     if (numeric && numeric.maximum === 2) return "a number from 0 to 2";
-    if (numeric) return "a non-negative decimal such as 0.040 (or the string \"0.040\")";
+    if (numeric) return `a non-negative decimal such as 0.040 (or the string "0.040"), with at most ${MONEY_COLUMN.integerDigits} digits before the point and ${MONEY_COLUMN.fractionDigits} after`;
     return branches.map(expectation).join(" or ");
   }
   if (typeof schema.description === "string" && schema.pattern) return schema.description;
-  if (schema.pattern) return `text matching ${String(schema.pattern)}`;
+  if (schema.pattern) return PATTERN_MEANING.get(String(schema.pattern)) ?? `text matching ${String(schema.pattern)}`;
   if (schema.enum) return `one of ${(schema.enum as unknown[]).join(", ")}`;
   switch (schema.type) {
     case "integer":
@@ -289,7 +294,10 @@ function contextOf(kind: DocumentKind, value: unknown, path: Path): string {
     case "Environment": {
       const name = get(["name"]);
       const env = typeof name === "string" && name.length <= 63 ? `environment ${name}` : "Environment";
-      return path[0] === "overrides" && typeof path[1] === "string" && path[1].length <= 300 ? `the ${path[1]} override of ${env}` : env;
+      if (path[0] !== "overrides" || typeof path[1] !== "string" || path[1].length > 300) return env;
+      // Inside an overridden value (`from_env` of an API key): which field it is in.
+      const field = path.length > 3 && typeof path[2] === "string" && path[2].length <= 100 ? `\`${path[2]}\` of ` : "";
+      return `${field}the ${path[1]} override of ${env}`;
     }
   }
 }

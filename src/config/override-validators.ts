@@ -1,13 +1,15 @@
 import { createAjv, DOCUMENT_VALIDATOR_OPTIONS, type AjvInstance, type ValidateFunction } from "../schema/ajv.js";
+import { generatedModule } from "./generated-module.js";
 
 /*
  * What an environment may override, and the validator of each value: the
- * JSON Schema of the base document's own field (ENVIRONMENT_OVERRIDE_FIELDS,
- * schema/json-schema.ts), checked as the document validators check the
- * field. scripts/precompile-validators.mjs builds them at build time
- * (override-validators.generated.js): the CLI neither loads zod nor compiles
- * them on a run. From src (vitest), or a build without them, they are
- * compiled from the same declarations on first use, with the same options.
+ * JSON Schema of the base document's own field declaration
+ * (ENVIRONMENT_OVERRIDE_FIELDS, schema/json-schema.ts), checked as the
+ * document validators check the field. scripts/precompile-validators.mjs
+ * builds them with the rest of dist/ (override-validators.generated.js): the
+ * CLI neither loads zod nor compiles them on a run. From src (vitest) they
+ * are compiled from the same declarations on first use, with the same
+ * options.
  */
 
 interface Generated {
@@ -16,10 +18,7 @@ interface Generated {
   [validator: string]: unknown;
 }
 
-const precompiled: Generated | undefined = await import(new URL("./override-validators.generated.js", import.meta.url).href).then(
-  (m: Generated) => m,
-  () => undefined,
-);
+const precompiled = await generatedModule<Generated>("override-validators.generated.js");
 const declared = precompiled ? undefined : (await import("../schema/json-schema.js")).overrideFieldJsonSchemas();
 
 /** Address kind -> field -> its validator (built on first use when compiled at run time). */

@@ -2,8 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UserError } from "../domain/diagnostic.js";
-import { packageSchemasDir } from "../schema/files.js";
-import { schemaFileName } from "../schema/files.js";
+import { packageSchemasDir, schemaFileName } from "../schema/files.js";
 import type { SchemaHref } from "./to-yaml.js";
 
 /**

@@ -15,9 +15,9 @@ export function jsonSchemaFor(kind: DocumentKind): Record<string, unknown> {
 
 /**
  * JSON Schema of each field an environment may override, by the kind of
- * address and the field (ENVIRONMENT_OVERRIDE_FIELDS): the loader checks an
- * override with the same sub-schema the base document's field has in
- * schemas/, so a value an environment sets meets the rule the file's does.
+ * address and the field (ENVIRONMENT_OVERRIDE_FIELDS): generated from the
+ * base document's own field declaration, as that field's part of schemas/ is,
+ * so a value an environment sets meets the rule the file's does.
  */
 export function overrideFieldJsonSchemas(): Record<string, Record<string, Record<string, unknown>>> {
   return Object.fromEntries(

@@ -118,6 +118,38 @@ describe("environments without a database: validate and diff", () => {
     const rules = await cli(["validate"]);
     expect(rules.code).toBe(1);
     expect(rules.stdout).toContain("config/models/openai.yaml:17:17: error: in environment qa: model gpt-4.1 is a default but inactive; a default must be active [catalog.inactive-default]");
+
+    // A settings schema an environment sets is held to the rule the file's is, at the override's line.
+    writeFileSync(join(dir, "config/environments/qa.yaml"), "apiVersion: cfgsync/v1\nkind: Environment\nname: qa\noverrides:\n  settings-schema/table_settings: { schema: { type: 12 } }\n");
+    const schema = await cli(["validate"]);
+    expect(schema.code).toBe(1);
+    expect(schema.stdout).toMatch(/^config\/environments\/qa\.yaml:5:45: error: in environment qa: settings schema table_settings is not a valid JSON Schema: schema is invalid: .* \[settings-schema\.invalid\]$/m);
+    rmSync(join(dir, "config/environments/qa.yaml"));
+  });
+
+  test("inside an overridden value, validate names the key, the field and the override, and keys objects inherit are keys like any other", { timeout: 60_000 }, async () => {
+    writeFileSync(
+      join(dir, "config/environments/qa.yaml"),
+      [
+        "apiVersion: cfgsync/v1",
+        "kind: Environment",
+        "name: qa",
+        "overrides:",
+        "  model/gpt-4.1: { context_tiers: [ { above_input_tokens: 1, toString: 1, reference_id: 2 } ], toString: 3 }",
+        "  integration/global: { openai_api_key: { from_env: lower, hasOwnProperty: 1 }, bria_api_key: {} }",
+        "",
+      ].join("\n"),
+    );
+    const result = await cli(["validate"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split("\n").filter((l) => l.startsWith("config/environments/"))).toEqual([
+      "config/environments/qa.yaml:5:62: error: unknown field `toString` in `context_tiers` of the model/gpt-4.1 override of environment qa [environment.invalid-value]",
+      "config/environments/qa.yaml:5:75: error: unknown field `reference_id` in `context_tiers` of the model/gpt-4.1 override of environment qa [environment.invalid-value]",
+      "config/environments/qa.yaml:5:96: error: environment qa: model/gpt-4.1 has no field `toString` an environment may override [environment.unknown-field]",
+      "config/environments/qa.yaml:6:53: error: `from_env` in `openai_api_key` of the integration/global override of environment qa must name an environment variable (A-Z, 0-9, _) [environment.invalid-value]",
+      "config/environments/qa.yaml:6:60: error: unknown field `hasOwnProperty` in `openai_api_key` of the integration/global override of environment qa [environment.invalid-value]",
+      "config/environments/qa.yaml:6:95: error: missing required field `from_env` in `bria_api_key` of the integration/global override of environment qa [environment.invalid-value]",
+    ]);
     rmSync(join(dir, "config/environments/qa.yaml"));
   });
 });

@@ -388,6 +388,14 @@ const CASES: Case[] = [
     needle: "input_token_rat:",
   },
   {
+    rule: "a field named like an object's own method is an unknown field, not a removed one",
+    edits: { "models/openai.yaml": replace("    input_token_rate: 2.00\n", "    input_token_rate: 2.00\n    toString: 1\n") },
+    code: "schema.unknown-field",
+    message: /^unknown field `toString` in model gpt-4\.1$/,
+    file: "config/models/openai.yaml",
+    needle: "toString:",
+  },
+  {
     rule: "a plaintext provider key is an error that does not echo it",
     edits: { "integrations.yaml": replace("api_key: { from_env: BRIA_API_KEY }", "api_key: { from_env: BRIA_API_KEY } # sk-ant-api03-FAKEfakeFAKEfake0123456789") },
     code: "secrets.plaintext",
