@@ -88,61 +88,50 @@ describe("environments without a database: validate and diff", () => {
     expect(unknown.stderr).toContain('unknown environment "prod": the environments of config are: production, staging [usage.unknown-environment]');
   });
 
-  test("validate reports an unknown address, an unknown field and a bad value at the environment file's line", { timeout: 60_000 }, async () => {
-    writeFileSync(
-      join(dir, "config/environments/qa.yaml"),
-      [
-        "apiVersion: cfgsync/v1",
-        "kind: Environment",
-        "name: qa",
-        "overrides:",
-        "  model/gpt-9: { is_active: false }",
-        "  credit/linking: { price_per_credit: 0.01 }",
-        "  integration/global:",
-        "    image_quality: ultra",
-        "    openai_model: gpt-4o",
-        "policies: { min_margin_pct: 0 }",
-        "",
-      ].join("\n"),
-    );
+  /** Writes config/environments/qa.yaml with these lines after its header, runs validate, and returns it with its lines about the environment file. */
+  async function validateQa(lines: string[]) {
+    writeFileSync(join(dir, "config/environments/qa.yaml"), ["apiVersion: cfgsync/v1", "kind: Environment", "name: qa", ...lines, ""].join("\n"));
     const result = await cli(["validate"]);
+    return { ...result, envLines: result.stdout.split("\n").filter((l) => l.startsWith("config/environments/")) };
+  }
+
+  test("validate reports an unknown address, an unknown field and a bad value at the environment file's line", { timeout: 60_000 }, async () => {
+    const result = await validateQa([
+      "overrides:",
+      "  model/gpt-9: { is_active: false }",
+      "  credit/linking: { price_per_credit: 0.01 }",
+      "  integration/global:",
+      "    image_quality: ultra",
+      "    openai_model: gpt-4o",
+      "policies: { min_margin_pct: 0 }",
+    ]);
     expect(result.code).toBe(1);
-    expect(result.stdout.split("\n").filter((l) => l.startsWith("config/environments/"))).toEqual([
+    expect(result.envLines).toEqual([
       "config/environments/qa.yaml:5:3: error: environment qa overrides model/gpt-9, which the base configuration does not declare; did you mean `model/gpt-4o`? [environment.unknown-address]",
       "config/environments/qa.yaml:6:21: error: environment qa: credit/linking has no field `price_per_credit` an environment may override; did you mean `price_per_credit_usd`? [environment.unknown-field]",
       'config/environments/qa.yaml:8:20: error: `image_quality` in the integration/global override of environment qa must be one of standard, hd (got `ultra`) [environment.invalid-value]',
     ]);
 
     // Overrides that are well-formed but break a rule in that environment only: validate names the environment.
-    writeFileSync(join(dir, "config/environments/qa.yaml"), "apiVersion: cfgsync/v1\nkind: Environment\nname: qa\noverrides:\n  model/gpt-4.1: { is_active: false }\n");
-    const rules = await cli(["validate"]);
+    const rules = await validateQa(["overrides:", "  model/gpt-4.1: { is_active: false }"]);
     expect(rules.code).toBe(1);
     expect(rules.stdout).toContain("config/models/openai.yaml:17:17: error: in environment qa: model gpt-4.1 is a default but inactive; a default must be active [catalog.inactive-default]");
 
     // A settings schema an environment sets is held to the rule the file's is, at the override's line.
-    writeFileSync(join(dir, "config/environments/qa.yaml"), "apiVersion: cfgsync/v1\nkind: Environment\nname: qa\noverrides:\n  settings-schema/table_settings: { schema: { type: 12 } }\n");
-    const schema = await cli(["validate"]);
+    const schema = await validateQa(["overrides:", "  settings-schema/table_settings: { schema: { type: 12 } }"]);
     expect(schema.code).toBe(1);
     expect(schema.stdout).toMatch(/^config\/environments\/qa\.yaml:5:45: error: in environment qa: settings schema table_settings is not a valid JSON Schema: schema is invalid: .* \[settings-schema\.invalid\]$/m);
     rmSync(join(dir, "config/environments/qa.yaml"));
   });
 
   test("inside an overridden value, validate names the key, the field and the override, and keys objects inherit are keys like any other", { timeout: 60_000 }, async () => {
-    writeFileSync(
-      join(dir, "config/environments/qa.yaml"),
-      [
-        "apiVersion: cfgsync/v1",
-        "kind: Environment",
-        "name: qa",
-        "overrides:",
-        "  model/gpt-4.1: { context_tiers: [ { above_input_tokens: 1, toString: 1, reference_id: 2 } ], toString: 3 }",
-        "  integration/global: { openai_api_key: { from_env: lower, hasOwnProperty: 1 }, bria_api_key: {} }",
-        "",
-      ].join("\n"),
-    );
-    const result = await cli(["validate"]);
+    const result = await validateQa([
+      "overrides:",
+      "  model/gpt-4.1: { context_tiers: [ { above_input_tokens: 1, toString: 1, reference_id: 2 } ], toString: 3 }",
+      "  integration/global: { openai_api_key: { from_env: lower, hasOwnProperty: 1 }, bria_api_key: {} }",
+    ]);
     expect(result.code).toBe(1);
-    expect(result.stdout.split("\n").filter((l) => l.startsWith("config/environments/"))).toEqual([
+    expect(result.envLines).toEqual([
       "config/environments/qa.yaml:5:62: error: unknown field `toString` in `context_tiers` of the model/gpt-4.1 override of environment qa [environment.invalid-value]",
       "config/environments/qa.yaml:5:75: error: unknown field `reference_id` in `context_tiers` of the model/gpt-4.1 override of environment qa [environment.invalid-value]",
       "config/environments/qa.yaml:5:96: error: environment qa: model/gpt-4.1 has no field `toString` an environment may override [environment.unknown-field]",
