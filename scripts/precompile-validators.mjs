@@ -62,10 +62,11 @@ const { overrideFieldJsonSchemas } = await load("schema/json-schema.js");
 const overrideAjv = createAjv({ ...DOCUMENT_VALIDATOR_OPTIONS, code: STANDALONE_ESM });
 const overrideNames = {};
 const overrideExports = {};
+let overrideCount = 0;
 for (const [kind, fields] of Object.entries(overrideFieldJsonSchemas())) {
   overrideNames[kind] = {};
   for (const [field, schema] of Object.entries(fields)) {
-    const name = `v${Object.keys(overrideExports).length}`;
+    const name = `v${overrideCount++}`;
     overrideAjv.addSchema(schema, name);
     overrideNames[kind][field] = name;
     overrideExports[name] = name;

@@ -214,10 +214,10 @@ function apiKeyShapeError(d: YamlDocument, path: Path, where: string): Diagnosti
   );
 }
 
-/** What a sub-schema accepts, in words. */
 /** The field rule a text breaks (schema/fields.ts), named by its pattern. */
 const patternMeaning = (e: ErrorObject) => (e.keyword === "pattern" ? PATTERN_MEANING.get(String(e.params.pattern)) : undefined);
 
+/** What a sub-schema accepts, in words. */
 function expectation(schema: Record<string, unknown> | undefined): string {
   if (!schema) return "valid";
   const branches = (schema.anyOf ?? schema.oneOf) as Record<string, unknown>[] | undefined;

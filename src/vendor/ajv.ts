@@ -5,7 +5,7 @@ import standaloneModule from "ajv/dist/standalone/index.js";
 /*
  * ajv (draft 2020-12) and its formats, as cfgsync uses them: every module
  * imports ajv from here. The build bundles this module with the libraries into
- * one file (scripts/build.mjs): loading ajv's ~90 CommonJS modules one by one
+ * one file (scripts/bundle-vendor.mjs): loading ajv's ~90 CommonJS modules one by one
  * costs every command that checks settings schemas about 10 ms more than one
  * file does (issue #11, start-up). The build-time standalone compiler and its
  * code tag come from the same copy, so generated code and compiler agree.

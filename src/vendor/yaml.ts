@@ -1,6 +1,6 @@
 /*
  * The yaml library, as cfgsync uses it: every module imports yaml from here.
- * The build bundles this module with the library into one file (scripts/build.mjs):
+ * The build bundles this module with the library into one file (scripts/bundle-vendor.mjs):
  * loading the package's ~80 CommonJS modules one by one costs every command
  * about 5 ms more than one file does (issue #11, start-up).
  */
